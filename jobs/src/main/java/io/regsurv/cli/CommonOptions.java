@@ -1,0 +1,43 @@
+package io.regsurv.cli;
+
+import io.regsurv.config.ConfigLoader;
+import io.regsurv.config.RunConfig;
+import io.regsurv.io.SparkSessions;
+import io.regsurv.io.Warehouse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/** Options every job command shares: configuration file, overrides, warehouse, verbosity. */
+final class CommonOptions {
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file; overrides the built-in defaults (see README).")
+  Path configFile;
+
+  @Option(names = "--warehouse", paramLabel = "DIR|URI", description = "Delta warehouse root (default: ./warehouse, or the config's 'warehouse').")
+  String warehouse;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override any configuration value, e.g. --set survival.minCohortSize=50 (lists comma-separated). Repeatable.")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = {"-v", "--verbose"}, description = "Show stack traces of failures.")
+  boolean verbose;
+
+  /** The effective configuration: defaults, then --config, then --set, then --warehouse. */
+  RunConfig config() {
+    Map<String, String> all = new LinkedHashMap<>(overrides);
+    if (warehouse != null) {
+      all.put("warehouse", warehouse);
+    }
+    return ConfigLoader.load(configFile, all);
+  }
+
+  /** A session on the configured warehouse with the existing tables registered in the catalog. */
+  static Warehouse openWarehouse(String appName, RunConfig config) {
+    SparkSession spark = SparkSessions.create(appName, config.warehouse());
+    Warehouse warehouse = new Warehouse(spark, config.warehouse());
+    warehouse.registerExisting();
+    return warehouse;
+  }
+}

@@ -1,0 +1,80 @@
+package io.regsurv.cli;
+
+import io.regsurv.errors.ExitCodes;
+import io.regsurv.errors.RegsurvException;
+import java.io.PrintWriter;
+import org.apache.spark.sql.AnalysisException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into one line on stderr (the last line, saying what failed and what to do)
+ * and an exit code: 2 for bad usage or input, 1 for a job that failed. {@code --verbose} adds the trace.
+ */
+final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+
+  @Override
+  public int handleParseException(ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(prefix(cmd) + ": error: " + oneLine(ex.getMessage())
+        + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+    err.flush();
+    return ExitCodes.BAD_INPUT;
+  }
+
+  @Override
+  public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    if (verbose(parsed)) {
+      ex.printStackTrace(err);
+    }
+    int code;
+    String line;
+    if (ex instanceof RegsurvException r) {
+      code = r.exitCode();
+      line = (code == ExitCodes.BAD_INPUT ? ": error: " : ": failed: ") + oneLine(r.getMessage());
+    } else if (ex instanceof AnalysisException a) {
+      code = ExitCodes.BAD_INPUT;
+      line = ": error: " + oneLine(a.getSimpleMessage());
+    } else {
+      code = ExitCodes.JOB_FAILED;
+      line = ": failed: " + oneLine(rootMessage(ex)) + " (rerun with --verbose for the stack trace)";
+    }
+    err.println(prefix(cmd) + line);
+    err.flush();
+    return code;
+  }
+
+  private static String prefix(CommandLine cmd) {
+    return cmd.getCommandSpec().qualifiedName();
+  }
+
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable ex) {
+    Throwable t = ex;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /** First line only, whitespace folded: a Spark message can carry a whole plan. */
+  static String oneLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    String first = message.strip().lines().findFirst().orElse("");
+    return first.replaceAll("\\s+", " ");
+  }
+}

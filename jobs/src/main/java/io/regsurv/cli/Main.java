@@ -1,0 +1,66 @@
+package io.regsurv.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code regsurv} command: one subcommand per job; exit codes 0 ok, 1 job failed, 2 bad usage or input. */
+@Command(
+    name = "regsurv",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Spark batch analytics over a company registry: ingest bulk snapshots into Delta (bronze),",
+      "classify status changes (silver), and compute cohort survival curves and headline figures (gold).",
+      "",
+      "Exit codes: 0 success, 1 job failed, 2 bad usage or bad input."
+    },
+    subcommands = {
+      SqlCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** Runs with the given streams (tests, notebooks). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cl = commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(new ErrorHandler())
+        .setExecutionExceptionHandler(new ErrorHandler());
+  }
+
+  @Override
+  public void run() {
+    // "regsurv" alone: show what there is, as a usage error (nothing was asked).
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of " + spec.subcommands().keySet());
+  }
+
+  /** The version from the build (pom). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      try (InputStream in = Main.class.getClassLoader().getResourceAsStream("regsurv/version.txt")) {
+        return new String[] {in == null ? "regsurv (unknown version)" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()};
+      }
+    }
+  }
+}

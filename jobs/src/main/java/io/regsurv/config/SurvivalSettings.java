@@ -1,0 +1,40 @@
+package io.regsurv.config;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * Survival estimation: as-of (censoring) date, cohort dimensions, the minimum cohort size that is
+ * published, confidence intervals and the RMST horizon.
+ */
+public record SurvivalSettings(
+    LocalDate asOfDate,
+    List<String> cohortDimensions,
+    LocalDate eraBoundary,
+    int minCohortSize,
+    double confLevel,
+    String confType,
+    int rmstHorizonDays) {
+
+  public SurvivalSettings {
+    if (cohortDimensions == null || cohortDimensions.isEmpty()) {
+      throw new IllegalArgumentException("survival.cohortDimensions must list at least one dimension");
+    }
+    cohortDimensions = List.copyOf(cohortDimensions);
+    if (eraBoundary == null) {
+      throw new IllegalArgumentException("survival.eraBoundary must be a date");
+    }
+    if (minCohortSize < 1) {
+      throw new IllegalArgumentException("survival.minCohortSize must be at least 1, was " + minCohortSize);
+    }
+    if (!(confLevel > 0 && confLevel < 1)) {
+      throw new IllegalArgumentException("survival.confLevel must be between 0 and 1, was " + confLevel);
+    }
+    if (!List.of("log", "log-log", "plain").contains(confType)) {
+      throw new IllegalArgumentException("survival.confType must be log, log-log or plain, was " + confType);
+    }
+    if (rmstHorizonDays < 1) {
+      throw new IllegalArgumentException("survival.rmstHorizonDays must be positive, was " + rmstHorizonDays);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.regsurv.io;
+
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import io.regsurv.schemas.TableDefinition;
+import io.regsurv.schemas.Tables;
+import java.util.Map;
+import scala.Option;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The Delta warehouse: table locations ({@code <root>/<layer>/<table>}), creation from the table
+ * definitions, and catalog registration so analysts can write {@code SELECT … FROM gold.x}.
+ *
+ * <p>The embedded default uses Spark's in-memory catalog; {@link #registerExisting()} re-registers
+ * every table found under the root at start-up, so the registrations live with the warehouse
+ * itself. With a Hive metastore configured the same statements are no-ops after the first run.
+ */
+public final class Warehouse {
+  private final SparkSession spark;
+  private final String root;
+
+  public Warehouse(SparkSession spark, String warehouse) {
+    this.spark = spark;
+    this.root = SparkSessions.warehouseUri(warehouse);
+  }
+
+  /** The warehouse root as a URI. */
+  public String root() {
+    return root;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  /** Where a table's files live. */
+  public String location(String table) {
+    TableDefinition def = Tables.get(table);
+    return root + "/" + def.database() + "/" + def.table();
+  }
+
+  /** True when the table has been created (its Delta log exists). */
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  public DeltaTable delta(String table) {
+    return DeltaTable.forPath(spark, location(table));
+  }
+
+  /** The table's current contents. */
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  /** The table as of a Delta version (time travel). */
+  public Dataset<Row> readVersion(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location(table));
+  }
+
+  /** The latest committed Delta version of a table, or -1 when it does not exist yet. */
+  public long version(String table) {
+    if (!exists(table)) {
+      return -1;
+    }
+    return delta(table).history(1).select("version").head().getLong(0);
+  }
+
+  /** Creates the databases and registers every table that exists under the root. */
+  public void registerExisting() {
+    createDatabases();
+    for (String table : Tables.ALL) {
+      if (exists(table)) {
+        register(table);
+      }
+    }
+  }
+
+  /** Creates the table from its definition if it does not exist yet, and registers it. */
+  public void ensure(String table) {
+    TableDefinition def = Tables.get(table);
+    createDatabases();
+    if (!exists(table)) {
+      DeltaTableBuilder builder =
+          DeltaTable.createIfNotExists(spark).location(location(table)).comment(def.comment());
+      for (StructField f : def.schema().fields()) {
+        builder = builder.addColumn(f);
+      }
+      if (!def.partitionedBy().isEmpty()) {
+        builder = builder.partitionedBy(def.partitionedBy().toArray(String[]::new));
+      }
+      for (Map.Entry<String, String> p : def.properties().entrySet()) {
+        builder = builder.property(p.getKey(), p.getValue());
+      }
+      builder.execute();
+    }
+    register(table);
+    addMissingConstraints(def);
+  }
+
+  private void createDatabases() {
+    for (String db : Tables.DATABASES) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+    }
+  }
+
+  private void register(String table) {
+    String location = location(table);
+    TableDefinition def = Tables.get(table);
+    // The session catalog directly: asking through Delta would read (possibly vanished) files.
+    SessionCatalog catalog = spark.sessionState().catalog();
+    TableIdentifier id = new TableIdentifier(def.table(), Option.apply(def.database()));
+    if (catalog.tableExists(id)) {
+      if (registeredLocation(catalog, id).equals(location)) {
+        return;
+      }
+      // Registered for another warehouse earlier in this JVM (tests, notebooks): re-point it.
+      // Dropping an external table's entry never touches its files.
+      catalog.dropTable(id, true, false);
+    }
+    // Names come from our own table definitions; the location is quoted as a SQL string literal.
+    spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION " + sqlString(location));
+  }
+
+  private static String registeredLocation(SessionCatalog catalog, TableIdentifier id) {
+    try {
+      return SparkSessions.warehouseUri(catalog.getTableMetadata(id).location().toString());
+    } catch (Exception e) { // NoSuchTable/NamespaceException: checked in Scala's signature
+      return "";
+    }
+  }
+
+  private void addMissingConstraints(TableDefinition def) {
+    if (def.constraints().isEmpty()) {
+      return;
+    }
+    Map<String, String> props = delta(def.name()).detail().select("properties").head().getJavaMap(0);
+    for (Map.Entry<String, String> c : def.constraints().entrySet()) {
+      if (!props.containsKey("delta.constraints." + c.getKey().toLowerCase())) {
+        spark.sql("ALTER TABLE " + def.name() + " ADD CONSTRAINT " + c.getKey() + " CHECK (" + c.getValue() + ")");
+      }
+    }
+  }
+
+  /** A SQL string literal for a value we produced ourselves (paths): quotes and backslashes escaped. */
+  static String sqlString(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+}

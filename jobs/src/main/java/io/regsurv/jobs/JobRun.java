@@ -1,0 +1,33 @@
+package io.regsurv.jobs;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/** One stage run as stored in ops.job_run. */
+public record JobRun(
+    String runId,
+    String stage,
+    LocalDate snapshotDate,
+    Instant startedAt,
+    Instant endedAt,
+    String status,
+    Long rowsRead,
+    Long rowsWritten,
+    Long rowsQuarantined,
+    List<String> inputFiles,
+    Map<String, Long> versionsRead,
+    Map<String, Long> versionsWritten,
+    String message) {
+
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+  public static final String SKIPPED = "skipped";
+
+  public JobRun {
+    inputFiles = inputFiles == null ? List.of() : List.copyOf(inputFiles);
+    versionsRead = versionsRead == null ? Map.of() : Map.copyOf(versionsRead);
+    versionsWritten = versionsWritten == null ? Map.of() : Map.copyOf(versionsWritten);
+  }
+}
