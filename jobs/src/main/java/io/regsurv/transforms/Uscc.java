@@ -1,0 +1,66 @@
+package io.regsurv.transforms;
+
+import static org.apache.spark.sql.functions.instr;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+
+/**
+ * The unified social credit code (统一社会信用代码) of GB 32100-2015: 18 characters from a
+ * 31-character set (no I, O, S, V, Z), the last one a check character over the first 17
+ * (weights 3^i mod 31, check = (31 - Σ mod 31) mod 31). Spark and Java forms agree.
+ */
+public final class Uscc {
+  /** The code's character set; a character's index is its value. */
+  public static final String CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+  static final int[] WEIGHTS = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+
+  private Uscc() {}
+
+  /** The check character for the first 17 characters, or -1 when one is outside the charset. */
+  public static char checkCharacter(String first17) {
+    if (first17 == null || first17.length() != 17) {
+      throw new IllegalArgumentException("need 17 characters, got " + first17);
+    }
+    int sum = 0;
+    for (int i = 0; i < 17; i++) {
+      int v = CHARSET.indexOf(first17.charAt(i));
+      if (v < 0) {
+        throw new IllegalArgumentException("character '" + first17.charAt(i) + "' is not in the USCC charset");
+      }
+      sum += v * WEIGHTS[i];
+    }
+    return CHARSET.charAt((31 - sum % 31) % 31);
+  }
+
+  /** True for an 18-character code in the charset with a correct check character. */
+  public static boolean isValid(String code) {
+    if (code == null || code.length() != 18) {
+      return false;
+    }
+    for (int i = 0; i < 18; i++) {
+      if (CHARSET.indexOf(code.charAt(i)) < 0) {
+        return false;
+      }
+    }
+    return checkCharacter(code.substring(0, 17)) == code.charAt(17);
+  }
+
+  /** Spark twin of {@link #isValid(String)}: built-in functions only (no UDF), NULL-safe (NULL → false). */
+  public static Column isValid(Column code) {
+    Column allInCharset = code.rlike("^[" + CHARSET + "]{18}$");
+    Column sum = lit(0);
+    for (int i = 0; i < 17; i++) {
+      Column value = instr(lit(CHARSET), substring(code, i + 1, 1)).minus(1);
+      sum = sum.plus(value.multiply(WEIGHTS[i]));
+    }
+    Column expected = lit(CHARSET).substr(pmod(lit(31).minus(pmod(sum, lit(31))), lit(31)).plus(1), lit(1));
+    return when(code.isNull().or(length(code).notEqual(18)), lit(false))
+        .otherwise(allInCharset.and(substring(code, 18, 1).equalTo(expected)));
+  }
+}
