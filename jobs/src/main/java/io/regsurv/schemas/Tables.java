@@ -14,10 +14,30 @@ public final class Tables {
   public static final String STATUS_HISTORY = "silver.status_history";
   public static final String STATUS_EVENT = "silver.status_event";
   public static final String JOB_RUN = "ops.job_run";
+  public static final String SURVIVAL_CURVE = "gold.survival_curve";
+  public static final String SURVIVAL_CURVE_MONTHLY = "gold.survival_curve_monthly";
+  public static final String CUMULATIVE_INCIDENCE = "gold.cumulative_incidence";
+  public static final String COHORT_SUMMARY = "gold.cohort_summary";
+  public static final String COHORT_COMPARISON = "gold.cohort_comparison";
+  public static final String STATUS_TRANSITION_MONTHLY = "gold.status_transition_monthly";
+  public static final String REGISTRY_KPI = "gold.registry_kpi";
 
   /** Every table, in data-flow order (creation and catalog registration follow it). */
   public static final List<String> ALL =
-      List.of(REGISTRY_SNAPSHOT, QUARANTINE, FIRM, STATUS_HISTORY, STATUS_EVENT, JOB_RUN);
+      List.of(
+          REGISTRY_SNAPSHOT,
+          QUARANTINE,
+          FIRM,
+          STATUS_HISTORY,
+          STATUS_EVENT,
+          SURVIVAL_CURVE,
+          SURVIVAL_CURVE_MONTHLY,
+          CUMULATIVE_INCIDENCE,
+          COHORT_SUMMARY,
+          COHORT_COMPARISON,
+          STATUS_TRANSITION_MONTHLY,
+          REGISTRY_KPI,
+          JOB_RUN);
 
   public static final List<String> DATABASES = List.of("bronze", "silver", "gold", "ops");
 
