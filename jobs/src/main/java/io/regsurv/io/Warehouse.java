@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import io.regsurv.schemas.TableDefinition;
 import io.regsurv.schemas.Tables;
+import java.time.LocalDate;
 import java.util.Map;
 import scala.Option;
 import org.apache.spark.sql.Dataset;
@@ -70,6 +71,24 @@ public final class Warehouse {
       return -1;
     }
     return delta(table).history(1).select("version").head().getLong(0);
+  }
+
+  /**
+   * Atomically replaces the rows of one date (a snapshot or an as-of date) with {@code rows}
+   * (Delta replaceWhere): a rerun for the same date replaces, never duplicates, and other dates
+   * are untouched. Returns the Delta version written.
+   */
+  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows) {
+    ensure(table);
+    TableDefinition def = Tables.get(table);
+    rows.select(def.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        // The date is a LocalDate rendered ISO, never user text.
+        .option("replaceWhere", dateColumn + " = DATE'" + date + "'")
+        .save(location(table));
+    return version(table);
   }
 
   /** Creates the databases and registers every table that exists under the root. */

@@ -4,37 +4,19 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.regsurv.SharedSpark;
+import static io.regsurv.SilverFixtures.firm;
+import static io.regsurv.SilverFixtures.firms;
+
 import io.regsurv.errors.BadInputException;
-import io.regsurv.schemas.Tables;
-import java.math.BigDecimal;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 
 class SurvivalSubjectsTest {
   static final LocalDate AS_OF = LocalDate.of(2024, 7, 31);
-
-  /** A silver.firm row with the columns survival uses; the rest NULL or neutral. */
-  static Row firm(String uscc, String established, String status, String exitDate, String exitCause, String firstSeen, String lastSeen, String province) {
-    LocalDate est = LocalDate.parse(established);
-    LocalDate first = LocalDate.parse(firstSeen);
-    boolean exited = exitDate != null;
-    return RowFactory.create(
-        uscc, "n", Date.valueOf(est), province, null, null, BigDecimal.TEN, "CNY", "10-100", true, null,
-        status, null, null, Date.valueOf(first), Date.valueOf(LocalDate.parse(lastSeen)), exited,
-        exited ? Date.valueOf(LocalDate.parse(exitDate)) : null, exitCause, exited ? "status_date" : null, null, null,
-        (int) ChronoUnit.DAYS.between(est, first), 0L);
-  }
-
-  static Dataset<Row> firms(Row... rows) {
-    return SharedSpark.spark().createDataFrame(List.of(rows), Tables.get(Tables.FIRM).schema());
-  }
 
   @Test
   void exitedFirmHasEventAtItsExitDateAndAliveFirmIsCensoredAtLastObservation() {

@@ -1,0 +1,49 @@
+package io.regsurv.config;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/** Published headline figures ({@code schemas/published-figures.json}) and how each is defined. */
+public record PublishedFigures(String source, List<Figure> figures) {
+
+  public PublishedFigures {
+    figures = List.copyOf(figures);
+  }
+
+  /**
+   * One figure: {@code kind} is existing (status ACTIVE on {@code on}), registered (established
+   * in [from, to]), abnormal / abnormal_share (of those, cancelled, revoked or suspended on
+   * {@code on}), or exits (first exit in [from, to], optionally of the given canonical causes).
+   */
+  public record Figure(
+      String kpi,
+      String label,
+      String kind,
+      LocalDate on,
+      LocalDate from,
+      LocalDate to,
+      List<String> causes,
+      double published,
+      Boolean publishedIsLowerBound) {
+
+    public Figure {
+      causes = causes == null ? List.of() : List.copyOf(causes);
+      publishedIsLowerBound = Boolean.TRUE.equals(publishedIsLowerBound);
+      if (!List.of("existing", "registered", "abnormal", "abnormal_share", "exits").contains(kind)) {
+        throw new IllegalArgumentException("unknown figure kind '" + kind + "' of " + kpi);
+      }
+      if ((kind.equals("existing") || kind.startsWith("abnormal")) && on == null) {
+        throw new IllegalArgumentException(kpi + " needs 'on'");
+      }
+      if (!kind.equals("existing") && (from == null || to == null)) {
+        throw new IllegalArgumentException(kpi + " needs 'from' and 'to'");
+      }
+    }
+  }
+
+  /** The bundled figures. */
+  public static PublishedFigures load() {
+    String resource = "schemas/published-figures.json";
+    return Json.bind(Json.readResource(resource), PublishedFigures.class, resource);
+  }
+}
