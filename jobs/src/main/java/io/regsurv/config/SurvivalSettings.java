@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * Survival estimation: as-of (censoring) date, cohort dimensions, the minimum cohort size that is
- * published, confidence intervals and the RMST horizon.
+ * published, confidence intervals, the RMST horizon and delayed entry (left truncation: auto turns
+ * it on when the first snapshot lists no firm that had already exited, i.e. the dumps list
+ * survivors only, so firms older than the first dump are observed from their age at that dump).
  */
 public record SurvivalSettings(
     LocalDate asOfDate,
@@ -14,7 +16,8 @@ public record SurvivalSettings(
     int minCohortSize,
     double confLevel,
     String confType,
-    int rmstHorizonDays) {
+    int rmstHorizonDays,
+    String delayedEntry) {
 
   public SurvivalSettings {
     if (cohortDimensions == null || cohortDimensions.isEmpty()) {
@@ -32,6 +35,9 @@ public record SurvivalSettings(
     }
     if (!List.of("log", "log-log", "plain").contains(confType)) {
       throw new IllegalArgumentException("survival.confType must be log, log-log or plain, was " + confType);
+    }
+    if (!List.of("auto", "on", "off").contains(delayedEntry)) {
+      throw new IllegalArgumentException("survival.delayedEntry must be auto, on or off, was " + delayedEntry);
     }
     if (rmstHorizonDays < 1) {
       throw new IllegalArgumentException("survival.rmstHorizonDays must be positive, was " + rmstHorizonDays);
