@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ReportCommand.class,
       SqlCommand.class,
+      KmCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

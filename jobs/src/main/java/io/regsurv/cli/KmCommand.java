@@ -1,0 +1,191 @@
+package io.regsurv.cli;
+
+import io.regsurv.config.RunConfig;
+import io.regsurv.errors.BadInputException;
+import io.regsurv.io.Warehouse;
+import io.regsurv.schemas.Tables;
+import io.regsurv.stats.ConfType;
+import io.regsurv.stats.CumulativeIncidence;
+import io.regsurv.stats.KaplanMeier;
+import io.regsurv.stats.KmOptions;
+import io.regsurv.stats.LogRank;
+import io.regsurv.stats.LogRankResult;
+import io.regsurv.stats.SubjectSpec;
+import io.regsurv.stats.Subjects;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code regsurv km}: Kaplan–Meier curves, summaries, log-rank tests and cumulative incidence of any table, by the survival job's engine. */
+@Command(
+    name = "km",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Survival curves of any population: a query on the warehouse, a CSV file or a Delta table.",
+      "Example: regsurv km --query \"SELECT duration_days, exited, province FROM silver.firm WHERE ai_related\"",
+      "           --time duration_days --event exited --group province --summary"
+    })
+final class KmCommand implements Callable<Integer> {
+  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
+
+  @Mixin CommonOptions common;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = "--csv", paramLabel = "FILE", description = "CSV file with a header row (UTF-8), read as text and parsed exactly.")
+    String csv;
+
+    @Option(names = "--delta", paramLabel = "PATH", description = "Delta table folder or URI.")
+    String delta;
+
+    @Option(names = "--query", paramLabel = "SQL", description = "Spark SQL query against the warehouse catalog, e.g. on silver.firm.")
+    String query;
+  }
+
+  @Option(names = "--time", required = true, paramLabel = "COL", description = "Duration (exit time) column.")
+  String time;
+
+  @Option(names = "--event", required = true, paramLabel = "COL",
+      description = "Event column: 0/1; a status column with --event-values; the exit cause with --competing.")
+  String event;
+
+  @Option(names = "--event-values", split = ",", paramLabel = "V", description = "Values of --event that count as an event (others are censored).")
+  List<String> eventValues;
+
+  @Option(names = "--censor-values", split = ",", paramLabel = "V",
+      description = "With --event-values: the censored values; any other value is then an error.")
+  List<String> censorValues;
+
+  @Option(names = "--entry", paramLabel = "COL", description = "Delayed-entry time column: at risk on (entry, time], as R's Surv(entry, time, event).")
+  String entry;
+
+  @Option(names = "--group", paramLabel = "COL", description = "One curve per value of this column.")
+  String group;
+
+  @Option(names = "--conf-type", defaultValue = "log", paramLabel = "TYPE", description = "log (R's default), log-log or plain. Default: ${DEFAULT-VALUE}.")
+  String confType;
+
+  @Option(names = "--conf-level", defaultValue = "0.95", paramLabel = "P", description = "Confidence level. Default: ${DEFAULT-VALUE}.")
+  double confLevel;
+
+  @Option(names = "--format", defaultValue = "table", description = "table (aligned), csv or json (one object per line). Default: table.")
+  OutputFormat format;
+
+  @Option(names = "--output-table", paramLabel = "DB.NAME", description = "Also write the curve (or incidence) table to this Delta table in the warehouse (replaced).")
+  String outputTable;
+
+  @Option(names = "--summary", description = "Print per group n, events, median with CI and RMST instead of the curve; with --group also the log-rank test.")
+  boolean summary;
+
+  @Option(names = "--rmst-horizon", paramLabel = "T", description = "RMST horizon (default: the largest time, as R's rmean=\"common\").")
+  Double rmstHorizon;
+
+  @Option(names = "--competing", description = "--event holds the exit cause: print Aalen-Johansen cumulative incidence per cause.")
+  boolean competing;
+
+  @Option(names = "--censor-value", defaultValue = "censor", paramLabel = "V", description = "With --competing: the value meaning censored (empty also). Default: ${DEFAULT-VALUE}.")
+  String censorValue;
+
+  @Override
+  public Integer call() {
+    KmOptions options;
+    try {
+      options = new KmOptions(ConfType.parse(confType), confLevel);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("Cannot estimate survival: " + e.getMessage());
+    }
+    if (outputTable != null && !TABLE_NAME.matcher(outputTable).matches()) {
+      throw new BadInputException("Cannot write --output-table '" + outputTable + "': expected db.name (letters, digits, _)");
+    }
+    if (outputTable != null && Tables.ALL.contains(outputTable)) {
+      throw new BadInputException("Cannot write --output-table " + outputTable + ": it is a pipeline table; choose another name");
+    }
+    RunConfig config = common.config();
+    Warehouse warehouse = CommonOptions.openWarehouse("km", config);
+    SparkSession spark = warehouse.spark();
+    String source;
+    Dataset<Row> table;
+    if (input.csv != null) {
+      source = "CSV file " + input.csv;
+      if (!new java.io.File(input.csv).isFile() && !input.csv.contains("://")) {
+        throw new BadInputException("Cannot estimate survival from " + source + ": file not found");
+      }
+      // Every column as text: Subjects.from parses numbers itself and names the bad values.
+      table = spark.read().option("header", "true").option("encoding", "UTF-8").option("mode", "FAILFAST").csv(input.csv);
+    } else if (input.delta != null) {
+      source = "Delta table " + input.delta;
+      table = spark.read().format("delta").load(input.delta);
+    } else {
+      source = "query";
+      table = spark.sql(input.query);
+    }
+    SubjectSpec subjectSpec = new SubjectSpec(time, event, entry, group, eventValues, censorValues, competing, censorValue);
+    Dataset<Row> subjects = Subjects.from(table, subjectSpec, source).cache();
+    try {
+      PrintWriter out = spec.commandLine().getOut();
+      if (competing) {
+        Dataset<Row> cif = CumulativeIncidence.estimate(subjects).orderBy("group", "time", "cause");
+        write(cif);
+        print(out, cif);
+        return 0;
+      }
+      Dataset<Row> curve = KaplanMeier.estimate(subjects, options).orderBy("group", "time").cache();
+      write(curve);
+      if (!summary) {
+        print(out, curve);
+        return 0;
+      }
+      double horizon = rmstHorizon != null ? rmstHorizon
+          : curve.agg(functions.max("time")).head().getDouble(0);
+      print(out, io.regsurv.stats.SurvivalSummary.of(curve, horizon).orderBy("group"));
+      if (group != null) {
+        LogRankResult test = LogRank.test(subjects);
+        out.println();
+        List<Row> rows = new ArrayList<>();
+        for (LogRankResult.Group g : test.groups()) {
+          rows.add(RowFactory.create(g.group(), g.n(), g.observed(), g.expected(), test.chiSquare(), test.degreesOfFreedom(), test.pValue()));
+        }
+        format.print(out, List.of("group", "n", "observed", "expected", "chisq", "df", "p_value"), rows);
+      }
+      curve.unpersist();
+      return 0;
+    } finally {
+      subjects.unpersist();
+    }
+  }
+
+  private void print(PrintWriter out, Dataset<Row> result) {
+    // The result has one row per group and distinct time: small by construction.
+    format.print(out, Arrays.asList(result.columns()), result.collectAsList());
+  }
+
+  private void write(Dataset<Row> result) {
+    if (outputTable == null) {
+      return;
+    }
+    String database = outputTable.substring(0, outputTable.indexOf('.'));
+    SparkSession spark = result.sparkSession();
+    if (!spark.catalog().databaseExists(database)) {
+      throw new BadInputException("Cannot write --output-table " + outputTable + ": database '" + database
+          + "' does not exist (use one of the warehouse's: bronze, silver, gold, ops)");
+    }
+    result.write().format("delta").mode("overwrite").option("overwriteSchema", "true").saveAsTable(outputTable);
+  }
+}

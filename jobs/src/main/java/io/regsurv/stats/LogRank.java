@@ -1,0 +1,164 @@
+package io.regsurv.stats;
+
+import static io.regsurv.stats.RiskSets.N_AT_RISK;
+import static io.regsurv.stats.RiskSets.N_EVENTS;
+import static io.regsurv.stats.RiskSets.START;
+import static io.regsurv.stats.Subjects.EVENT;
+import static io.regsurv.stats.Subjects.GROUP;
+import static io.regsurv.stats.Subjects.TIME;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * The log-rank test (Mantel 1966; Peto &amp; Peto 1972) between the groups of a set of subjects, as
+ * R's {@code survdiff(rho = 0)}: at every pooled event time t, group g expects n_g·d/n events,
+ * and the covariance of the observed-minus-expected vector is Σ d(n−d)/(n²(n−1)) ·
+ * n_g(δ_gh n − n_h). The statistic uses the groups with positive expectation, dropping the first
+ * (R's generalized inverse), so df = groups − 1.
+ *
+ * <p>Only the (group × event time) counts are computed in Spark; the k×k matrix is collected.
+ * Delayed entry is honoured by the risk sets (R's survdiff accepts right-censored data only).
+ */
+public final class LogRank {
+  private LogRank() {}
+
+  /** Tests {@code subjects} (columns as in {@link Subjects}); groups are ordered by name. */
+  public static LogRankResult test(Dataset<Row> subjects) {
+    Dataset<Row> eventTimes = subjects.filter(col(EVENT).equalTo(1)).select(col(TIME)).distinct();
+    Dataset<Row> risk = RiskSets.table(subjects, eventTimes).filter(col(TIME).notEqual(lit(START)));
+    var atTime = Window.partitionBy(col(TIME));
+    Column n = col(N_AT_RISK).cast("double");
+    Column d = col(N_EVENTS).cast("double");
+    Dataset<Row> pooled = risk
+        .withColumn("n_total", sum(n).over(atTime))
+        .withColumn("d_total", sum(d).over(atTime))
+        .filter(col("d_total").gt(0));
+    Column nt = col("n_total");
+    Column dt = col("d_total");
+    pooled = pooled
+        .withColumn("expected", n.multiply(dt).divide(nt))
+        .withColumn("w", when(nt.gt(1), dt.multiply(nt.minus(dt)).divide(nt.multiply(nt).multiply(nt.minus(1)))).otherwise(0.0))
+        .cache();
+    try {
+      Map<String, long[]> sizes = new HashMap<>();
+      for (Row r : subjects.groupBy(col(GROUP)).agg(count(lit(1)).as("n")).collectAsList()) {
+        sizes.put(r.getString(0), new long[] {r.getLong(1)});
+      }
+      List<String> names = new ArrayList<>(sizes.keySet());
+      names.sort(null);
+      int k = names.size();
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < k; i++) {
+        index.put(names.get(i), i);
+      }
+      double[] observed = new double[k];
+      double[] expected = new double[k];
+      for (Row r : pooled.groupBy(col(GROUP)).agg(sum(d).as("o"), sum(col("expected")).as("e")).collectAsList()) {
+        int i = index.get(r.getString(0));
+        observed[i] = r.getDouble(1);
+        expected[i] = r.getDouble(2);
+      }
+      Dataset<Row> a = pooled.select(col(GROUP).as("g"), col(TIME).as("t"), n.as("n_g"), nt.as("n_t"), col("w"));
+      Dataset<Row> b = pooled.select(col(GROUP).as("h"), col(TIME).as("t_h"), n.as("n_h"));
+      Column delta = when(col("g").equalTo(col("h")), col("n_t")).otherwise(0.0);
+      double[][] variance = new double[k][k];
+      for (Row r : a.join(b, a.col("t").equalTo(b.col("t_h")))
+          .groupBy(col("g"), col("h"))
+          .agg(sum(col("w").multiply(col("n_g")).multiply(delta.minus(col("n_h")))).as("v"))
+          .collectAsList()) {
+        variance[index.get(r.getString(0))][index.get(r.getString(1))] = r.getDouble(2);
+      }
+      List<LogRankResult.Group> groups = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        groups.add(new LogRankResult.Group(names.get(i), sizes.get(names.get(i))[0], observed[i], expected[i]));
+      }
+      return statistic(groups, observed, expected, variance);
+    } finally {
+      pooled.unpersist();
+    }
+  }
+
+  /** R's survdiff: groups with positive expectation, the first of them dropped, then (O−E)ᵀ V⁻¹ (O−E). */
+  static LogRankResult statistic(List<LogRankResult.Group> groups, double[] observed, double[] expected, double[][] variance) {
+    List<Integer> used = new ArrayList<>();
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] > 0) {
+        used.add(i);
+      }
+    }
+    if (used.size() < 2) {
+      return new LogRankResult(groups, 0.0, 0, 1.0);
+    }
+    int m = used.size() - 1;
+    double[][] v = new double[m][m];
+    double[] diff = new double[m];
+    for (int i = 0; i < m; i++) {
+      int gi = used.get(i + 1);
+      diff[i] = observed[gi] - expected[gi];
+      for (int j = 0; j < m; j++) {
+        v[i][j] = variance[gi][used.get(j + 1)];
+      }
+    }
+    double[] solution = solve(v, diff);
+    double chi = 0;
+    for (int i = 0; i < m; i++) {
+      chi += solution[i] * diff[i];
+    }
+    return new LogRankResult(groups, chi, m, ChiSquare.upperTail(chi, m));
+  }
+
+  /** Gaussian elimination with partial pivoting (the matrix is k−1 square, k the number of groups). */
+  static double[] solve(double[][] matrix, double[] rhs) {
+    int m = rhs.length;
+    double[][] a = new double[m][];
+    double[] b = rhs.clone();
+    for (int i = 0; i < m; i++) {
+      a[i] = matrix[i].clone();
+    }
+    for (int col = 0; col < m; col++) {
+      int pivot = col;
+      for (int r = col + 1; r < m; r++) {
+        if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+          pivot = r;
+        }
+      }
+      if (Math.abs(a[pivot][col]) < 1e-300) {
+        throw new ArithmeticException("log-rank variance matrix is singular");
+      }
+      double[] rowTmp = a[col];
+      a[col] = a[pivot];
+      a[pivot] = rowTmp;
+      double bTmp = b[col];
+      b[col] = b[pivot];
+      b[pivot] = bTmp;
+      for (int r = col + 1; r < m; r++) {
+        double f = a[r][col] / a[col][col];
+        for (int c = col; c < m; c++) {
+          a[r][c] -= f * a[col][c];
+        }
+        b[r] -= f * b[col];
+      }
+    }
+    double[] x = new double[m];
+    for (int r = m - 1; r >= 0; r--) {
+      double s = b[r];
+      for (int c = r + 1; c < m; c++) {
+        s -= a[r][c] * x[c];
+      }
+      x[r] = s / a[r][r];
+    }
+    return x;
+  }
+}

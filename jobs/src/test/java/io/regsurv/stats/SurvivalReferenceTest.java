@@ -1,0 +1,175 @@
+package io.regsurv.stats;
+
+import static io.regsurv.stats.RReference.assertClose;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.spark.sql.functions.col;
+
+import io.regsurv.SharedSpark;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The engine against R's survfit, survdiff and multi-state survfit on every reference dataset, to 1e-9. */
+class SurvivalReferenceTest {
+  static final double TOL = 1e-9;
+
+  static Dataset<Row> subjects(String folder, boolean grouped) {
+    Dataset<Row> input = SharedSpark.spark().read().option("header", "true").csv(RReference.path(folder, "input.csv").toString());
+    List<String> columns = List.of(input.columns());
+    SubjectSpec spec = SubjectSpec.of("time", "event");
+    if (columns.contains("entry")) {
+      spec = spec.withEntry("entry");
+    }
+    if (grouped) {
+      spec = spec.withGroup("group");
+    }
+    if (columns.contains("cause")) {
+      spec = spec.withCompeting("censor").withEventValues(null, null);
+      return Subjects.from(input.drop("event"), new SubjectSpec("time", "cause", spec.entry(), spec.group(), null, null, true, "censor"), folder);
+    }
+    return Subjects.from(input, spec, folder);
+  }
+
+  /** "all" and per-group subjects in one dataset (no reference group is called "all"). */
+  static Dataset<Row> allAndGroups(String folder) {
+    return subjects(folder, false).unionByName(subjects(folder, true));
+  }
+
+  /** Rows of a curve without the time-0 rows R does not print, ordered as the reference files. */
+  static List<Row> printed(Dataset<Row> curve) {
+    return curve.filter(col("n_events").plus(col("n_censored")).gt(0)).orderBy(col("group"), col("time")).collectAsList();
+  }
+
+  static List<Map<String, String>> expectedKm(String folder) {
+    List<Map<String, String>> rows = new ArrayList<>(RReference.read(folder, "km.csv"));
+    rows.sort((a, b) -> {
+      int c = a.get("group").compareTo(b.get("group"));
+      return c != 0 ? c : Double.compare(Double.parseDouble(a.get("time")), Double.parseDouble(b.get("time")));
+    });
+    return rows;
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.regsurv.stats.RReference#folders")
+  void kaplanMeierMatchesSurvfitForEveryConfType(String folder) {
+    List<Map<String, String>> expected = expectedKm(folder);
+    String[][] variants = {{"log", "0.95", "lower_log", "upper_log"}, {"log-log", "0.95", "lower_loglog", "upper_loglog"},
+        {"plain", "0.95", "lower_plain", "upper_plain"}, {"log", "0.90", "lower_log_90", "upper_log_90"}};
+    Dataset<Row> base = KaplanMeier.estimate(allAndGroups(folder), KmOptions.DEFAULT).cache();
+    for (String[] v : variants) {
+      KmOptions options = new KmOptions(ConfType.parse(v[0]), Double.parseDouble(v[1]));
+      // Limits of the other conf types from the same (cached) curve: the same code path estimate() ends with.
+      List<Row> actual = printed(KaplanMeier.withConfidenceLimits(
+          base.drop("ci_lower", "ci_upper", "conf_level", "conf_type"), options));
+      assertThat(actual).hasSize(expected.size());
+      for (int i = 0; i < expected.size(); i++) {
+        Map<String, String> e = expected.get(i);
+        Row a = actual.get(i);
+        String at = folder + " " + v[0] + "@" + v[1] + " group " + e.get("group") + " time " + e.get("time") + " ";
+        assertThat(a.<String>getAs("group")).as(at + "group").isEqualTo(e.get("group"));
+        assertClose(at + "time", e.get("time"), a.getAs("time"), TOL);
+        assertThat(a.<Long>getAs("n_at_risk")).as(at + "n_at_risk").isEqualTo(Long.parseLong(e.get("n_risk")));
+        assertThat(a.<Long>getAs("n_events")).as(at + "n_events").isEqualTo(Long.parseLong(e.get("n_event")));
+        assertThat(a.<Long>getAs("n_censored")).as(at + "n_censored").isEqualTo(Long.parseLong(e.get("n_censor")));
+        assertClose(at + "survival", e.get("surv"), a.getAs("survival"), TOL);
+        assertClose(at + "std_err", e.get("std_err"), a.getAs("std_err"), TOL);
+        assertClose(at + "ci_lower", e.get(v[2]), a.getAs("ci_lower"), TOL);
+        assertClose(at + "ci_upper", e.get(v[3]), a.getAs("ci_upper"), TOL);
+        assertClose(at + "cumulative_hazard", e.get("cumhaz"), a.getAs("cumulative_hazard"), TOL);
+        assertClose(at + "std_chaz", e.get("std_chaz"), a.getAs("std_chaz"), TOL);
+        assertThat(a.<String>getAs("conf_type")).isEqualTo(v[0]);
+      }
+    }
+    base.unpersist();
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.regsurv.stats.RReference#folders")
+  void summaryMatchesPrintSurvfit(String folder) {
+    List<Map<String, String>> expected = RReference.read(folder, "summary.csv");
+    double horizon = Double.parseDouble(expected.get(0).get("rmean_horizon"));
+    Dataset<Row> subjects = allAndGroups(folder).cache();
+    for (String type : List.of("log", "log-log")) {
+      String suffix = type.equals("log") ? "_log" : "_loglog";
+      Dataset<Row> curve = KaplanMeier.estimate(subjects, new KmOptions(ConfType.parse(type), 0.95)).cache();
+      List<Row> actual = SurvivalSummary.of(curve, horizon).orderBy("group").collectAsList();
+      curve.unpersist();
+      List<Map<String, String>> sorted = new ArrayList<>(expected);
+      sorted.sort((a, b) -> a.get("group").compareTo(b.get("group")));
+      assertThat(actual).hasSize(sorted.size());
+      for (int i = 0; i < sorted.size(); i++) {
+        Map<String, String> e = sorted.get(i);
+        Row a = actual.get(i);
+        String at = folder + " " + type + " group " + e.get("group") + " ";
+        assertThat(a.<String>getAs("group")).isEqualTo(e.get("group"));
+        assertThat(a.<Long>getAs("n")).as(at + "n").isEqualTo(Long.parseLong(e.get("n")));
+        assertThat(a.<Long>getAs("events")).as(at + "events").isEqualTo(Long.parseLong(e.get("events")));
+        assertClose(at + "rmst", e.get("rmean"), a.getAs("rmst"), TOL);
+        assertClose(at + "rmst_std_err", e.get("se_rmean"), a.getAs("rmst_std_err"), TOL);
+        assertClose(at + "median", e.get("median"), a.getAs("median"), TOL);
+        assertClose(at + "median_lower", e.get("median_lower" + suffix), a.getAs("median_lower"), TOL);
+        assertClose(at + "median_upper", e.get("median_upper" + suffix), a.getAs("median_upper"), TOL);
+      }
+    }
+    subjects.unpersist();
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.regsurv.stats.RReference#folders")
+  void logRankMatchesSurvdiff(String folder) {
+    if (!RReference.has(folder, "logrank_test.csv")) {
+      return; // delayed-entry data: R's survdiff does not accept it, so there is no reference
+    }
+    LogRankResult result = LogRank.test(subjects(folder, true));
+    List<Map<String, String>> groups = RReference.read(folder, "logrank_groups.csv");
+    assertThat(result.groups()).hasSize(groups.size());
+    for (int i = 0; i < groups.size(); i++) {
+      Map<String, String> e = groups.get(i);
+      LogRankResult.Group a = result.groups().get(i);
+      assertThat(a.group()).isEqualTo(e.get("group"));
+      assertThat(a.n()).isEqualTo(Long.parseLong(e.get("n")));
+      assertClose(folder + " observed " + a.group(), e.get("observed"), a.observed(), TOL);
+      assertClose(folder + " expected " + a.group(), e.get("expected"), a.expected(), TOL);
+    }
+    Map<String, String> test = RReference.read(folder, "logrank_test.csv").get(0);
+    assertClose(folder + " chisq", test.get("chisq"), result.chiSquare(), TOL);
+    assertThat(result.degreesOfFreedom()).isEqualTo(Integer.parseInt(test.get("df")));
+    assertClose(folder + " p", test.get("p"), result.pValue(), 1e-6);
+    assertThat(Math.abs(result.pValue() - Double.parseDouble(test.get("p"))))
+        .isLessThanOrEqualTo(1e-10 * Math.max(1e-300, Double.parseDouble(test.get("p"))) + 1e-15);
+  }
+
+  @ParameterizedTest
+  @MethodSource("io.regsurv.stats.RReference#folders")
+  void cumulativeIncidenceMatchesMultiStateSurvfit(String folder) {
+    if (!RReference.has(folder, "cif.csv")) {
+      return;
+    }
+    List<Map<String, String>> expected = new ArrayList<>(RReference.read(folder, "cif.csv"));
+    expected.sort((a, b) -> {
+      int c = a.get("group").compareTo(b.get("group"));
+      if (c != 0) {
+        return c;
+      }
+      c = Double.compare(Double.parseDouble(a.get("time")), Double.parseDouble(b.get("time")));
+      return c != 0 ? c : a.get("state").compareTo(b.get("state"));
+    });
+    List<Row> actual = CumulativeIncidence.estimate(allAndGroups(folder)).orderBy("group", "time", "cause").collectAsList();
+    assertThat(actual).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      Map<String, String> e = expected.get(i);
+      Row a = actual.get(i);
+      String at = folder + " group " + e.get("group") + " time " + e.get("time") + " " + e.get("state") + " ";
+      assertThat(a.<String>getAs("group")).isEqualTo(e.get("group"));
+      assertThat(a.<String>getAs("cause")).isEqualTo(e.get("state"));
+      assertClose(at + "time", e.get("time"), a.getAs("time"), TOL);
+      assertThat(a.<Long>getAs("n_at_risk")).as(at + "n_at_risk").isEqualTo(Long.parseLong(e.get("n_risk")));
+      assertThat(a.<Long>getAs("n_events")).as(at + "n_events").isEqualTo(Long.parseLong(e.get("n_event")));
+      assertClose(at + "cumulative_incidence", e.get("pstate"), a.getAs("cumulative_incidence"), TOL);
+    }
+  }
+}
