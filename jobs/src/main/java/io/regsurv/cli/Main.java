@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       SqlCommand.class,
+      GenerateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
