@@ -233,7 +233,8 @@ public final class FirmModel {
   /** GB 32100-2015: registering authority, entity kind, 6-digit region, 9-character organisation code, check. */
   static String uscc(SplittableRandom rng, EntityType type, Places.City city) {
     StringBuilder b = new StringBuilder(18);
-    b.append('9').append(type.usccKind()).append(city.code()).append(String.format("%02d", 2 + rng.nextInt(20)));
+    int district = 2 + rng.nextInt(20);
+    b.append('9').append(type.usccKind()).append(city.code()).append((char) ('0' + district / 10)).append((char) ('0' + district % 10));
     // The organisation code (GB 11714) carries its own check character; real codes satisfy it too.
     String charset = Uscc.CHARSET;
     int sum = 0;

@@ -4,7 +4,10 @@ import java.util.SplittableRandom;
 
 /** Chinese firm names, business scopes and personal names in the patterns real extracts show. */
 final class Names {
-  private static final String TRADE = "星辰云智慧联创宏达华兴博睿新锐天启未来灵犀深度远航鼎盛卓越思源启明睿信腾飞恒通奇点";
+  private static final String[] TRADE = {
+    "星辰", "云智", "慧联", "创宏", "达华", "兴博", "睿新", "天启", "未来", "灵犀", "深度", "远航", "鼎盛", "卓越",
+    "思源", "启明", "睿信", "腾飞", "恒通", "奇点", "智谱", "云帆", "数联", "九章", "墨子", "极光", "北辰", "知行"
+  };
   private static final String[] AI_INDUSTRY = {"人工智能科技", "人工智能技术", "人工智能", "人工智能信息技术", "人工智能研究院"};
   private static final String[] OTHER_INDUSTRY = {"智能科技", "信息技术", "网络科技", "数字科技", "软件开发", "电子商务", "智能装备"};
   private static final String[] AI_SCOPE = {
@@ -22,7 +25,7 @@ final class Names {
 
   static String firmName(SplittableRandom rng, EntityType type, Places.City city, boolean ai) {
     String region = Places.shortName(city.name());
-    String trade = pick2(rng, TRADE);
+    String trade = pickOf(rng, TRADE);
     String industry = ai && rng.nextDouble() < 0.7 ? pickOf(rng, AI_INDUSTRY) : pickOf(rng, OTHER_INDUSTRY);
     return switch (type.kind()) {
       case INDIVIDUAL -> rng.nextBoolean()
@@ -38,13 +41,15 @@ final class Names {
   /** AI firms whose name lacks 人工智能 get it in the scope, so the flag is always observable. */
   static String scope(SplittableRandom rng, boolean ai) {
     StringBuilder b = new StringBuilder("一般项目：");
-    b.append(pickOf(rng, OTHER_SCOPE));
+    int first = rng.nextInt(OTHER_SCOPE.length);
+    b.append(OTHER_SCOPE[first]);
     if (ai) {
       b.append('；').append(pickOf(rng, AI_SCOPE));
     }
     int extra = rng.nextInt(3);
     for (int i = 0; i < extra; i++) {
-      b.append('；').append(pickOf(rng, OTHER_SCOPE));
+      // Consecutive distinct items: a scope never lists the same activity twice.
+      b.append('；').append(OTHER_SCOPE[(first + 1 + i) % OTHER_SCOPE.length]);
     }
     return b.append("。（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）").toString();
   }
@@ -56,11 +61,6 @@ final class Names {
       b.append(GIVEN.charAt(rng.nextInt(GIVEN.length())));
     }
     return b.toString();
-  }
-
-  private static String pick2(SplittableRandom rng, String chars) {
-    int i = rng.nextInt(chars.length() / 2);
-    return chars.substring(2 * i, 2 * i + 2);
   }
 
   private static String pickOf(SplittableRandom rng, String[] options) {
