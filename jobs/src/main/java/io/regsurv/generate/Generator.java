@@ -231,7 +231,10 @@ public final class Generator {
   private static FileSystem fileSystem(Path root) {
     try {
       URI uri = root.toUri();
-      return FileSystem.get(uri, new Configuration());
+      FileSystem fs = FileSystem.get(uri, new Configuration());
+      // The local file system would add a .crc file beside every output file; dumps have none.
+      fs.setWriteChecksum(false);
+      return fs;
     } catch (IOException | RuntimeException e) {
       throw new BadInputException("Cannot open the output location " + root + ": " + e.getMessage(), e);
     }

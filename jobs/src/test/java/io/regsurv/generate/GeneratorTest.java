@@ -133,6 +133,7 @@ class GeneratorTest {
     Map<Path, byte[]> c = allFiles(dir.resolve("c"));
     assertThat(a.keySet()).contains(Path.of("dt=2024-08-07/part-00001.csv.gz"), Path.of("truth/firms.csv"), Path.of("truth/dirt.csv"));
     assertThat(b.keySet()).isEqualTo(a.keySet());
+    assertThat(a.keySet()).noneMatch(p -> p.getFileName().toString().endsWith(".crc") || p.toString().contains("_dirt_parts"));
     for (Path p : a.keySet()) {
       assertThat(b.get(p)).as(p.toString()).isEqualTo(a.get(p));
     }
