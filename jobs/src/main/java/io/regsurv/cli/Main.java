@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ReportCommand.class,
       SqlCommand.class,
+      GenerateCommand.class,
       KmCommand.class,
       CommandLine.HelpCommand.class
     })
