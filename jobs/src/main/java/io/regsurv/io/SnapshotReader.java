@@ -164,7 +164,7 @@ public final class SnapshotReader {
     } catch (CharacterCodingException e) {
       throw new BadInputException(what + ": file " + shortName(file) + " is not valid " + dialect.encoding() + " in its header line (is the dialect's encoding right? try --encoding)", e);
     } catch (IOException e) {
-      throw new BadInputException(what + ": file " + shortName(file) + " cannot be read (" + describe(e) + ")", e);
+      throw new BadInputException(what + ": file " + shortName(file) + " " + problem(e, 0), e);
     }
     if (headerLine == null || headerLine.isBlank()) {
       throw new BadInputException(what + ": file " + shortName(file) + " is empty (expected a header row)");
@@ -212,6 +212,15 @@ public final class SnapshotReader {
     return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
   }
 
+  /** What is wrong with a file, for "file x.csv.gz ...": codecs report truncation as plain IOExceptions too. */
+  static String problem(IOException e, long afterLine) {
+    String m = describe(e);
+    if (e instanceof EOFException || e instanceof ZipException || m.contains("end of input stream") || m.contains("Unexpected end")) {
+      return "is truncated or corrupt (" + m + " after line " + afterLine + ")";
+    }
+    return "cannot be read (" + m + ")";
+  }
+
   static String describe(IOException e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return m.lines().findFirst().orElse(m);
@@ -241,12 +250,15 @@ public final class SnapshotReader {
       } catch (CharacterCodingException e) {
         out.add(error(task, "is not valid " + task.encoding() + " (undecodable bytes at line " + (lines == null ? 1 : lines.lineNumber() + 1)
             + "; is the dialect's encoding right? try --encoding)"));
-      } catch (EOFException | ZipException e) {
-        out.add(error(task, "is truncated or corrupt (" + describe(e) + " after line " + (lines == null ? 0 : lines.lineNumber()) + ")"));
       } catch (IOException e) {
-        out.add(error(task, "cannot be read (" + describe(e) + ")"));
+        out.add(error(task, problem(e, lines == null ? 0 : lines.lineNumber())));
       }
       return out.iterator();
+    }
+
+    /** Spark's row encoder wants a Scala Seq for an array column. */
+    private static scala.collection.immutable.Seq<String> seq(String[] values) {
+      return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(values)).toList();
     }
 
     private static Row error(FileTask task, String message) {
@@ -289,7 +301,7 @@ public final class SnapshotReader {
           int src = task.canonicalIndex()[i];
           canonical[i] = src < 0 ? null : fields.get(src);
         }
-        out.add(RowFactory.create(task.path(), start, raw, Arrays.asList(canonical), null));
+        out.add(RowFactory.create(task.path(), start, raw, seq(canonical), null));
       }
     }
 
@@ -322,7 +334,7 @@ public final class SnapshotReader {
             canonical[Dialect.CANONICAL.indexOf(e.getValue())] = v.isValueNode() ? v.asText() : v.toString();
           }
         }
-        out.add(RowFactory.create(task.path(), number, line, Arrays.asList(canonical), null));
+        out.add(RowFactory.create(task.path(), number, line, seq(canonical), null));
       }
     }
   }
