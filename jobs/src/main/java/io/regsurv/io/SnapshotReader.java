@@ -1,0 +1,382 @@
+package io.regsurv.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.regsurv.config.Dialect;
+import io.regsurv.errors.BadInputException;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads snapshot files of a {@link Dialect} into raw rows with their file, line, raw text and
+ * canonical fields. Spark's CSV and JSON readers give no line numbers and silently repair bad
+ * rows, so each file is read whole inside one Spark task: Hadoop FileSystem and codecs (gzip),
+ * a strict decoder (a wrong encoding is an error, not mojibake), our own RFC 4180 parser.
+ *
+ * <p>A problem with a whole file (unreadable, truncated, wrong encoding) becomes a row with
+ * {@code source_line = -1} and the reason in {@code parse_error}: {@link #fileErrors} turns them
+ * into one {@link BadInputException} on the driver before anything is written.
+ */
+public final class SnapshotReader {
+  public static final String WRONG_COLUMN_COUNT = "wrong_column_count";
+  public static final String MALFORMED_CSV = "malformed_csv";
+  public static final String MALFORMED_JSON = "malformed_json";
+
+  /** A quoted field may span lines, but an unterminated quote must not swallow the rest of the file. */
+  static final int MAX_LINES_PER_RECORD = 50;
+
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("source_file", DataTypes.StringType, false)
+          .add("source_line", DataTypes.LongType, false)
+          .add("raw_text", DataTypes.StringType, true)
+          .add("fields", DataTypes.createArrayType(DataTypes.StringType, true), true)
+          .add("parse_error", DataTypes.StringType, true);
+
+  private SnapshotReader() {}
+
+  /** What a task needs to read one file: where, how, and which source position feeds each canonical column. */
+  record FileTask(String path, String format, String encoding, int[] canonicalIndex, int fieldCount, Map<String, String> jsonKeys)
+      implements Serializable {}
+
+  /** The input files: the given files, and inside given directories every file of the dialect's format (recursively), sorted. */
+  public static List<String> listFiles(SparkSession spark, Dialect dialect, List<String> paths, String what) {
+    if (paths.isEmpty()) {
+      throw new BadInputException(what + ": no input path given");
+    }
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> files = new ArrayList<>();
+    for (String p : paths) {
+      try {
+        Path path = new Path(p);
+        FileSystem fs = path.getFileSystem(conf);
+        if (!fs.exists(path)) {
+          throw new BadInputException(what + ": input path " + p + " does not exist");
+        }
+        FileStatus status = fs.getFileStatus(path);
+        if (status.isFile()) {
+          files.add(status.getPath().toString());
+        } else {
+          var it = fs.listFiles(path, true);
+          List<String> found = new ArrayList<>();
+          while (it.hasNext()) {
+            Path f = it.next().getPath();
+            if (matchesFormat(f.getName(), dialect.format()) && !f.getName().startsWith(".") && !f.getName().startsWith("_")) {
+              found.add(f.toString());
+            }
+          }
+          if (found.isEmpty()) {
+            throw new BadInputException(what + ": directory " + p + " holds no " + dialect.format() + " files (.csv, .csv.gz, .jsonl, .jsonl.gz)");
+          }
+          files.addAll(found);
+        }
+      } catch (IOException e) {
+        throw new BadInputException(what + ": cannot list " + p + " (" + e.getMessage() + ")", e);
+      }
+    }
+    return files.stream().distinct().sorted().toList();
+  }
+
+  static boolean matchesFormat(String name, String format) {
+    String n = name.toLowerCase().replaceAll("\\.(gz|bz2|deflate)$", "");
+    return Dialect.CSV.equals(format) ? n.endsWith(".csv") || n.endsWith(".txt") : n.endsWith(".jsonl") || n.endsWith(".json") || n.endsWith(".ndjson");
+  }
+
+  /**
+   * Reads the files into rows of {@link #SCHEMA}, one Spark task per file. Headers are checked
+   * here on the driver (first line only): a missing required column fails before any task runs.
+   *
+   * @param warnings receives one line per unknown extra column (ignored)
+   */
+  public static Dataset<Row> read(SparkSession spark, Dialect dialect, List<String> files, String what, List<String> warnings) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<FileTask> tasks = new ArrayList<>();
+    for (String file : files) {
+      tasks.add(plan(conf, dialect, file, what, warnings));
+    }
+    Map<String, String> confEntries = new HashMap<>();
+    for (Map.Entry<String, String> e : conf) {
+      confEntries.put(e.getKey(), e.getValue());
+    }
+    JavaRDD<Row> rows =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(tasks, Math.max(1, tasks.size()))
+            .flatMap(new ReadFile(confEntries));
+    return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  /** The file-level errors found by the tasks (at most one per file), as one exception, or nothing. */
+  public static void fileErrors(Dataset<Row> raw, String what) {
+    List<Row> errors = raw.filter("source_line < 0").select("source_file", "parse_error").orderBy("source_file").collectAsList();
+    if (!errors.isEmpty()) {
+      Row first = errors.get(0);
+      String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more bad files)" : "";
+      throw new BadInputException(what + ": file " + shortName(first.getString(0)) + " " + first.getString(1) + more);
+    }
+  }
+
+  static String shortName(String path) {
+    return new Path(path).getName();
+  }
+
+  private static FileTask plan(Configuration conf, Dialect dialect, String file, String what, List<String> warnings) {
+    int n = Dialect.CANONICAL.size();
+    int[] index = new int[n];
+    Arrays.fill(index, -1);
+    if (Dialect.JSONL.equals(dialect.format())) {
+      return new FileTask(file, dialect.format(), dialect.encoding(), index, 0, new HashMap<>(dialect.columns()));
+    }
+    String headerLine;
+    try (BufferedReader in = open(conf, file, dialect.encoding())) {
+      headerLine = in.readLine();
+    } catch (CharacterCodingException e) {
+      throw new BadInputException(what + ": file " + shortName(file) + " is not valid " + dialect.encoding() + " in its header line (is the dialect's encoding right? try --encoding)", e);
+    } catch (IOException e) {
+      throw new BadInputException(what + ": file " + shortName(file) + " " + problem(e, 0), e);
+    }
+    if (headerLine == null || headerLine.isBlank()) {
+      throw new BadInputException(what + ": file " + shortName(file) + " is empty (expected a header row)");
+    }
+    if (headerLine.startsWith("\uFEFF")) {
+      headerLine = headerLine.substring(1);
+    }
+    List<String> header = CsvParser.split(headerLine);
+    if (header == null) {
+      throw new BadInputException(what + ": file " + shortName(file) + " has a malformed header row");
+    }
+    List<String> missing = new ArrayList<>();
+    for (String required : dialect.requiredSourceColumns()) {
+      if (!header.contains(required)) {
+        missing.add(required);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new BadInputException(
+          what + ": file " + shortName(file) + " lacks required column(s) " + String.join(", ", missing)
+              + " (header: " + String.join(",", header) + "; dialect expects " + String.join(",", dialect.columns().keySet()) + ")");
+    }
+    for (int i = 0; i < header.size(); i++) {
+      String source = header.get(i).trim();
+      String canonical = dialect.columns().get(source);
+      if (canonical != null) {
+        index[Dialect.CANONICAL.indexOf(canonical)] = i;
+      } else if (!dialect.ignoredColumns().contains(source)) {
+        warnings.add("file " + shortName(file) + ": unknown column '" + source + "' ignored");
+      }
+    }
+    return new FileTask(file, dialect.format(), dialect.encoding(), index, header.size(), Map.of());
+  }
+
+  static BufferedReader open(Configuration conf, String file, String encoding) throws IOException {
+    Path path = new Path(file);
+    FileSystem fs = path.getFileSystem(conf);
+    InputStream in = fs.open(path);
+    CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+    if (codec != null) {
+      in = codec.createInputStream(in);
+    }
+    CharsetDecoder decoder =
+        Charset.forName(encoding).newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+  }
+
+  /** What is wrong with a file, for "file x.csv.gz ...": codecs report truncation as plain IOExceptions too. */
+  static String problem(IOException e, long afterLine) {
+    String m = describe(e);
+    if (e instanceof EOFException || e instanceof ZipException || m.contains("end of input stream") || m.contains("Unexpected end")) {
+      return "is truncated or corrupt (" + m + " after line " + afterLine + ")";
+    }
+    return "cannot be read (" + m + ")";
+  }
+
+  static String describe(IOException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+
+  /** The task: reads one whole file; a problem with the file becomes one error row, never a task failure. */
+  static final class ReadFile implements FlatMapFunction<FileTask, Row> {
+    private final Map<String, String> confEntries;
+
+    ReadFile(Map<String, String> confEntries) {
+      this.confEntries = confEntries;
+    }
+
+    @Override
+    public Iterator<Row> call(FileTask task) {
+      Configuration conf = new Configuration(false);
+      confEntries.forEach(conf::set);
+      List<Row> out = new ArrayList<>();
+      LineSource lines = null;
+      try (BufferedReader in = open(conf, task.path(), task.encoding())) {
+        lines = new LineSource(in);
+        if (Dialect.CSV.equals(task.format())) {
+          readCsv(task, lines, out);
+        } else {
+          readJsonl(task, lines, out);
+        }
+      } catch (CharacterCodingException e) {
+        out.add(error(task, "is not valid " + task.encoding() + " (undecodable bytes at line " + (lines == null ? 1 : lines.lineNumber() + 1)
+            + "; is the dialect's encoding right? try --encoding)"));
+      } catch (IOException e) {
+        out.add(error(task, problem(e, lines == null ? 0 : lines.lineNumber())));
+      }
+      return out.iterator();
+    }
+
+    /** Spark's row encoder wants a Scala Seq for an array column. */
+    private static scala.collection.immutable.Seq<String> seq(String[] values) {
+      return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(values)).toList();
+    }
+
+    private static Row error(FileTask task, String message) {
+      return RowFactory.create(task.path(), -1L, null, null, message);
+    }
+
+    private static void readCsv(FileTask task, LineSource lines, List<Row> out) throws IOException {
+      lines.next(); // header, checked on the driver
+      String line;
+      while ((line = lines.next()) != null) {
+        long start = lines.lineNumber();
+        if (line.isBlank()) {
+          continue;
+        }
+        List<String> fields = CsvParser.split(line);
+        String raw = line;
+        // A quoted field may hold line breaks: join following lines until the quotes balance.
+        int joined = 0;
+        while (fields == null && joined < MAX_LINES_PER_RECORD) {
+          String more = lines.peek(joined);
+          if (more == null) {
+            break;
+          }
+          raw = raw + "\n" + more;
+          joined++;
+          fields = CsvParser.split(raw);
+        }
+        if (fields == null) {
+          // Unbalanced quote: quarantine this physical line alone and resume at the next one.
+          out.add(RowFactory.create(task.path(), start, line, null, MALFORMED_CSV));
+          continue;
+        }
+        lines.skip(joined);
+        if (fields.size() != task.fieldCount()) {
+          out.add(RowFactory.create(task.path(), start, raw, null, WRONG_COLUMN_COUNT));
+          continue;
+        }
+        String[] canonical = new String[task.canonicalIndex().length];
+        for (int i = 0; i < canonical.length; i++) {
+          int src = task.canonicalIndex()[i];
+          canonical[i] = src < 0 ? null : fields.get(src);
+        }
+        out.add(RowFactory.create(task.path(), start, raw, seq(canonical), null));
+      }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static void readJsonl(FileTask task, LineSource lines, List<Row> out) throws IOException {
+      String line;
+      while ((line = lines.next()) != null) {
+        long number = lines.lineNumber();
+        if (line.isBlank()) {
+          continue;
+        }
+        if (number == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1);
+        }
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (IOException e) {
+          node = null;
+        }
+        if (node == null || !node.isObject()) {
+          out.add(RowFactory.create(task.path(), number, line, null, MALFORMED_JSON));
+          continue;
+        }
+        String[] canonical = new String[Dialect.CANONICAL.size()];
+        for (Map.Entry<String, String> e : task.jsonKeys().entrySet()) {
+          JsonNode v = node.get(e.getKey());
+          if (v != null && !v.isNull()) {
+            canonical[Dialect.CANONICAL.indexOf(e.getValue())] = v.isValueNode() ? v.asText() : v.toString();
+          }
+        }
+        out.add(RowFactory.create(task.path(), number, line, seq(canonical), null));
+      }
+    }
+  }
+
+  /** Physical lines with their numbers and a small look-ahead (for quoted fields spanning lines). */
+  static final class LineSource {
+    private final BufferedReader in;
+    private final Deque<String> ahead = new ArrayDeque<>();
+    private long lineNumber;
+
+    LineSource(BufferedReader in) {
+      this.in = in;
+    }
+
+    String next() throws IOException {
+      String line = ahead.isEmpty() ? in.readLine() : ahead.pollFirst();
+      if (line != null) {
+        lineNumber++;
+      }
+      return line;
+    }
+
+    /** The i-th line after the current one (0-based), without consuming it. */
+    String peek(int i) throws IOException {
+      while (ahead.size() <= i) {
+        String line = in.readLine();
+        if (line == null) {
+          return null;
+        }
+        ahead.addLast(line);
+      }
+      return ahead.stream().skip(i).findFirst().orElse(null);
+    }
+
+    void skip(int n) throws IOException {
+      for (int i = 0; i < n; i++) {
+        next();
+      }
+    }
+
+    long lineNumber() {
+      return lineNumber;
+    }
+  }
+}
