@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       "Exit codes: 0 success, 1 job failed, 2 bad usage or bad input."
     },
     subcommands = {
+      ClassifyCommand.class,
       SqlCommand.class,
       CommandLine.HelpCommand.class
     })

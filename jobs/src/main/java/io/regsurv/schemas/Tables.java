@@ -13,11 +13,12 @@ public final class Tables {
   public static final String FIRM = "silver.firm";
   public static final String STATUS_HISTORY = "silver.status_history";
   public static final String STATUS_EVENT = "silver.status_event";
+  public static final String CLASSIFY_WATERMARK = "silver.classify_watermark";
   public static final String JOB_RUN = "ops.job_run";
 
   /** Every table, in data-flow order (creation and catalog registration follow it). */
   public static final List<String> ALL =
-      List.of(REGISTRY_SNAPSHOT, QUARANTINE, FIRM, STATUS_HISTORY, STATUS_EVENT, JOB_RUN);
+      List.of(REGISTRY_SNAPSHOT, QUARANTINE, FIRM, STATUS_HISTORY, STATUS_EVENT, CLASSIFY_WATERMARK, JOB_RUN);
 
   public static final List<String> DATABASES = List.of("bronze", "silver", "gold", "ops");
 
