@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       IngestCommand.class,
+      ClassifyCommand.class,
       ReportCommand.class,
       SqlCommand.class,
       GenerateCommand.class,

@@ -13,6 +13,7 @@ public final class Tables {
   public static final String FIRM = "silver.firm";
   public static final String STATUS_HISTORY = "silver.status_history";
   public static final String STATUS_EVENT = "silver.status_event";
+  public static final String CLASSIFY_WATERMARK = "silver.classify_watermark";
   public static final String JOB_RUN = "ops.job_run";
   public static final String SURVIVAL_CURVE = "gold.survival_curve";
   public static final String SURVIVAL_CURVE_MONTHLY = "gold.survival_curve_monthly";
@@ -30,6 +31,7 @@ public final class Tables {
           FIRM,
           STATUS_HISTORY,
           STATUS_EVENT,
+          CLASSIFY_WATERMARK,
           SURVIVAL_CURVE,
           SURVIVAL_CURVE_MONTHLY,
           CUMULATIVE_INCIDENCE,
