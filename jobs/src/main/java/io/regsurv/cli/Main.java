@@ -20,7 +20,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       IngestCommand.class,
       ClassifyCommand.class,
+      SurvivalCommand.class,
       ReportCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
       SqlCommand.class,
       GenerateCommand.class,
       KmCommand.class,

@@ -21,14 +21,15 @@ final class Stages {
 
   /** Runs {@code regsurv <stage> <args> <common options>}; returns its exit code. */
   int run(String stage, String... args) {
+    CommandLine cl = Main.commandLine();
+    CommandLine.Model.CommandSpec target = cl.getSubcommands().get(stage).getCommandSpec();
     List<String> argv = new ArrayList<>();
     argv.add(stage);
     argv.addAll(List.of(args));
-    argv.addAll(commonArgs());
+    argv.addAll(commonArgs(target));
     PrintWriter err = spec.commandLine().getErr();
     err.println("regsurv " + spec.name() + ": --- " + stage + " " + String.join(" ", args));
     err.flush();
-    CommandLine cl = Main.commandLine();
     cl.setOut(spec.commandLine().getOut());
     cl.setErr(err);
     return cl.execute(argv.toArray(String[]::new));
@@ -45,8 +46,12 @@ final class Stages {
     return 0;
   }
 
-  private List<String> commonArgs() {
+  /** The shared options the target stage accepts (generate has no warehouse, for one). */
+  private List<String> commonArgs(CommandLine.Model.CommandSpec target) {
     List<String> a = new ArrayList<>();
+    if (target.findOption("--warehouse") == null) {
+      return a;
+    }
     if (common.configFile != null) {
       a.add("--config");
       a.add(common.configFile.toString());
