@@ -1,12 +1,18 @@
 package io.regsurv.io;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import io.regsurv.schemas.TableDefinition;
 import io.regsurv.schemas.Tables;
+
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import scala.Option;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -75,13 +81,18 @@ public final class Warehouse {
 
   /**
    * Atomically replaces the rows of one date (a snapshot or an as-of date) with {@code rows}
-   * (Delta replaceWhere): a rerun for the same date replaces, never duplicates, and other dates
-   * are untouched. Returns the Delta version written.
+   * (Delta replaceWhere, one commit): a rerun for the same date replaces, never duplicates, and
+   * other dates are untouched. Rows are cast to the table's column order and types; {@code files}
+   * &gt; 0 sets the number of files written. Returns the Delta version written.
    */
-  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows) {
+  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows, int files) {
     ensure(table);
-    TableDefinition def = Tables.get(table);
-    rows.select(def.columnNames().stream().map(org.apache.spark.sql.functions::col).toArray(org.apache.spark.sql.Column[]::new))
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : Tables.get(table).schema().fields()) {
+      columns.add(col(f.name()).cast(f.dataType()).alias(f.name()));
+    }
+    Dataset<Row> typed = rows.select(columns.toArray(Column[]::new));
+    (files > 0 ? typed.repartition(files) : typed)
         .write()
         .format("delta")
         .mode("overwrite")
@@ -89,6 +100,11 @@ public final class Warehouse {
         .option("replaceWhere", dateColumn + " = DATE'" + date + "'")
         .save(location(table));
     return version(table);
+  }
+
+  /** {@link #replaceDate(String, String, LocalDate, Dataset, int)} with Spark's own file count. */
+  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows) {
+    return replaceDate(table, dateColumn, date, rows, 0);
   }
 
   /** Creates the databases and registers every table that exists under the root. */

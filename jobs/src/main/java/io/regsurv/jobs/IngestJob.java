@@ -31,7 +31,6 @@ import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -122,15 +121,9 @@ public final class IngestJob {
       byReason.put(r.getString(0), r.getLong(1));
     }
 
-    warehouse.ensure(Tables.REGISTRY_SNAPSHOT);
-    warehouse.ensure(Tables.QUARANTINE);
-    // The predicate is built from a parsed LocalDate (ISO digits), never from user text.
-    String partition = "snapshot_date = DATE'" + date + "'";
     int fileCount = (int) Math.max(1, (nAccepted + config.ingest().targetFileRows() - 1) / config.ingest().targetFileRows());
-    replace(Tables.QUARANTINE, rows.filter(not(accepted)), partition, 1);
-    long quarantineVersion = warehouse.version(Tables.QUARANTINE);
-    replace(Tables.REGISTRY_SNAPSHOT, rows.filter(accepted), partition, fileCount);
-    long snapshotVersion = warehouse.version(Tables.REGISTRY_SNAPSHOT);
+    long quarantineVersion = warehouse.replaceDate(Tables.QUARANTINE, "snapshot_date", date, rows.filter(not(accepted)), 1);
+    long snapshotVersion = warehouse.replaceDate(Tables.REGISTRY_SNAPSHOT, "snapshot_date", date, rows.filter(accepted), fileCount);
 
     long written = warehouse.readVersion(Tables.REGISTRY_SNAPSHOT, snapshotVersion).filter(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(date)))).count();
     long quarantined = warehouse.readVersion(Tables.QUARANTINE, quarantineVersion).filter(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(date)))).count();
@@ -143,21 +136,6 @@ public final class IngestJob {
         totals.isNullAt(3) ? 0 : totals.getLong(3), totals.isNullAt(4) ? 0 : totals.getLong(4),
         totals.isNullAt(5) ? 0 : totals.getLong(5), totals.isNullAt(6) ? 0 : totals.getLong(6),
         snapshotVersion, quarantineVersion, warnings);
-  }
-
-  /** Replaces one snapshot's partition atomically (one Delta commit), in the table's column order and types. */
-  private void replace(String table, Dataset<Row> rows, String partition, int files) {
-    List<Column> columns = new ArrayList<>();
-    for (StructField f : Tables.get(table).schema().fields()) {
-      columns.add(col(f.name()).cast(f.dataType()).alias(f.name()));
-    }
-    rows.select(columns.toArray(Column[]::new))
-        .repartition(files)
-        .write()
-        .format("delta")
-        .mode("overwrite")
-        .option("replaceWhere", partition)
-        .save(warehouse.location(table));
   }
 
   private void recordFailure(String runId, LocalDate date, Instant started, List<String> files, String message) {
