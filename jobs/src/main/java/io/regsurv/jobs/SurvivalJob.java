@@ -131,7 +131,7 @@ public final class SurvivalJob {
       Dataset<Row> curve = withLineage(split(KaplanMeier.estimate(engineInput, options)), asOf, firmVersion).cache();
       try {
         written.put(Tables.SURVIVAL_CURVE, warehouse.replaceDate(Tables.SURVIVAL_CURVE, "as_of_date", asOf, curve));
-        long curveRows = warehouse.read(Tables.SURVIVAL_CURVE).filter(col("as_of_date").equalTo(Date.valueOf(asOf))).count();
+        long curveRows = curve.count(); // cached: the rows just written, without reading them back
 
         Dataset<Row> monthly = withLineage(CurveGrid.monthly(curve.drop("as_of_date", "source_version"), List.of("dimension", "cohort")), asOf, firmVersion);
         written.put(Tables.SURVIVAL_CURVE_MONTHLY, warehouse.replaceDate(Tables.SURVIVAL_CURVE_MONTHLY, "as_of_date", asOf, monthly));
