@@ -21,6 +21,22 @@ public enum ExitCause {
     return status;
   }
 
+  /**
+   * The cause a dump's raw status shows, or null for a status that is not an exit (active, moved,
+   * dormant). A bare 吊销 is the same state as 吊销，未注销.
+   */
+  public static ExitCause ofStatus(String raw) {
+    if ("吊销".equals(raw)) {
+      return REVOKED;
+    }
+    for (ExitCause c : values()) {
+      if (c.status.equals(raw)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** True for the causes the published "cancelled or revoked" figures count. */
   public boolean cancelledOrRevoked() {
     return this == CANCELLED || this == REVOKED || this == REVOKED_CANCELLED;

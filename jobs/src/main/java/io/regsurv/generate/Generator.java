@@ -130,8 +130,10 @@ public final class Generator {
     Calibration calibration = new Calibration(existingDay);
     int[] snapDays = settings.snapshots().stream().mapToInt(d -> (int) d.toEpochDay()).toArray();
     List<Map<ExitCause, long[]>> exits = new ArrayList<>();
+    List<Map<ExitCause, long[]>> visible = new ArrayList<>();
     for (int i = 0; i < snapDays.length; i++) {
       exits.add(new EnumMap<>(ExitCause.class));
+      visible.add(new EnumMap<>(ExitCause.class));
     }
     try (Writer w = writer(fs.create(new Path(dir, "firms.csv"), true), false, StandardCharsets.UTF_8)) {
       w.write("firm_index,uscc,established_date,is_ai_related,province,city,entity_type,"
@@ -149,29 +151,49 @@ public final class Generator {
         if (exited) {
           for (int s = 0; s < snapDays.length; s++) {
             if (f.firstExitDay() <= snapDays[s]) {
-              long[] c = exits.get(s).computeIfAbsent(f.firstExitCause(), k -> new long[2]);
-              c[0]++;
-              if (f.aiRelated()) {
-                c[1]++;
-              }
+              count(exits.get(s), f.firstExitCause(), f.aiRelated());
               break;
             }
           }
         }
-      }
-    }
-    try (Writer w = writer(fs.create(new Path(dir, "exits_by_snapshot.csv"), true), false, StandardCharsets.UTF_8)) {
-      w.write("snapshot_date,cause,firms,ai_related_firms\n");
-      for (int s = 0; s < snapDays.length; s++) {
-        for (Map.Entry<ExitCause, long[]> e : exits.get(s).entrySet()) {
-          w.write(settings.snapshots().get(s) + "," + e.getKey() + "," + e.getValue()[0] + "," + e.getValue()[1] + "\n");
+        // What the dumps themselves show: the first snapshot listing an exit status, with that
+        // status. It differs from the true first cause when a firm passes through two exit
+        // statuses between dumps, or when a revocation is withdrawn before the next dump.
+        for (int s = 0; s < snapDays.length; s++) {
+          Firm.Event shown = f.establishedDay() <= snapDays[s] ? f.stateAt(snapDays[s]) : null;
+          ExitCause cause = shown == null ? null : ExitCause.ofStatus(shown.status());
+          if (cause != null) {
+            count(visible.get(s), cause, f.aiRelated());
+            break;
+          }
         }
       }
     }
+    writeExits(fs, new Path(dir, "exits_by_snapshot.csv"), exits);
+    writeExits(fs, new Path(dir, "visible_exits_by_snapshot.csv"), visible);
     try (Writer w = writer(fs.create(new Path(dir, "calibration.json"), true), false, StandardCharsets.UTF_8)) {
       w.write(calibrationJson(calibration, anyBefore ? LocalDate.ofEpochDay(existingDay) : null));
     }
     return calibration;
+  }
+
+  private static void count(Map<ExitCause, long[]> counts, ExitCause cause, boolean aiRelated) {
+    long[] c = counts.computeIfAbsent(cause, k -> new long[2]);
+    c[0]++;
+    if (aiRelated) {
+      c[1]++;
+    }
+  }
+
+  private void writeExits(FileSystem fs, Path file, List<Map<ExitCause, long[]>> counts) throws IOException {
+    try (Writer w = writer(fs.create(file, true), false, StandardCharsets.UTF_8)) {
+      w.write("snapshot_date,cause,firms,ai_related_firms\n");
+      for (int s = 0; s < counts.size(); s++) {
+        for (Map.Entry<ExitCause, long[]> e : counts.get(s).entrySet()) {
+          w.write(settings.snapshots().get(s) + "," + e.getKey() + "," + e.getValue()[0] + "," + e.getValue()[1] + "\n");
+        }
+      }
+    }
   }
 
   private String calibrationJson(Calibration c, LocalDate existingSnapshot) {
