@@ -1,0 +1,255 @@
+package io.regsurv.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.regsurv.cli.Main;
+import io.regsurv.io.SparkSessions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The full-scale benchmark (bench/run): times each stage against a plain Spark CSV → Delta copy of
+ * the same snapshot, measured in the same JVM and run, and prints the ratios the targets name.
+ *
+ * <p>Stages run as the CLI commands a user types (in-process, one SparkSession), so the figures
+ * include the commands' own fixed costs (catalog registration, run log) as a scheduler sees them.
+ */
+@Command(name = "bench/run", mixinStandardHelpOptions = true, description = "Benchmark regsurv's stages at registry scale.")
+public final class Benchmark implements Callable<Integer> {
+  @Option(names = "--firms", split = ",", description = "Firms ever registered, one full run per size (default: the full preset, 2,287,100).")
+  List<Long> firms = new ArrayList<>(List.of(2_287_100L));
+
+  @Option(names = "--snapshots", defaultValue = "19", description = "Month-end snapshots from 2023-01-31 (19 = ..2024-07-31). Default: ${DEFAULT-VALUE}.")
+  int snapshots;
+
+  @Option(names = "--data", defaultValue = "bench/data", description = "Generated registries are kept here and reused. Default: ${DEFAULT-VALUE}.")
+  Path data;
+
+  @Option(names = "--work", defaultValue = "bench/work", description = "Warehouses (replaced each run). Default: ${DEFAULT-VALUE}.")
+  Path work;
+
+  @Option(names = "--results", defaultValue = "bench/results", description = "JSON results go here. Default: ${DEFAULT-VALUE}.")
+  Path results;
+
+  private final Map<String, Object> report = new LinkedHashMap<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Benchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    report.put("started", Instant.now().toString());
+    report.put("machine", Map.of(
+        "cores", Runtime.getRuntime().availableProcessors(),
+        "max_heap_bytes", Runtime.getRuntime().maxMemory(),
+        "java", System.getProperty("java.version")));
+    List<Map<String, Object>> runs = new ArrayList<>();
+    report.put("runs", runs);
+    for (long n : firms) {
+      runs.add(runSize(n));
+    }
+    report.put("finished", Instant.now().toString());
+    Files.createDirectories(results);
+    Path file = results.resolve("bench-" + Instant.now().toString().replace(':', '-') + ".json");
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+    System.out.println("bench: results written to " + file);
+    return 0;
+  }
+
+  private Map<String, Object> runSize(long n) throws IOException {
+    List<LocalDate> dates = new ArrayList<>();
+    for (LocalDate d = LocalDate.of(2023, 1, 31); dates.size() < snapshots; d = d.plusMonths(1).withDayOfMonth(1).plusMonths(1).minusDays(1)) {
+      dates.add(d);
+    }
+    Path registry = data.resolve("firms-" + n + "-snapshots-" + snapshots);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("firms_ever_registered", n);
+    run.put("snapshots", dates.size());
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<String, Long> peakHeap = new LinkedHashMap<>();
+    run.put("seconds", seconds);
+    run.put("peak_driver_heap_bytes", peakHeap);
+
+    if (!Files.exists(registry.resolve("_GENERATED"))) {
+      time("generate", seconds, peakHeap, () -> cli("generate", "--out", registry.toString(), "--firms", Long.toString(n),
+          "--from", dates.get(0).toString(), "--to", dates.get(dates.size() - 1).toString()));
+      Files.writeString(registry.resolve("_GENERATED"), "ok\n");
+    }
+    Path wh = work.resolve("wh-" + n);
+    Path scratch = work.resolve("scratch-" + n);
+    deleteTree(work.resolve("baseline-" + n));
+    deleteTree(wh);
+    deleteTree(scratch);
+    LocalDate last = dates.get(dates.size() - 1);
+    String lastDir = registry.resolve("dt=" + last).toString();
+    run.put("snapshot_lines", countLines(registry.resolve("dt=" + last)));
+
+    SparkSession spark = SparkSessions.create("regsurv-bench", wh.toString());
+    String baseline = work.resolve("baseline-" + n).toAbsolutePath().toString();
+    time("a_baseline_csv_to_delta", seconds, peakHeap, () -> {
+      spark.read().option("header", "true").csv(lastDir).write().format("delta").mode("overwrite").save(baseline);
+      return 0;
+    });
+    time("b_ingest_one_snapshot", seconds, peakHeap,
+        () -> cli("ingest", "--warehouse", scratch.toString(), "--snapshot-date", last.toString(), lastDir));
+    deleteTree(scratch);
+
+    String w = wh.toString();
+    time("ingest_first_snapshot", seconds, peakHeap,
+        () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(0).toString(), registry.resolve("dt=" + dates.get(0)).toString()));
+    time("c1_classify_first_snapshot", seconds, peakHeap, () -> cli("classify", "--warehouse", w));
+    if (dates.size() > 2) {
+      time("ingest_second_snapshot", seconds, peakHeap,
+          () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(1).toString(), registry.resolve("dt=" + dates.get(1)).toString()));
+      time("c2_classify_one_further_snapshot", seconds, peakHeap, () -> cli("classify", "--warehouse", w));
+    }
+    long t0 = System.nanoTime();
+    for (LocalDate d : dates.subList(Math.min(2, dates.size() - 1), dates.size() - 1)) {
+      cli("ingest", "--warehouse", w, "--snapshot-date", d.toString(), registry.resolve("dt=" + d).toString());
+    }
+    cli("classify", "--warehouse", w);
+    seconds.put("setup_remaining_history", (System.nanoTime() - t0) / 1e9);
+    LocalDate previous = dates.get(dates.size() - 2);
+    time("d_survival_all_cohorts", seconds, peakHeap, () -> cli("survival", "--warehouse", w, "--as-of", previous.toString()));
+    time("e_run_one_new_snapshot", seconds, peakHeap,
+        () -> cli("run", "--warehouse", w, "--snapshot-date", last.toString(), lastDir));
+
+    double a = seconds.get("a_baseline_csv_to_delta");
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    for (String k : List.of("b_ingest_one_snapshot", "c1_classify_first_snapshot", "c2_classify_one_further_snapshot",
+        "d_survival_all_cohorts", "e_run_one_new_snapshot")) {
+      if (seconds.containsKey(k)) {
+        ratios.put(k, seconds.get(k) / a);
+      }
+    }
+    run.put("ratio_to_baseline", ratios);
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    sizes.put("baseline", treeSize(work.resolve("baseline-" + n)));
+    try (Stream<Path> dbs = Files.list(wh)) {
+      for (Path db : dbs.filter(Files::isDirectory).sorted().toList()) {
+        try (Stream<Path> tables = Files.list(db)) {
+          for (Path t : tables.filter(Files::isDirectory).sorted().toList()) {
+            sizes.put(db.getFileName() + "." + t.getFileName(), treeSize(t));
+          }
+        }
+      }
+    }
+    run.put("table_bytes", sizes);
+    print(run);
+    return run;
+  }
+
+  private void print(Map<String, Object> run) {
+    System.out.printf(Locale.ROOT, "%n== %,d firms ever registered, %d snapshots, %,d lines in the last snapshot ==%n",
+        run.get("firms_ever_registered"), run.get("snapshots"), run.get("snapshot_lines"));
+    @SuppressWarnings("unchecked") Map<String, Double> seconds = (Map<String, Double>) run.get("seconds");
+    @SuppressWarnings("unchecked") Map<String, Double> ratios = (Map<String, Double>) run.get("ratio_to_baseline");
+    @SuppressWarnings("unchecked") Map<String, Long> heap = (Map<String, Long>) run.get("peak_driver_heap_bytes");
+    System.out.printf(Locale.ROOT, "%-36s %10s %10s %14s%n", "stage", "seconds", "x baseline", "peak heap MiB");
+    seconds.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-36s %10.1f %10s %14s%n", k, v,
+        ratios.containsKey(k) ? String.format(Locale.ROOT, "%.2f", ratios.get(k)) : "",
+        heap.containsKey(k) ? Long.toString(heap.get(k) >> 20) : ""));
+    @SuppressWarnings("unchecked") Map<String, Long> sizes = (Map<String, Long>) run.get("table_bytes");
+    System.out.println("table sizes on disk (MiB):");
+    sizes.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-36s %10.1f%n", k, v / 1048576.0));
+    System.out.flush();
+  }
+
+  private interface Stage {
+    int run() throws Exception;
+  }
+
+  /** Times one stage and records the driver's peak heap during it; a failed stage stops the benchmark. */
+  private static void time(String name, Map<String, Double> seconds, Map<String, Long> peakHeap, Stage stage) {
+    List<MemoryPoolMXBean> heapPools =
+        ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+    heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
+    System.out.println("bench: " + name + " ...");
+    long t0 = System.nanoTime();
+    int code;
+    try {
+      code = stage.run();
+    } catch (Exception e) {
+      throw new IllegalStateException("bench: " + name + " failed: " + e.getMessage(), e);
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    if (code != 0) {
+      throw new IllegalStateException("bench: " + name + " exited " + code);
+    }
+    seconds.put(name, s);
+    // Sum of per-pool peaks: an upper bound on the heap in use at any one moment.
+    peakHeap.put(name, heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
+    System.out.printf(Locale.ROOT, "bench: %s %.1f s%n", name, s);
+  }
+
+  private static int cli(String... args) {
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(System.out, true), new PrintWriter(err, true), args);
+    if (code != 0) {
+      System.err.print(err);
+    }
+    return code;
+  }
+
+  private static long countLines(Path dir) throws IOException {
+    long n = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        try (Stream<String> lines = Files.lines(f)) {
+          n += lines.count() - 1;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static long treeSize(Path dir) {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
