@@ -79,7 +79,7 @@ final class KmCommand implements Callable<Integer> {
   @Option(names = "--group", paramLabel = "COL", description = "One curve per value of this column.")
   String group;
 
-  @Option(names = "--conf-type", defaultValue = "log", paramLabel = "TYPE", description = "log (R's default), log-log or plain. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--conf-type", defaultValue = "log", paramLabel = "TYPE", description = "log (R's default), log-log or plain, for survival curves; cumulative incidence (--competing) always has log limits, as R's multi-state survfit. Default: ${DEFAULT-VALUE}.")
   String confType;
 
   @Option(names = "--conf-level", defaultValue = "0.95", paramLabel = "P", description = "Confidence level. Default: ${DEFAULT-VALUE}.")
@@ -141,7 +141,7 @@ final class KmCommand implements Callable<Integer> {
     try {
       PrintWriter out = spec.commandLine().getOut();
       if (competing) {
-        Dataset<Row> cif = CumulativeIncidence.estimate(subjects).orderBy("group", "time", "cause");
+        Dataset<Row> cif = CumulativeIncidence.estimate(subjects, options.confLevel()).orderBy("group", "time", "cause");
         write(cif);
         print(out, cif);
         return 0;

@@ -139,10 +139,7 @@ public final class SurvivalJob {
         written.put(Tables.COHORT_SUMMARY, warehouse.replaceDate(Tables.COHORT_SUMMARY, "as_of_date", asOf, summaries(curve, sizes, asOf, firmVersion)));
 
         Dataset<Row> cif =
-            withLineage(split(CumulativeIncidence.estimate(engineInput)), asOf, firmVersion)
-                .withColumn("std_err", lit(null).cast("double"))
-                .withColumn("ci_lower", lit(null).cast("double"))
-                .withColumn("ci_upper", lit(null).cast("double"));
+            withLineage(split(CumulativeIncidence.estimate(engineInput, s.confLevel())), asOf, firmVersion);
         written.put(Tables.CUMULATIVE_INCIDENCE, warehouse.replaceDate(Tables.CUMULATIVE_INCIDENCE, "as_of_date", asOf, cif));
 
         written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf, comparisons(engineInput, asOf, firmVersion)));

@@ -4,6 +4,7 @@ import static io.regsurv.stats.RiskSets.N_AT_RISK;
 import static io.regsurv.stats.RiskSets.N_EVENTS;
 import static io.regsurv.stats.RiskSets.START;
 import static io.regsurv.stats.Subjects.CAUSE;
+import static io.regsurv.stats.Subjects.ENTRY;
 import static io.regsurv.stats.Subjects.EVENT;
 import static io.regsurv.stats.Subjects.GROUP;
 import static io.regsurv.stats.Subjects.TIME;
@@ -11,12 +12,18 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.last;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,46 +36,192 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * S(s−) · d_k(s)/n(s), with S the all-cause Kaplan–Meier curve. Unlike 1 − KM per cause (which
  * treats the other causes as censoring and overstates each one), the F_k add up to 1 − S.
  *
- * <p>Output columns: {@code group, time, cause, n_at_risk, n_events, cumulative_incidence}: every
- * group × exit time × cause seen anywhere in the input. Standard errors (R's infinitesimal
- * jackknife) are not computed.
+ * <p>Standard errors are R's infinitesimal jackknife: Var F_k(t) = Σ_i U_i(t)², U_i the derivative
+ * of F_k(t) with respect to subject i's case weight. With distinct times t_1 < t_2 < …, h_j = d_j/n_j,
+ * B_j = Σ_{l≤j} h_l/(n_l(1 − h_l)) and P_j = Σ_{l≤j} S_{l−1} h_kl (B_{l−1} − 1/n_l), a subject at risk
+ * on (t_e, t_m] that leaves at t_m (δ an event, δ_k one of cause k) has
+ * <pre>
+ *   U(J) = 0                                               J ≤ e
+ *   U(J) = P_J − P_e − B_e (F_J − F_e)                      e &lt; J &lt; m
+ *   U(J) = P_m − P_e − B_e (F_m − F_e) + S_{m−1} δ_k / n_m
+ *          + (B_m − δ/(n_m(1 − h_m)) − B_e)(F_J − F_m)       J ≥ m
+ * </pre>
+ * so Σ_i U_i(J)² expands into running sums over entries and exits: the variance needs one pass over
+ * the (group, entry, exit, cause) aggregates, never the subjects themselves. Limits use R's default
+ * log transformation, F·exp(±z·se/F), capped at 1.
+ *
+ * <p>Output columns: {@code group, time, cause, n_at_risk, n_events, cumulative_incidence, std_err,
+ * ci_lower, ci_upper}: every group × exit time × cause seen anywhere in the input.
  */
 public final class CumulativeIncidence {
   public static final String CUMULATIVE_INCIDENCE = "cumulative_incidence";
+  public static final String STD_ERR = "std_err";
+  public static final String CI_LOWER = "ci_lower";
+  public static final String CI_UPPER = "ci_upper";
+
+  /** Running sums of the variance expansion: pending (entered, not yet left) and left subjects. */
+  private static final List<String> SUMS = List.of("sn", "sx", "sc", "sxx", "scc", "sxc", "la2", "lag", "lg2");
 
   private CumulativeIncidence() {}
+
+  /** Estimate with R's default 95% limits. */
+  public static Dataset<Row> estimate(Dataset<Row> subjects) {
+    return estimate(subjects, 0.95);
+  }
 
   /**
    * {@code subjects}: columns as in {@link Subjects}, {@code cause} the exit cause of rows with
    * event 1 (ignored for censored rows).
    */
-  public static Dataset<Row> estimate(Dataset<Row> subjects) {
-    Dataset<Row> risk = RiskSets.table(subjects, null).filter(col(TIME).notEqual(lit(START)));
-    WindowSpec before = Window.partitionBy(col(GROUP)).orderBy(col(TIME))
-        .rowsBetween(Window.unboundedPreceding(), -1);
+  public static Dataset<Row> estimate(Dataset<Row> subjects, double confLevel) {
+    double z = new KmOptions(ConfType.LOG, confLevel).z();
+    Dataset<Row> risk = RiskSets.table(subjects, null);
+    WindowSpec byGroup = Window.partitionBy(col(GROUP)).orderBy(col(TIME));
+    WindowSpec before = byGroup.rowsBetween(Window.unboundedPreceding(), -1);
+    WindowSpec upTo = byGroup.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Column d = col(N_EVENTS).cast("double");
     Column n = col(N_AT_RISK).cast("double");
+    Column h = when(n.gt(0), d.divide(n)).otherwise(0.0);
     Column zeroBefore = coalesce(max(when(d.geq(n).and(d.gt(0)), 1).otherwise(0)).over(before), lit(0)).equalTo(1);
     Column logBefore = coalesce(sum(when(d.lt(n).and(d.gt(0)), log1p(d.divide(n).multiply(-1))).otherwise(0.0)).over(before), lit(0.0));
-    Dataset<Row> withS = risk.select(col(GROUP), col(TIME), col(N_AT_RISK),
-        when(zeroBefore, lit(0.0)).otherwise(exp(logBefore)).as("s_before"));
+    // A time where everyone at risk leaves (h = 1) sets S to 0 for good; its B term is left out,
+    // which only ever multiplies increments that S = 0 makes zero.
+    Column bStep = when(n.gt(0).and(h.lt(1)), h.divide(n.multiply(lit(1.0).minus(h)))).otherwise(0.0);
+    Dataset<Row> timeline = risk.select(col(GROUP), col(TIME), col(N_AT_RISK), h.as("h"),
+        when(zeroBefore, lit(0.0)).otherwise(exp(logBefore)).as("s_before"),
+        coalesce(sum(bStep).over(before), lit(0.0)).as("b_before"),
+        sum(bStep).over(upTo).as("b_at"));
 
     Dataset<Row> events = subjects.filter(col(EVENT).equalTo(1));
     // Causes are few by construction (a closed set of exit types), so crossing them with times is cheap.
     Dataset<Row> causes = events.select(col(CAUSE)).distinct();
     Dataset<Row> byCause = events.groupBy(col(GROUP).as("c_group"), col(TIME).as("c_time"), col(CAUSE).as("c_cause"))
         .agg(count(lit(1)).as("d_k"));
-    Dataset<Row> grid = withS.crossJoin(causes);
-    Dataset<Row> joined = grid.join(byCause,
+    Dataset<Row> grid = timeline.crossJoin(causes);
+    WindowSpec byCauseUpTo = Window.partitionBy(col(GROUP), col(CAUSE)).orderBy(col(TIME))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column hk = when(n.gt(0), col(N_EVENTS).cast("double").divide(n)).otherwise(0.0);
+    Column invN = when(n.gt(0), lit(1.0).divide(n)).otherwise(0.0);
+    // F and P at every time of the group, per cause (the START row carries zeros).
+    Dataset<Row> curve = grid.join(byCause,
             grid.col(GROUP).equalTo(byCause.col("c_group"))
                 .and(grid.col(TIME).equalTo(byCause.col("c_time")))
                 .and(grid.col(CAUSE).equalTo(byCause.col("c_cause"))),
             "left")
-        .withColumn(N_EVENTS, coalesce(col("d_k"), lit(0L)));
-    WindowSpec upTo = Window.partitionBy(col(GROUP), col(CAUSE)).orderBy(col(TIME))
+        .withColumn(N_EVENTS, coalesce(col("d_k"), lit(0L)))
+        .select(col(GROUP), col(TIME), col(CAUSE), col(N_AT_RISK), col(N_EVENTS), col("h"), col("s_before"), col("b_at"),
+            sum(col("s_before").multiply(hk)).over(byCauseUpTo).as("f"),
+            sum(col("s_before").multiply(hk).multiply(col("b_before").minus(invN))).over(byCauseUpTo).as("p"))
+        // Computed once (one row per group × time × cause, distributed): the variance reads it three
+        // times, and without the cut the analyzer works through three copies of its whole plan.
+        .localCheckpoint();
+
+    return withStdErr(subjects, causes, curve)
+        .filter(col(TIME).notEqual(lit(START)))
+        .select(col(GROUP), col(TIME), col(CAUSE), col(N_AT_RISK), col(N_EVENTS), col("f").as(CUMULATIVE_INCIDENCE),
+            col(STD_ERR),
+            when(col("f").gt(0), col("f").multiply(exp(col(STD_ERR).multiply(-z).divide(col("f"))))).as(CI_LOWER),
+            when(col("f").gt(0), least(lit(1.0), col("f").multiply(exp(col(STD_ERR).multiply(z).divide(col("f")))))).as(CI_UPPER));
+  }
+
+  /** Adds {@code std_err} to every curve row by the running sums of the class comment. */
+  private static Dataset<Row> withStdErr(Dataset<Row> subjects, Dataset<Row> causes, Dataset<Row> curve) {
+    Column entryKey = when(col(ENTRY).leq(0), lit(START)).otherwise(col(ENTRY));
+    WindowSpec stream = Window.partitionBy(col(GROUP), col(CAUSE)).orderBy(col("t"), col("ord"))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    Column increment = col("s_before").multiply(col(N_EVENTS).cast("double")).divide(col(N_AT_RISK).cast("double"));
-    return joined.select(col(GROUP), col(TIME), col(CAUSE), col(N_AT_RISK), col(N_EVENTS),
-        sum(increment).over(upTo).as(CUMULATIVE_INCIDENCE));
+
+    // F, P and B at each entry time: those of the last distinct time not after it (a subject
+    // entering at t_j is at risk only after t_j). On ties the curve row sorts first.
+    Dataset<Row> entryTimes = subjects.select(col(GROUP), entryKey.as("t")).distinct().crossJoin(causes);
+    Dataset<Row> atEntry =
+        curve.select(col(GROUP), col(CAUSE), col(TIME).as("t"), lit(0).as("ord"), col("f"), col("p"), col("b_at"))
+            .unionByName(entryTimes.select(col(GROUP), col(CAUSE), col("t"), lit(1).as("ord"),
+                lit(null).cast("double").as("f"), lit(null).cast("double").as("p"), lit(null).cast("double").as("b_at")))
+            .select(col(GROUP).as("e_group"), col(CAUSE).as("e_cause"), col("t").as("e_time"), col("ord"),
+                last(col("f"), true).over(stream).as("f_e"),
+                last(col("p"), true).over(stream).as("p_e"),
+                last(col("b_at"), true).over(stream).as("b_e"))
+            .filter(col("ord").equalTo(1))
+            .drop("ord");
+
+    // Subjects that share group, entry, exit time, event and cause have the same U: weight w.
+    Dataset<Row> kinds = subjects
+        .groupBy(col(GROUP).as("s_group"), entryKey.as("e_key"), col(TIME).as("m_time"), col(EVENT).as("s_event"),
+            when(col(EVENT).equalTo(1), col(CAUSE)).as("s_cause"))
+        .agg(count(lit(1)).cast("double").as("w"))
+        .crossJoin(causes);
+    Dataset<Row> atExit = curve.select(col(GROUP).as("x_group"), col(CAUSE).as("x_cause"), col(TIME).as("x_time"),
+        col(N_AT_RISK).cast("double").as("n_m"), col("h").as("h_m"), col("s_before").as("s_m"), col("b_at").as("b_m"),
+        col("f").as("f_m"), col("p").as("p_m"));
+    Dataset<Row> terms = kinds
+        .join(atEntry, kinds.col("s_group").equalTo(atEntry.col("e_group"))
+            .and(kinds.col(CAUSE).equalTo(atEntry.col("e_cause"))).and(kinds.col("e_key").equalTo(atEntry.col("e_time"))))
+        .join(atExit, col("s_group").equalTo(col("x_group"))
+            .and(col(CAUSE).equalTo(col("x_cause"))).and(col("m_time").equalTo(col("x_time"))));
+    Column delta = col("s_event").equalTo(1).cast("double");
+    Column deltaK = col("s_event").equalTo(1).and(col("s_cause").equalTo(col(CAUSE))).cast("double");
+    // After a time with h = 1 the curve no longer moves, so G's factor F_J − F_m is 0: G = 0.
+    Column g = when(col("h_m").lt(1), col("b_m").minus(delta.divide(col("n_m").multiply(lit(1.0).minus(col("h_m"))))).minus(col("b_e")))
+        .otherwise(0.0);
+    Column x = col("b_e").multiply(-1);
+    Column c = col("b_e").multiply(col("f_e")).minus(col("p_e"));
+    Column alpha = col("p_m").minus(col("p_e")).minus(col("b_e").multiply(col("f_m").minus(col("f_e"))))
+        .plus(col("s_m").multiply(deltaK).divide(col("n_m"))).minus(g.multiply(col("f_m")));
+    Dataset<Row> withTerms = terms.select(col("s_group").as(GROUP), col(CAUSE), col("e_key"), col("m_time"), col("w"),
+        x.as("x"), c.as("c"), g.as("g"), alpha.as("alpha"));
+
+    Column w = col("w");
+    // Leaving at t_m: out of the pending sums, into the left sums (ord 0: counted at t_m itself).
+    Dataset<Row> exits = withTerms.select(col(GROUP), col(CAUSE), col("m_time").as("t"), lit(0).as("ord"),
+        w.multiply(-1).as("sn"), w.multiply(col("x")).multiply(-1).as("sx"), w.multiply(col("c")).multiply(-1).as("sc"),
+        w.multiply(col("x")).multiply(col("x")).multiply(-1).as("sxx"), w.multiply(col("c")).multiply(col("c")).multiply(-1).as("scc"),
+        w.multiply(col("x")).multiply(col("c")).multiply(-1).as("sxc"),
+        w.multiply(col("alpha")).multiply(col("alpha")).as("la2"), w.multiply(col("alpha")).multiply(col("g")).as("lag"),
+        w.multiply(col("g")).multiply(col("g")).as("lg2"));
+    // Entering after t_e: into the pending sums from the next time on (ord 2: not counted at t_e).
+    Dataset<Row> entries = withTerms.select(col(GROUP), col(CAUSE), col("e_key").as("t"), lit(2).as("ord"),
+        w.as("sn"), w.multiply(col("x")).as("sx"), w.multiply(col("c")).as("sc"),
+        w.multiply(col("x")).multiply(col("x")).as("sxx"), w.multiply(col("c")).multiply(col("c")).as("scc"),
+        w.multiply(col("x")).multiply(col("c")).as("sxc"), lit(0.0).as("la2"), lit(0.0).as("lag"), lit(0.0).as("lg2"));
+    List<Column> curveCols = new ArrayList<>(List.of(col(GROUP), col(CAUSE), col(TIME).as("t"), lit(1).as("ord")));
+    for (String s : SUMS) {
+      curveCols.add(lit(0.0).as(s));
+    }
+    List<String> curveFields = List.of(TIME, N_AT_RISK, N_EVENTS, "f", "p");
+    for (String f : curveFields) {
+      curveCols.add(col(f).as("v_" + f));
+    }
+    Dataset<Row> points = curve.select(curveCols.toArray(Column[]::new));
+    List<Column> nulls = new ArrayList<>();
+    for (String f : curveFields) {
+      nulls.add(lit(null).cast(points.schema().apply("v_" + f).dataType()).as("v_" + f));
+    }
+    Dataset<Row> all = points
+        .unionByName(withNulls(exits, nulls))
+        .unionByName(withNulls(entries, nulls));
+    List<Column> out = new ArrayList<>(List.of(col(GROUP), col(CAUSE), col("ord")));
+    for (String f : curveFields) {
+      out.add(col("v_" + f).as(f));
+    }
+    for (String s : SUMS) {
+      out.add(sum(col(s)).over(stream).as(s));
+    }
+    Dataset<Row> running = all.select(out.toArray(Column[]::new)).filter(col("ord").equalTo(1));
+    Column f = col("f");
+    Column p = col("p");
+    Column variance = col("sn").multiply(p).multiply(p)
+        .plus(col("sxx").multiply(f).multiply(f)).plus(col("scc"))
+        .plus(lit(2.0).multiply(p).multiply(f).multiply(col("sx")))
+        .plus(lit(2.0).multiply(p).multiply(col("sc")))
+        .plus(lit(2.0).multiply(f).multiply(col("sxc")))
+        .plus(col("la2")).plus(lit(2.0).multiply(f).multiply(col("lag"))).plus(col("lg2").multiply(f).multiply(f));
+    return running.select(col(GROUP), col(TIME), col(CAUSE), col(N_AT_RISK), col(N_EVENTS), f,
+        sqrt(greatest(variance, lit(0.0))).as(STD_ERR));
+  }
+
+  private static Dataset<Row> withNulls(Dataset<Row> df, List<Column> nulls) {
+    List<Column> cols = new ArrayList<>(List.of(df.columns()).stream().map(org.apache.spark.sql.functions::col).toList());
+    cols.addAll(nulls);
+    return df.select(cols.toArray(Column[]::new));
   }
 }

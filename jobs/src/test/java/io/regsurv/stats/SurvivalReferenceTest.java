@@ -170,6 +170,9 @@ class SurvivalReferenceTest {
       assertThat(a.<Long>getAs("n_at_risk")).as(at + "n_at_risk").isEqualTo(Long.parseLong(e.get("n_risk")));
       assertThat(a.<Long>getAs("n_events")).as(at + "n_events").isEqualTo(Long.parseLong(e.get("n_event")));
       assertClose(at + "cumulative_incidence", e.get("pstate"), a.getAs("cumulative_incidence"), TOL);
+      assertClose(at + "std_err", e.get("std_err"), a.getAs("std_err"), TOL);
+      assertClose(at + "ci_lower", e.get("lower"), a.getAs("ci_lower"), TOL);
+      assertClose(at + "ci_upper", e.get("upper"), a.getAs("ci_upper"), TOL);
     }
   }
 }
