@@ -7,7 +7,6 @@ import io.regsurv.config.Json;
 import io.regsurv.io.SparkSessions;
 import io.regsurv.io.Warehouse;
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +52,10 @@ public final class Notebook implements AutoCloseable {
           + ": it has no gold.survival_curve table (run 'bin/regsurv demo' or the pipeline first)");
     }
     wh.registerExisting();
+    // Spark 4.1 leaves named parameters of sql(text, args) unbound (UNBOUND_SQL_PARAMETER,
+    // apache/spark#55392); the legacy constants-only substitution binds them, and parameters
+    // here are only ever constants.
+    spark.conf().set("spark.sql.legacy.parameterSubstitution.constantsOnly", "true");
     return new Notebook(wh, !existed);
   }
 
@@ -140,8 +143,7 @@ public final class Notebook implements AutoCloseable {
       throw new IllegalArgumentException("Query parameters must be a JSON object, were " + node.getNodeType());
     }
     Map<String, Object> params = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       JsonNode v = e.getValue();
       Object value;
       if (v.isNull()) {
