@@ -211,7 +211,8 @@ public final class Warehouse {
       // Dropping an external table's entry never touches its files.
       catalog.dropTable(id, true, false);
     }
-    // Names come from our own table definitions; the location is quoted as a SQL string literal.
+    // Names come from our table definitions or match OTHER_NAME (letters, digits, _); the location
+    // is quoted as a SQL string literal.
     spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION " + sqlString(location));
   }
 
