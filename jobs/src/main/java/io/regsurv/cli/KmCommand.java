@@ -142,12 +142,12 @@ final class KmCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (competing) {
         Dataset<Row> cif = CumulativeIncidence.estimate(subjects, options.confLevel()).orderBy("group", "time", "cause");
-        write(cif);
+        write(warehouse, cif);
         print(out, cif);
         return 0;
       }
       Dataset<Row> curve = KaplanMeier.estimate(subjects, options).orderBy("group", "time").cache();
-      write(curve);
+      write(warehouse, curve);
       if (!summary) {
         print(out, curve);
         return 0;
@@ -176,16 +176,19 @@ final class KmCommand implements Callable<Integer> {
     format.print(out, Arrays.asList(result.columns()), result.collectAsList());
   }
 
-  private void write(Dataset<Row> result) {
+  private void write(Warehouse warehouse, Dataset<Row> result) {
     if (outputTable == null) {
       return;
     }
     String database = outputTable.substring(0, outputTable.indexOf('.'));
-    SparkSession spark = result.sparkSession();
-    if (!spark.catalog().databaseExists(database)) {
+    // Written under the warehouse root (<root>/<db>/<name>), not as a managed table under
+    // spark.sql.warehouse.dir: registerExisting finds it there at the next start.
+    String name = outputTable.substring(outputTable.indexOf('.') + 1);
+    if (!Tables.DATABASES.contains(database)) {
       throw new BadInputException("Cannot write --output-table " + outputTable + ": database '" + database
           + "' does not exist (use one of the warehouse's: bronze, silver, gold, ops)");
     }
-    result.write().format("delta").mode("overwrite").option("overwriteSchema", "true").saveAsTable(outputTable);
+    result.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(warehouse.otherLocation(database, name));
+    warehouse.registerOther(database, name);
   }
 }

@@ -49,6 +49,18 @@ public final class Main implements Runnable {
     return cl.execute(args);
   }
 
+  /**
+   * Runs with the given standard input too: {@code regsurv sql} without a query reads statements
+   * from it (tests feed a script this way). The other commands do not read standard input.
+   */
+  public static int run(java.io.InputStream in, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cl = commandLine();
+    ((SqlCommand) cl.getSubcommands().get("sql").getCommand()).stdin = in;
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
+
   static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)

@@ -107,7 +107,11 @@ public final class Warehouse {
     return replaceDate(table, dateColumn, date, rows, 0);
   }
 
-  /** Creates the databases and registers every table that exists under the root. */
+  /**
+   * Creates the databases and registers every table that exists under the root: the pipeline's
+   * tables and any other Delta table in a database folder ({@code <root>/<db>/<name>}, e.g. written
+   * by {@code km --output-table}).
+   */
   public void registerExisting() {
     createDatabases();
     for (String table : Tables.ALL) {
@@ -115,7 +119,51 @@ public final class Warehouse {
         register(table);
       }
     }
+    for (String db : Tables.DATABASES) {
+      for (String name : otherTables(db)) {
+        registerAt(db, name, otherLocation(db, name));
+      }
+    }
   }
+
+  /** Where a table that is not one of the pipeline's lives: {@code <root>/<db>/<name>}. */
+  public String otherLocation(String database, String name) {
+    if (!Tables.DATABASES.contains(database) || !OTHER_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("Not a warehouse table name: " + database + "." + name);
+    }
+    return root + "/" + database + "/" + name;
+  }
+
+  /** Registers {@code database.name} at {@link #otherLocation} (after writing it there). */
+  public void registerOther(String database, String name) {
+    createDatabases();
+    registerAt(database, name, otherLocation(database, name));
+  }
+
+  /** Delta tables in a database folder that are not pipeline tables. */
+  private List<String> otherTables(String database) {
+    List<String> names = new ArrayList<>();
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root + "/" + database);
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(dir)) {
+        return names;
+      }
+      for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (st.isDirectory() && OTHER_NAME.matcher(name).matches() && !Tables.ALL.contains(database + "." + name)
+            && fs.exists(new org.apache.hadoop.fs.Path(st.getPath(), "_delta_log"))) {
+          names.add(name);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot list the tables under " + root + "/" + database, e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  private static final java.util.regex.Pattern OTHER_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** Creates the table from its definition if it does not exist yet, and registers it. */
   public void ensure(String table) {
@@ -146,11 +194,15 @@ public final class Warehouse {
   }
 
   private void register(String table) {
-    String location = location(table);
     TableDefinition def = Tables.get(table);
+    registerAt(def.database(), def.table(), location(table));
+  }
+
+  private void registerAt(String database, String name, String location) {
+    String table = database + "." + name;
     // The session catalog directly: asking through Delta would read (possibly vanished) files.
     SessionCatalog catalog = spark.sessionState().catalog();
-    TableIdentifier id = new TableIdentifier(def.table(), Option.apply(def.database()));
+    TableIdentifier id = new TableIdentifier(name, Option.apply(database));
     if (catalog.tableExists(id)) {
       if (registeredLocation(catalog, id).equals(location)) {
         return;
@@ -159,7 +211,8 @@ public final class Warehouse {
       // Dropping an external table's entry never touches its files.
       catalog.dropTable(id, true, false);
     }
-    // Names come from our own table definitions; the location is quoted as a SQL string literal.
+    // Names come from our table definitions or match OTHER_NAME (letters, digits, _); the location
+    // is quoted as a SQL string literal.
     spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION " + sqlString(location));
   }
 

@@ -120,7 +120,7 @@ class KmCommandTest {
     Path csv = write("status.csv", "years,status\n1.5,cancelled\n2.25,active\n2.25,revoked\n4,active\n");
     Cli run = Cli.run("km", "--csv", csv.toString(), "--time", "years", "--event", "status",
         "--event-values", "cancelled,revoked", "--censor-values", "active", "--format", "csv",
-        "--output-table", "gold.km_status_test");
+        "--output-table", "gold.km_status_test", "--warehouse", dir.resolve("wh").toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<Map<String, String>> rows = RReference.parse(run.out());
     assertThat(rows).extracting(r -> r.get("time")).containsExactly("0.0", "1.5", "2.25", "4.0");

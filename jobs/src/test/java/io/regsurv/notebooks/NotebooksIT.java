@@ -1,0 +1,96 @@
+package io.regsurv.notebooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.regsurv.cli.Cli;
+import io.regsurv.config.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Executes the three notebooks headless ({@code jupyter nbconvert --execute}) against a small
+ * warehouse made here through the CLI: each must run without error and draw its figures. The
+ * notebooks start their own JVM (JPype) with target/regsurv.jar and target/classpath.txt, hence an
+ * integration test (failsafe, after packaging).
+ */
+class NotebooksIT {
+  static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+  static final List<String> SNAPSHOTS = List.of("2023-06-30", "2023-12-31", "2024-06-30");
+  /** Notebook → the figures it draws at least. */
+  static final Map<String, Integer> NOTEBOOKS = Map.of("survival_curves", 2, "exit_causes", 1, "registry_overview", 3);
+
+  @Test
+  void everyNotebookRunsHeadlessAndDrawsItsFigures(@TempDir Path dir) throws Exception {
+    assumeTrue(Files.isExecutable(JUPYTER), "/usr/bin/jupyter is absent: run bin/setup (Debian's jupyter-nbconvert) to test the notebooks");
+    Path project = Path.of(System.getProperty("regsurv.project.dir", ".")).toAbsolutePath();
+    assertThat(project.resolve("target/regsurv.jar")).as("the thin jar the notebooks load").exists();
+
+    Path data = dir.resolve("registry");
+    String wh = dir.resolve("wh").toString();
+    ok(Cli.run("generate", "--out", data.toString(), "--firms", "3000", "--snapshots", String.join(",", SNAPSHOTS)));
+    for (String d : SNAPSHOTS) {
+      ok(Cli.run("ingest", "--warehouse", wh, "--snapshot-date", d, data.resolve("dt=" + d).toString()));
+    }
+    ok(Cli.run("classify", "--warehouse", wh));
+    ok(Cli.run("survival", "--warehouse", wh, "--set", "survival.cohortDimensions=all,establishment_year,era,province"));
+    ok(Cli.run("report", "--warehouse", wh));
+
+    Path out = dir.resolve("executed");
+    List<String> command = new ArrayList<>(List.of(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
+        "--ExecutePreprocessor.timeout=600", "--output-dir", out.toString()));
+    for (String name : NOTEBOOKS.keySet()) {
+      command.add(project.resolve("notebooks/" + name + ".ipynb").toString());
+    }
+    Path log = dir.resolve("nbconvert.log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("REGSURV_WAREHOUSE", wh);
+    Process p = pb.start();
+    boolean finished = p.waitFor(20, TimeUnit.MINUTES);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    assertThat(finished).as("nbconvert finished within 20 minutes: %s", output).isTrue();
+    assertThat(p.exitValue()).as("nbconvert's exit code; its output:\n%s", output).isZero();
+
+    Path figures = Path.of(System.getProperty("regsurv.notebook.figures", project.resolve("target/notebook-figures").toString()));
+    Files.createDirectories(figures);
+    for (Map.Entry<String, Integer> nb : NOTEBOOKS.entrySet()) {
+      JsonNode executed = Json.MAPPER.readTree(out.resolve(nb.getKey() + ".ipynb").toFile());
+      List<String> pngs = new ArrayList<>();
+      List<String> errors = new ArrayList<>();
+      for (JsonNode cell : executed.get("cells")) {
+        for (JsonNode o : cell.path("outputs")) {
+          if (o.path("data").has("image/png")) {
+            pngs.add(o.get("data").get("image/png").asText());
+          }
+          if ("error".equals(o.path("output_type").asText()) || "stderr".equals(o.path("name").asText()) && o.path("text").asText().contains("Traceback")) {
+            errors.add(o.toString());
+          }
+        }
+      }
+      assertThat(errors).as("errors in %s", nb.getKey()).isEmpty();
+      assertThat(pngs).as("figures drawn by %s", nb.getKey()).hasSizeGreaterThanOrEqualTo(nb.getValue());
+      // Kept for a person to look at (target/notebook-figures/<notebook>-<n>.png).
+      for (int i = 0; i < pngs.size(); i++) {
+        byte[] png = Base64.getMimeDecoder().decode(pngs.get(i));
+        assertThat(png).as("a PNG").startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        Files.write(figures.resolve(nb.getKey() + "-" + (i + 1) + ".png"), png);
+      }
+    }
+  }
+
+  private static void ok(Cli r) throws IOException {
+    assertThat(r.exitCode()).as(r.err()).isZero();
+  }
+}
