@@ -43,13 +43,14 @@ class LoopbackClusterIT {
   final Path project = Path.of(System.getProperty("regsurv.project.dir", ".")).toAbsolutePath();
   final Path script = project.resolve("bin/regsurv-cluster");
   final Path state = project.resolve("target/cluster-it");
+  final Path logs = project.resolve("target/cluster-it-logs");
 
   @Test
   void thePipelineOnALoopbackClusterWritesTheSameGoldTablesAsLocal(@TempDir Path dir) throws Exception {
     Path registry = dir.resolve("registry");
     String clusterWh = dir.resolve("wh-cluster").toString();
     String localWh = dir.resolve("wh-local").toString();
-    Files.createDirectories(state);
+    Files.createDirectories(logs);
     Thread stopper = new Thread(this::stopCluster, "regsurv-cluster-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     List<Long> clusterPids = new ArrayList<>();
@@ -87,7 +88,7 @@ class LoopbackClusterIT {
           "regsurv run --backfill (%s firms, %d snapshots): loopback cluster (2 workers x 1 core, SparkSubmit client mode) %.1f s, local[*] %.1f s%n",
           FIRMS, SNAPSHOTS.size(), clusterSeconds, localSeconds);
       System.out.print(timing);
-      Files.writeString(state.resolve("timing.txt"), timing, StandardCharsets.UTF_8);
+      Files.writeString(logs.resolve("timing.txt"), timing, StandardCharsets.UTF_8);
 
       Warehouse a = new Warehouse(SharedSpark.spark(), clusterWh);
       Warehouse b = new Warehouse(SharedSpark.spark(), localWh);
@@ -123,7 +124,7 @@ class LoopbackClusterIT {
   }
 
   private Result run(List<String> command, Map<String, String> env, String logName) throws IOException, InterruptedException {
-    Path log = state.resolve(logName + ".log");
+    Path log = logs.resolve(logName + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("REGSURV_CLUSTER_DIR", state.toString());
     pb.environment().putAll(env);
