@@ -1,6 +1,7 @@
 package io.regsurv.cli;
 
 import io.regsurv.errors.BadInputException;
+import io.regsurv.io.HadoopConf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.ArgGroup;
@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
   /** The dt=YYYY-MM-DD folders of a directory, by date. */
   static TreeMap<LocalDate, String> snapshotFolders(String dir) throws IOException {
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.contains(":") ? dir : Path.of(dir).toAbsolutePath().toString());
-    FileSystem fs = root.getFileSystem(new Configuration());
+    FileSystem fs = root.getFileSystem(HadoopConf.fromSparkConf());
     if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
       throw new BadInputException("Cannot backfill: " + dir + " is not a directory");
     }

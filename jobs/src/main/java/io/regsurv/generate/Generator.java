@@ -2,6 +2,7 @@ package io.regsurv.generate;
 
 import io.regsurv.errors.BadInputException;
 import io.regsurv.errors.JobFailedException;
+import io.regsurv.io.HadoopConf;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.GZIPOutputStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -253,7 +253,7 @@ public final class Generator {
   private static FileSystem fileSystem(Path root) {
     try {
       URI uri = root.toUri();
-      FileSystem fs = FileSystem.get(uri, new Configuration());
+      FileSystem fs = FileSystem.get(uri, HadoopConf.fromSparkConf());
       // The local file system would add a .crc file beside every output file; dumps have none.
       fs.setWriteChecksum(false);
       return fs;
