@@ -27,12 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
  * fields are rows of its happy path), and ingest's skip-if-done rule.
  */
 class IngestBadInputTest {
-  private final Warehouse wh;
-  private final String whPath;
+  @TempDir Path whDir;
+  private String whPath;
+  private Warehouse wh;
 
-  IngestBadInputTest(@TempDir Path dir) {
-    this.whPath = dir.resolve("wh").toString();
-    this.wh = new Warehouse(SharedSpark.spark(), whPath);
+  @org.junit.jupiter.api.BeforeEach
+  void warehouse() {
+    whPath = whDir.resolve("wh").toString();
+    wh = new Warehouse(SharedSpark.spark(), whPath);
   }
 
   private Cli ingest(String date, String... more) {
