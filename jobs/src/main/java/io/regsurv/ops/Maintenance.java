@@ -119,7 +119,11 @@ public final class Maintenance {
       long before = countDataFiles(table);
       warehouse.delta(table).vacuum(retentionHours);
       return Math.max(0, before - countDataFiles(table));
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // Delta's DELTA_VACUUM_RETENTION_PERIOD_TOO_SHORT (a DeltaIllegalArgumentException).
+      if (!(e instanceof IllegalArgumentException) && !String.valueOf(e.getMessage()).contains("retention period is too low")) {
+        throw e;
+      }
       throw new BadInputException(
           "Cannot maintain " + table + ": VACUUM with retention " + retentionHours + " h is shorter than the table's delta.deletedFileRetentionDuration "
               + "(default 168 h); a running reader or an interrupted writer may still need those files. Use --retention-hours 168 or more "
