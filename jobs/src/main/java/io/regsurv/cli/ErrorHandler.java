@@ -32,7 +32,14 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     }
     int code;
     String line;
-    if (ex instanceof RegsurvException r) {
+    Throwable conflict = concurrentModification(ex);
+    if (conflict != null) {
+      // Delta's optimistic concurrency: another job committed to the same table first. Nothing of
+      // this run's failed commit is visible; running again (after the other job) is safe.
+      code = ExitCodes.JOB_FAILED;
+      line = ": failed: another job changed the same Delta table at the same time (" + conflict.getClass().getSimpleName()
+          + "); nothing of this commit was written; retry when the other run has finished";
+    } else if (ex instanceof RegsurvException r) {
       code = r.exitCode();
       line = (code == ExitCodes.BAD_INPUT ? ": error: " : ": failed: ") + oneLine(r.getMessage());
     } else if (ex instanceof AnalysisException a) {
@@ -45,6 +52,16 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     err.println(prefix(cmd) + line);
     err.flush();
     return code;
+  }
+
+  /** Delta's conflict exceptions (ConcurrentAppendException and its siblings) anywhere in the cause chain. */
+  static Throwable concurrentModification(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.delta.exceptions.DeltaConcurrentModificationException) {
+        return t;
+      }
+    }
+    return null;
   }
 
   private static String prefix(CommandLine cmd) {

@@ -39,6 +39,9 @@ final class IngestCommand implements Callable<Integer> {
   @Option(names = "--encoding", paramLabel = "CHARSET", description = "Override the dialect's encoding, e.g. GB18030.")
   String encoding;
 
+  @Option(names = "--force", description = "Ingest again even when this snapshot was already ingested from the same files (size and modification time).")
+  boolean force;
+
   @Parameters(arity = "1..*", paramLabel = "PATH", description = "Snapshot files or directories (searched recursively for files of the dialect's format).")
   List<String> paths;
 
@@ -46,9 +49,16 @@ final class IngestCommand implements Callable<Integer> {
   public Integer call() {
     RunConfig config = common.config();
     Warehouse warehouse = CommonOptions.openWarehouse("ingest", config);
-    IngestResult r = new IngestJob(warehouse, config, new IngestJob.Request(snapshotDate, dialect, encoding, paths)).run();
+    IngestResult r = new IngestJob(warehouse, config, new IngestJob.Request(snapshotDate, dialect, encoding, paths, force)).run();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (r.skipped()) {
+      out.printf("snapshot %s: skipped, already ingested from the same %d file(s) by run %s (read %d = accepted %d + quarantined %d; "
+          + "bronze.registry_snapshot version %d); --force to redo%n", r.snapshotDate(), r.inputFiles().size(), r.skippedBecauseOfRun(),
+          r.rowsRead(), r.rowsAccepted(), r.rowsQuarantined(), r.snapshotVersion());
+      out.flush();
+      return 0;
+    }
     for (String w : r.warnings()) {
       err.println("regsurv ingest: warning: " + w);
     }

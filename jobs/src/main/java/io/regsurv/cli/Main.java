@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       GenerateCommand.class,
       KmCommand.class,
+      StatusCommand.class,
+      MaintainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

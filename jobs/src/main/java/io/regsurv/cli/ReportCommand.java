@@ -40,12 +40,19 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--compare", defaultValue = "auto", description = "Print the published figures beside ours: auto (when the data are of the registry's size), always or never. Default: auto.")
   ReportJob.Comparison compare;
 
+  @Option(names = "--force", description = "Recompute even when gold.registry_kpi already holds this as-of date from the same silver versions.")
+  boolean force;
+
   @Override
   public Integer call() {
     RunConfig config = common.config();
     LocalDate effective = asOf != null ? asOf : config.survival().asOfDate();
-    ReportResult result = new ReportJob(CommonOptions.openWarehouse("report", config), config).run(effective, compare);
+    ReportResult result = new ReportJob(CommonOptions.openWarehouse("report", config), config).run(effective, compare, force);
     PrintWriter out = spec.commandLine().getOut();
+    if (result.skipped()) {
+      out.println("report as of " + result.asOfDate() + ": skipped, gold.registry_kpi version " + result.versionWritten()
+          + " already holds these figures from the same silver versions (run " + result.skippedBecauseOfRun() + "); --force to redo");
+    }
     out.println("Headline figures as of " + result.asOfDate() + " (silver.firm version " + result.sourceVersion() + "):");
     print(out, result.kpis());
     out.println("Stored in gold.registry_kpi (version " + result.versionWritten() + ").");

@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
       "Run the whole pipeline for one new snapshot (ingest → classify → survival → report), or for a",
       "directory of snapshots with --backfill (dt=YYYY-MM-DD/ folders, ingested in date order, then one",
       "classify, survival and report). Stops at the first stage that fails, with that stage's exit code.",
+      "Each stage skips work already done: a snapshot already ingested from the same files, bronze unchanged since",
+      "the last classify, gold already computed from the same silver versions. A rerun after a failure resumes;",
+      "a rerun after success writes nothing (only 'skipped' rows in ops.job_run). --force redoes every stage.",
       "Examples:",
       "  regsurv run --snapshot-date 2024-07-31 /data/registry/dt=2024-07-31/",
       "  regsurv run --backfill /data/registry"
@@ -53,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "As-of date for survival and report (default: the latest snapshot).")
   LocalDate asOf;
 
+  @Option(names = "--force", description = "Redo every stage even when its work for the date is already done (classify: --full).")
+  boolean force;
+
   @Parameters(arity = "0..*", paramLabel = "PATH", description = "Snapshot files or directories (with --snapshot-date).")
   List<String> paths = new ArrayList<>();
 
@@ -73,14 +79,29 @@ final class RunCommand implements Callable<Integer> {
       }
       plan.add(ingest(target.snapshotDate, paths));
     }
-    plan.add(new String[] {"classify"});
-    plan.add(asOf == null ? new String[] {"survival"} : new String[] {"survival", "--as-of", asOf.toString()});
-    plan.add(asOf == null ? new String[] {"report"} : new String[] {"report", "--as-of", asOf.toString()});
+    plan.add(force ? new String[] {"classify", "--full"} : new String[] {"classify"});
+    plan.add(stage("survival"));
+    plan.add(stage("report"));
     return stages.runAll(plan);
+  }
+
+  private String[] stage(String name) {
+    List<String> a = new ArrayList<>(List.of(name));
+    if (asOf != null) {
+      a.add("--as-of");
+      a.add(asOf.toString());
+    }
+    if (force) {
+      a.add("--force");
+    }
+    return a.toArray(String[]::new);
   }
 
   private String[] ingest(LocalDate date, List<String> files) {
     List<String> a = new ArrayList<>(List.of("ingest", "--snapshot-date", date.toString()));
+    if (force) {
+      a.add("--force");
+    }
     if (dialect != null) {
       a.add("--dialect");
       a.add(dialect);

@@ -32,7 +32,14 @@ final class Stages {
     err.flush();
     cl.setOut(spec.commandLine().getOut());
     cl.setErr(err);
-    return cl.execute(argv.toArray(String[]::new));
+    long started = System.nanoTime();
+    int code = cl.execute(argv.toArray(String[]::new));
+    if (code == 0) {
+      // Only on success: after a failure the stage's own error line must stay the last one.
+      err.printf("regsurv %s: --- %s done in %.1f s%n", spec.name(), stage, (System.nanoTime() - started) / 1e9);
+      err.flush();
+    }
+    return code;
   }
 
   /** Runs stages in order and stops at the first that fails. */

@@ -33,12 +33,22 @@ final class SurvivalCommand implements Callable<Integer> {
   @Option(names = "--as-of", paramLabel = "YYYY-MM-DD", description = "Censoring date (default: survival.asOfDate, else the latest snapshot).")
   LocalDate asOf;
 
+  @Option(names = "--force", description = "Recompute even when gold already holds this as-of date from the same silver versions and settings.")
+  boolean force;
+
   @Override
   public Integer call() {
     RunConfig config = common.config();
     LocalDate effective = asOf != null ? asOf : config.survival().asOfDate();
-    SurvivalResult r = new SurvivalJob(CommonOptions.openWarehouse("survival", config), config).run(effective);
+    SurvivalResult r = new SurvivalJob(CommonOptions.openWarehouse("survival", config), config).run(effective, force);
     PrintWriter out = spec.commandLine().getOut();
+    if (r.skipped()) {
+      out.printf("survival as of %s: skipped, gold already computed from silver.firm version %d with the same settings by run %s "
+          + "(%,d cohorts published, %,d suppressed, %,d curve rows); --force to redo%n",
+          r.asOfDate(), r.sourceVersion(), r.skippedBecauseOfRun(), r.cohortsPublished(), r.cohortsSuppressed(), r.curveRows());
+      out.flush();
+      return 0;
+    }
     out.printf("survival as of %s (silver.firm version %d): %,d firms, %,d cohorts published, %,d suppressed (< %d firms), %,d curve rows%n",
         r.asOfDate(), r.sourceVersion(), r.firms(), r.cohortsPublished(), r.cohortsSuppressed(), config.survival().minCohortSize(), r.curveRows());
     if (r.firmsUnknownStatus() > 0) {

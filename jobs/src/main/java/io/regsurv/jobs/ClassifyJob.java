@@ -174,9 +174,9 @@ public final class ClassifyJob {
       Row last = marks.get(marks.size() - 1);
       if (!last.getAs("settings_fingerprint").equals(fingerprint)) {
         fullReason = "status dictionary or exit definition changed";
-      } else if ((long) last.getAs("firm_version") != warehouse.version(Tables.FIRM)
-          || (long) last.getAs("status_history_version") != warehouse.version(Tables.STATUS_HISTORY)
-          || (long) last.getAs("status_event_version") != warehouse.version(Tables.STATUS_EVENT)) {
+      } else if (silverChangedSince(last.getAs("firm_version"), Tables.FIRM)
+          || silverChangedSince(last.getAs("status_history_version"), Tables.STATUS_HISTORY)
+          || silverChangedSince(last.getAs("status_event_version"), Tables.STATUS_EVENT)) {
         fullReason = "silver changed since the last classify run (interrupted run or outside write)";
       } else {
         long seenVersion = last.getAs("bronze_version");
@@ -202,6 +202,12 @@ public final class ClassifyJob {
       }
     }
     return new Plan("full", fullReason, snapshotDates(bronze), null);
+  }
+
+  /** True when a silver table has data commits after the version the watermark recorded (OPTIMIZE/VACUUM by `maintain` do not count). */
+  private boolean silverChangedSince(long recorded, String table) {
+    long current = warehouse.version(table);
+    return current < recorded || !DeltaCommits.dataUnchanged(warehouse, table, recorded, current).orElse(false);
   }
 
   /** Distinct snapshot dates, ascending: one per dump, small by construction. */

@@ -20,6 +20,7 @@ import io.regsurv.io.Warehouse;
 import io.regsurv.schemas.Tables;
 import io.regsurv.transforms.Normalise;
 import io.regsurv.transforms.Quarantine;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,6 +28,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,12 +49,22 @@ public final class IngestJob {
   private final RunConfig config;
   private final Request request;
 
-  /** What to ingest: the snapshot date, the dialect (name or file; NULL = config's), an optional encoding override, the paths. */
-  public record Request(LocalDate snapshotDate, String dialect, String encoding, List<String> paths) {
+  /**
+   * What to ingest: the snapshot date, the dialect (name or file; NULL = config's), an optional
+   * encoding override, the paths, and whether to redo a snapshot already ingested from the same files.
+   */
+  public record Request(LocalDate snapshotDate, String dialect, String encoding, List<String> paths, boolean force) {
     public Request {
       paths = List.copyOf(paths);
     }
+
+    public Request(LocalDate snapshotDate, String dialect, String encoding, List<String> paths) {
+      this(snapshotDate, dialect, encoding, paths, false);
+    }
   }
+
+  /** The tables ingest writes, with the date column each is replaced by. */
+  static final Map<String, String> WRITES = Map.of(Tables.REGISTRY_SNAPSHOT, "snapshot_date", Tables.QUARANTINE, "snapshot_date");
 
   public IngestJob(Warehouse warehouse, RunConfig config, Request request) {
     this.warehouse = warehouse;
@@ -75,6 +89,17 @@ public final class IngestJob {
       }
       AiKeywords keywords = AiKeywords.load(config.ingest().aiKeywords());
       files = SnapshotReader.listFiles(warehouse.spark(), dialect, request.paths(), what);
+      String fingerprint = fingerprint(dialectName, dialect, files, what);
+      JobRunLog log = new JobRunLog(warehouse);
+      if (!request.force()) {
+        Optional<Row> done = log.upToDate(STAGE, date, fingerprint, Map.of(), WRITES);
+        if (done.isPresent()) {
+          IngestResult skipped = skipped(done.get(), runId, dialectName, date, files);
+          log.record(new JobRun(runId, STAGE, date, started, Instant.now(), JobRun.SKIPPED, skipped.rowsRead(), 0L, 0L, files, Map.of(),
+              Map.of(), fingerprint, "skipped: same files already ingested by run " + done.get().getAs("run_id")));
+          return skipped;
+        }
+      }
       List<String> warnings = new ArrayList<>();
       Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), dialect, files, what, warnings);
       Normalise.Context ctx = new Normalise.Context(dialect, date, config.privacy().salt(), keywords.keywords(), runId);
@@ -83,18 +108,18 @@ public final class IngestJob {
       try {
         SnapshotReader.fileErrors(flagged, what);
         IngestResult result = write(flagged, runId, dialectName, date, files, warnings);
-        new JobRunLog(warehouse)
+        log
             .record(
                 new JobRun(runId, STAGE, date, started, Instant.now(), JobRun.SUCCEEDED, result.rowsRead(), result.rowsAccepted(),
                     result.rowsQuarantined(), files, Map.of(),
                     Map.of(Tables.REGISTRY_SNAPSHOT, result.snapshotVersion(), Tables.QUARANTINE, result.quarantineVersion()),
-                    summary(result)));
+                    fingerprint, summary(result)));
         return result;
       } finally {
         flagged.unpersist();
       }
-    } catch (RegsurvException e) {
-      recordFailure(runId, date, started, files, e.getMessage());
+    } catch (RuntimeException e) { // RegsurvException, or Spark/Delta failures such as a concurrent commit
+      recordFailure(runId, date, started, files, e instanceof RegsurvException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
       throw e;
     }
   }
@@ -113,8 +138,12 @@ public final class IngestJob {
                 sum(when(accepted.and(col("registered_capital_amount").isNotNull()), 1).otherwise(0)))
             .head();
     long read = totals.getLong(0);
-    long nAccepted = read == 0 ? 0 : totals.getLong(1);
-    long nQuarantined = read == 0 ? 0 : totals.getLong(2);
+    if (read == 0) {
+      // Replacing the date with nothing would delete a good snapshot because of a broken dump.
+      throw new BadInputException("Cannot ingest snapshot " + date + ": the files hold a header but no data rows; nothing was written");
+    }
+    long nAccepted = totals.getLong(1);
+    long nQuarantined = totals.getLong(2);
     Map<String, Long> byReason = new LinkedHashMap<>();
     // One row per distinct reason: small by construction.
     for (Row r : rows.select(explode(col("reasons")).alias("reason")).groupBy("reason").count().orderBy("reason").collectAsList()) {
@@ -135,7 +164,36 @@ public final class IngestJob {
     return new IngestResult(runId, date, dialectName, files, read, nAccepted, nQuarantined, byReason,
         totals.isNullAt(3) ? 0 : totals.getLong(3), totals.isNullAt(4) ? 0 : totals.getLong(4),
         totals.isNullAt(5) ? 0 : totals.getLong(5), totals.isNullAt(6) ? 0 : totals.getLong(6),
-        snapshotVersion, quarantineVersion, warnings);
+        snapshotVersion, quarantineVersion, warnings, null);
+  }
+
+  /**
+   * What the snapshot's rows are a function of besides the code: the dialect, the salt (it changes
+   * every hash), the AI keyword list, the file layout setting and each file's path, size and time.
+   */
+  private String fingerprint(String dialectName, Dialect dialect, List<String> files, String what) {
+    List<String> parts = new ArrayList<>(List.of(dialectName, dialect.encoding(), config.privacy().salt(), String.valueOf(config.ingest().aiKeywords()),
+        String.valueOf(config.ingest().targetFileRows())));
+    Configuration conf = warehouse.spark().sparkContext().hadoopConfiguration();
+    for (String f : files) {
+      try {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(f);
+        FileStatus st = p.getFileSystem(conf).getFileStatus(p);
+        parts.add(f);
+        parts.add(st.getLen() + "/" + st.getModificationTime());
+      } catch (IOException e) {
+        throw new BadInputException(what + ": cannot read " + f + " (" + e.getMessage() + ")", e);
+      }
+    }
+    return JobRunLog.fingerprint(parts);
+  }
+
+  /** The result of a run that found its work already done: the counts of the run that did it. */
+  private static IngestResult skipped(Row done, String runId, String dialectName, LocalDate date, List<String> files) {
+    Map<String, Long> versions = done.getJavaMap(done.fieldIndex("versions_written"));
+    return new IngestResult(runId, date, dialectName, files, done.<Long>getAs("rows_read"), done.<Long>getAs("rows_written"),
+        done.<Long>getAs("rows_quarantined"), Map.of(), 0, 0, 0, 0, versions.get(Tables.REGISTRY_SNAPSHOT), versions.get(Tables.QUARANTINE),
+        List.of(), done.getAs("run_id"));
   }
 
   private void recordFailure(String runId, LocalDate date, Instant started, List<String> files, String message) {

@@ -24,12 +24,18 @@ public record IngestResult(
     long capitalParsed,
     long snapshotVersion,
     long quarantineVersion,
-    List<String> warnings) {
+    List<String> warnings,
+    String skippedBecauseOfRun) {
 
   public IngestResult {
     inputFiles = List.copyOf(inputFiles);
     quarantinedByReason = Map.copyOf(quarantinedByReason);
     warnings = List.copyOf(warnings);
+  }
+
+  /** True when the snapshot had already been ingested from the same files and nothing was written. */
+  public boolean skipped() {
+    return skippedBecauseOfRun != null;
   }
 
   /** Share of accepted rows with a capital string whose amount was parsed (NaN when none had one). */

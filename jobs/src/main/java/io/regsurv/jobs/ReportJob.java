@@ -49,9 +49,20 @@ public final class ReportJob {
   /** The figures computed, one per KPI, in print order. */
   public record Kpi(String kpi, String label, double value, Long numerator, Long denominator, Double published, Double relativeDifference, String definition) {}
 
-  public record ReportResult(String runId, LocalDate asOfDate, long sourceVersion, List<Kpi> kpis, long versionWritten) {}
+  public record ReportResult(String runId, LocalDate asOfDate, long sourceVersion, List<Kpi> kpis, long versionWritten, String skippedBecauseOfRun) {
+
+    /** True when gold.registry_kpi already held this as-of date computed from the same versions and settings. */
+    public boolean skipped() {
+      return skippedBecauseOfRun != null;
+    }
+  }
 
   public ReportResult run(LocalDate asOfOrNull, Comparison comparison) {
+    return run(asOfOrNull, comparison, false);
+  }
+
+  /** Computes the figures for the as-of date, unless gold already has them from the same inputs (and not {@code force}). */
+  public ReportResult run(LocalDate asOfOrNull, Comparison comparison, boolean force) {
     Instant started = Instant.now();
     if (!warehouse.exists(Tables.FIRM) || !warehouse.exists(Tables.STATUS_HISTORY)) {
       throw new BadInputException("Cannot report: silver.firm does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
@@ -62,6 +73,28 @@ public final class ReportJob {
     Dataset<Row> firms = warehouse.readVersion(Tables.FIRM, firmVersion).filter(col("is_ai_related"));
     Dataset<Row> history = warehouse.readVersion(Tables.STATUS_HISTORY, historyVersion);
     LocalDate asOf = asOfOrNull != null ? asOfOrNull : latestSnapshot(firms);
+    Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion, Tables.STATUS_HISTORY, historyVersion));
+    if (warehouse.exists(Tables.COHORT_SUMMARY)) {
+      read.put(Tables.COHORT_SUMMARY, warehouse.version(Tables.COHORT_SUMMARY));
+    }
+    String fingerprint = JobRunLog.fingerprint(List.of(comparison.name(), String.valueOf(config.survival().eraBoundary())));
+    JobRunLog log = new JobRunLog(warehouse);
+    if (!force) {
+      java.util.Optional<Row> done = log.upToDate("report", asOf, fingerprint, read, Map.of(Tables.REGISTRY_KPI, "as_of_date"));
+      if (done.isPresent()) {
+        List<Kpi> stored = new ArrayList<>();
+        // One row per figure: small by construction.
+        for (Row r : warehouse.read(Tables.REGISTRY_KPI).where(col("as_of_date").equalTo(org.apache.spark.sql.functions.lit(Date.valueOf(asOf))))
+            .orderBy("kpi").collectAsList()) {
+          stored.add(new Kpi(r.getAs("kpi"), r.getAs("label"), r.<Double>getAs("value"), r.getAs("numerator"), r.getAs("denominator"),
+              r.getAs("published_value"), r.getAs("relative_difference"), r.getAs("definition")));
+        }
+        log.record(new JobRun(runId, "report", asOf, started, Instant.now(), JobRun.SKIPPED, null, 0L, null, List.of(), read, Map.of(),
+            fingerprint, "skipped: figures already computed from the same versions by run " + done.get().getAs("run_id")));
+        Map<String, Long> versions = done.get().getJavaMap(done.get().fieldIndex("versions_written"));
+        return new ReportResult(runId, asOf, firmVersion, stored, versions.get(Tables.REGISTRY_KPI), done.get().getAs("run_id"));
+      }
+    }
 
     List<Figure> headline = Kpis.headline(asOf, config.survival().eraBoundary());
     List<Figure> published = PublishedFigures.load().figures();
@@ -99,12 +132,11 @@ public final class ReportJob {
     }
 
     long written = warehouse.replaceDate(Tables.REGISTRY_KPI, "as_of_date", asOf, toRows(kpis, asOf, firmVersion));
-    new JobRunLog(warehouse)
+    log
         .record(
             new JobRun(runId, "report", asOf, started, Instant.now(), JobRun.SUCCEEDED, (long) kpis.size(), (long) kpis.size(), null, List.of(),
-                Map.of(Tables.FIRM, firmVersion, Tables.STATUS_HISTORY, historyVersion), Map.of(Tables.REGISTRY_KPI, written),
-                kpis.size() + " figures"));
-    return new ReportResult(runId, asOf, firmVersion, kpis, written);
+                read, Map.of(Tables.REGISTRY_KPI, written), fingerprint, kpis.size() + " figures"));
+    return new ReportResult(runId, asOf, firmVersion, kpis, written, null);
   }
 
   private static LocalDate latestSnapshot(Dataset<Row> firms) {

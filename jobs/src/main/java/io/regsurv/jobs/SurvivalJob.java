@@ -73,9 +73,25 @@ public final class SurvivalJob {
       long cohortsPublished,
       long cohortsSuppressed,
       long curveRows,
-      Map<String, Long> versionsWritten) {}
+      Map<String, Long> versionsWritten,
+      String skippedBecauseOfRun) {
+
+    /** True when gold already held this as-of date computed from the same silver versions and settings. */
+    public boolean skipped() {
+      return skippedBecauseOfRun != null;
+    }
+  }
+
+  /** The tables survival writes (status transitions only when silver.status_event exists). */
+  private static final List<String> WRITES =
+      List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.COHORT_SUMMARY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_COMPARISON);
 
   public SurvivalResult run(LocalDate asOfOrNull) {
+    return run(asOfOrNull, false);
+  }
+
+  /** Computes gold for the as-of date, unless it is already there from the same inputs (and not {@code force}). */
+  public SurvivalResult run(LocalDate asOfOrNull, boolean force) {
     Instant started = Instant.now();
     if (!warehouse.exists(Tables.FIRM)) {
       throw new BadInputException("Cannot compute survival: silver.firm does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
@@ -100,6 +116,30 @@ public final class SurvivalJob {
     }
     LocalDate asOf = asOfOrNull != null ? asOfOrNull : facts.getDate(0).toLocalDate();
     long unknown = facts.getLong(3);
+    Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion));
+    Map<String, String> dateColumns = new LinkedHashMap<>();
+    WRITES.forEach(t -> dateColumns.put(t, "as_of_date"));
+    if (warehouse.exists(Tables.STATUS_EVENT)) {
+      read.put(Tables.STATUS_EVENT, warehouse.version(Tables.STATUS_EVENT));
+      dateColumns.put(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date");
+    }
+    String fingerprint = JobRunLog.fingerprint(List.of(s.toString()));
+    JobRunLog log = new JobRunLog(warehouse);
+    if (!force) {
+      java.util.Optional<Row> done = log.upToDate("survival", asOf, fingerprint, read, dateColumns);
+      if (done.isPresent()) {
+        Row published =
+            warehouse.read(Tables.COHORT_SUMMARY).where(col("as_of_date").equalTo(lit(Date.valueOf(asOf))))
+                .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
+        Map<String, Long> versions = done.get().getJavaMap(done.get().fieldIndex("versions_written"));
+        long curveRows = done.get().<Long>getAs("rows_written");
+        log.record(new JobRun(runId, "survival", asOf, started, Instant.now(), JobRun.SKIPPED, facts.getLong(2), 0L, null, List.of(),
+            read, Map.of(), fingerprint, "skipped: gold already computed from the same silver versions by run " + done.get().getAs("run_id")));
+        return new SurvivalResult(runId, asOf, firmVersion, false, facts.getLong(2), unknown,
+            published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), curveRows,
+            versions, done.get().getAs("run_id"));
+      }
+    }
     boolean delayedEntry =
         switch (s.delayedEntry()) {
           case "on" -> true;
@@ -144,10 +184,8 @@ public final class SurvivalJob {
 
         written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf, comparisons(engineInput, asOf, firmVersion)));
 
-        Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion));
-        if (warehouse.exists(Tables.STATUS_EVENT)) {
-          long eventVersion = warehouse.version(Tables.STATUS_EVENT);
-          read.put(Tables.STATUS_EVENT, eventVersion);
+        if (read.containsKey(Tables.STATUS_EVENT)) {
+          long eventVersion = read.get(Tables.STATUS_EVENT);
           written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
               transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
         }
@@ -155,13 +193,13 @@ public final class SurvivalJob {
         List<Row> sizeRows = sizes.agg(sum(when(col("n_firms").geq(s.minCohortSize()), 1).otherwise(0)), sum(when(col("n_firms").lt(s.minCohortSize()), 1).otherwise(0))).collectAsList();
         long publishedCount = sizeRows.get(0).isNullAt(0) ? 0 : sizeRows.get(0).getLong(0);
         long suppressedCount = sizeRows.get(0).isNullAt(1) ? 0 : sizeRows.get(0).getLong(1);
-        new JobRunLog(warehouse)
+        log
             .record(
                 new JobRun(runId, "survival", asOf, started, Instant.now(), JobRun.SUCCEEDED, facts.getLong(2), curveRows, null, List.of(),
-                    read, written,
+                    read, written, fingerprint,
                     publishedCount + " cohorts published, " + suppressedCount + " suppressed, " + unknown + " firms of unknown status left out of survival"
                         + (delayedEntry ? ", delayed entry on" : "")));
-        return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.getLong(2), unknown, publishedCount, suppressedCount, curveRows, written);
+        return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.getLong(2), unknown, publishedCount, suppressedCount, curveRows, written, null);
       } finally {
         curve.unpersist();
       }

@@ -3,8 +3,12 @@ package io.regsurv.transforms;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
@@ -63,7 +67,7 @@ public final class Normalise {
     out.add(aiRelated(name, scope, ctx.aiKeywords()).alias("is_ai_related"));
     out.add(col("source_file"));
     out.add(col("source_line"));
-    out.add(col("raw_text"));
+    out.add(redactedRawText().alias("raw_text"));
     out.add(col("parse_error"));
     out.add(lit(ctx.runId()).alias("ingest_run_id"));
     return raw.select(out.toArray(Column[]::new));
@@ -86,6 +90,28 @@ public final class Normalise {
 
   private static Column text(String canonical, Dialect d) {
     return nullIfToken(Text.clean(field(canonical)), d);
+  }
+
+  /** What stands in raw_text where a personal name was. */
+  public static final String REDACTED = "‹legal_representative›";
+
+  /**
+   * A field that looks like a Chinese personal name: 2–4 Han characters (or a transliterated
+   * minority name with a middle dot) standing alone between delimiters or quotes.
+   */
+  static final String NAME_LIKE = "(?<=^|[,\"\t|])(\\p{IsHan}{2,4}|\\p{IsHan}{1,8}[·•]\\p{IsHan}{1,12})(?=[,\"\t|]|$)";
+
+  /**
+   * raw_text (kept for diagnosing quarantined rows) without the legal representative, a natural
+   * person: the parsed field's value is replaced wherever it occurs; in a row that could not be
+   * split into its columns, every name-like field is (status words such as 存续 go too: the price
+   * of not knowing which field is the person).
+   */
+  static Column redactedRawText() {
+    Column rep = field("legal_representative");
+    return when(col("fields").isNotNull(),
+            when(rep.isNotNull().and(length(trim(rep)).gt(0)), replace(col("raw_text"), rep, lit(REDACTED))).otherwise(col("raw_text")))
+        .otherwise(regexp_replace(col("raw_text"), NAME_LIKE, REDACTED));
   }
 
   private static Column field(String canonical) {
