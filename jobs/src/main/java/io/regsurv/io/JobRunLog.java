@@ -79,7 +79,7 @@ public final class JobRunLog {
   /**
    * The skip rule, the same for every stage that writes rows of one date: the latest succeeded
    * run of {@code stage} for {@code date}, when it had the same input fingerprint, read the same
-   * Delta versions, and no commit since has touched {@code date} in any table it wrote (other
+   * Delta versions (or later ones whose commits change no row: OPTIMIZE, VACUUM), and no commit since has touched {@code date} in any table it wrote (other
    * dates may have been written meanwhile). Empty means the stage must run.
    *
    * @param dateColumns the date column of each table the stage writes
@@ -95,8 +95,18 @@ public final class JobRunLog {
     if (!Objects.equals(run.isNullAt(fp) ? null : run.getString(fp), fingerprint)) {
       return Optional.empty();
     }
-    if (!run.<String, Long>getJavaMap(run.fieldIndex("versions_read")).equals(versionsRead)) {
+    Map<String, Long> recordedRead = run.getJavaMap(run.fieldIndex("versions_read"));
+    if (!recordedRead.keySet().equals(versionsRead.keySet())) {
       return Optional.empty();
+    }
+    for (Map.Entry<String, Long> r : versionsRead.entrySet()) {
+      long recorded = recordedRead.get(r.getKey());
+      long current = r.getValue();
+      // A newer version whose commits change no row (OPTIMIZE, VACUUM) is the same input.
+      if (current != recorded
+          && (current < recorded || !DeltaCommits.dataUnchanged(warehouse, r.getKey(), recorded, current).orElse(false))) {
+        return Optional.empty();
+      }
     }
     Map<String, Long> written = run.getJavaMap(run.fieldIndex("versions_written"));
     if (!written.keySet().containsAll(dateColumns.keySet())) {
