@@ -33,6 +33,9 @@ public final class SparkSessions {
     defaults.put("spark.ui.showConsoleProgress", "false");
     defaults.put("spark.sql.adaptive.enabled", "true");
     defaults.put("spark.databricks.delta.schema.autoMerge.enabled", "false");
+    // Delta 4.x ignores VACUUM's retention argument (other than 0) unless this is off; regsurv
+    // maintain passes the retention the operator chose, and Delta's retention check still guards it.
+    defaults.put("spark.databricks.delta.vacuum.retentionWindowIgnore.enabled", "false");
     SparkSession.Builder builder = SparkSession.builder().appName("regsurv " + appName);
     if (!given.contains("spark.master")) {
       builder.master("local[*]");
@@ -44,6 +47,9 @@ public final class SparkSessions {
       defaults.put("spark.driver.bindAddress", "127.0.0.1");
       defaults.put("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, cores * 4)));
       defaults.put("spark.databricks.delta.snapshotPartitions", String.valueOf(Math.max(2, cores)));
+      // Delta's VACUUM lists the table's folders with this many tasks (Spark's default: 10,000),
+      // which on one machine turns a second of listing into minutes of task scheduling.
+      defaults.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", String.valueOf(Math.max(4, cores * 4)));
     }
     defaults.forEach((k, v) -> conf.putIfAbsent(k, given.contains(k) ? given.get(k) : v));
     conf.forEach(builder::config);

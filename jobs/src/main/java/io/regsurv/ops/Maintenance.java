@@ -121,7 +121,9 @@ public final class Maintenance {
       return Math.max(0, before - countDataFiles(table));
     } catch (RuntimeException e) {
       // Delta's DELTA_VACUUM_RETENTION_PERIOD_TOO_SHORT (a DeltaIllegalArgumentException).
-      if (!(e instanceof IllegalArgumentException) && !String.valueOf(e.getMessage()).contains("retention period is too low")) {
+      String message = String.valueOf(e.getMessage());
+      if (!(e instanceof IllegalArgumentException) && !message.contains("retention period is too low")
+          && !message.contains("DELTA_VACUUM_RETENTION_PERIOD_TOO_SHORT")) {
         throw e;
       }
       throw new BadInputException(

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.expressions.Window;
  */
 public final class Quarantine {
   public static final String MISSING_USCC = "missing_uscc";
+  public static final String BAD_USCC = "bad_uscc";
   public static final String MISSING_NAME = "missing_name";
   public static final String BAD_ESTABLISHED_DATE = "bad_established_date";
   public static final String DUPLICATE = "duplicate";
@@ -52,6 +54,7 @@ public final class Quarantine {
             array(
                 col("parse_error"),
                 when(parsed.and(col("uscc").isNull()), lit(MISSING_USCC)),
+                when(parsed.and(not(Uscc.hasIdentifierShape(col("uscc")))), lit(BAD_USCC)),
                 when(parsed.and(col("name").isNull()), lit(MISSING_NAME)),
                 when(parsed.and(badDate), lit(BAD_ESTABLISHED_DATE))));
     Dataset<Row> flagged = normalised.withColumn("reasons", reasons);

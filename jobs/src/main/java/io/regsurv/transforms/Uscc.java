@@ -18,9 +18,21 @@ public final class Uscc {
   /** The code's character set; a character's index is its value. */
   public static final String CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
+  /**
+   * What can stand in the code column at all: an 18-character code (its check may still fail) or a
+   * pre-2015 registration number (注册号, 15 or 13 digits). Anything else, such as a firm name or an
+   * address, means the row's columns are shifted.
+   */
+  public static final String IDENTIFIER_SHAPE = "^([0-9A-Z]{18}|[0-9]{15}|[0-9]{13})$";
+
   static final int[] WEIGHTS = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
   private Uscc() {}
+
+  /** True when the (upper-cased) value has the shape of a code or a registration number. */
+  public static Column hasIdentifierShape(Column code) {
+    return code.rlike(IDENTIFIER_SHAPE);
+  }
 
   /** The check character for the first 17 characters, or -1 when one is outside the charset. */
   public static char checkCharacter(String first17) {

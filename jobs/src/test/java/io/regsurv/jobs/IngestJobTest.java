@@ -240,4 +240,42 @@ class IngestJobTest {
     assertThat(first.<Boolean>getAs("is_ai_related")).isTrue();
     assertThat(wh.read(Tables.REGISTRY_SNAPSHOT).filter("source_line = 5").head().getAs("established_date").toString()).isEqualTo("2014-02-03");
   }
+
+  /**
+   * The generator logs each dirty line it writes; ingest must quarantine exactly the kinds that
+   * lose the firm's information (shifted columns included: a firm name in the code column is no
+   * code) and accept the rest (flagged check digits, unknown statuses, full-width text).
+   */
+  @Test
+  void generatorDirtIsQuarantinedExactlyWhereTheGeneratorPutIt(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("registry");
+    Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "1500", "--snapshots", "2024-06-30", "--dirt-rate", "0.3");
+    assertThat(gen.exitCode()).as(gen.err()).isZero();
+    List<String> file = Files.readAllLines(data.resolve("dt=2024-06-30/part-00000.csv"));
+    Map<Long, String> quarantinedKinds = new TreeMap<>();
+    Map<String, Integer> kinds = new TreeMap<>();
+    List<String> dirt = Files.readAllLines(data.resolve("truth/dirt.csv"));
+    for (String line : dirt.subList(1, dirt.size())) {
+      String[] f = line.split(",");
+      long n = Long.parseLong(f[2]);
+      // A stray quote inside an unquoted field leaves all 13 fields readable: kept, quote and all.
+      String kind = f[3].equals("MALFORMED") && file.get((int) n - 1).split(",", -1).length == 13 ? "STRAY_QUOTE" : f[3];
+      kinds.merge(kind, 1, Integer::sum);
+      if (List.of("MALFORMED", "SHIFTED_COLUMNS", "IMPOSSIBLE_DATE", "DUPLICATE").contains(kind)) {
+        quarantinedKinds.put(n, kind);
+      }
+    }
+    assertThat(kinds).containsKeys("SHIFTED_COLUMNS", "MALFORMED", "STRAY_QUOTE", "IMPOSSIBLE_DATE", "DUPLICATE", "INVALID_CHECK_DIGIT", "FULL_WIDTH");
+
+    Cli cli = ingest(dir, "--snapshot-date", "2024-06-30", data.resolve("dt=2024-06-30").toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    Map<Long, String> reasons = quarantineReasons(warehouse(dir), "2024-06-30");
+    assertThat(reasons.keySet()).isEqualTo(quarantinedKinds.keySet());
+    quarantinedKinds.forEach((line, kind) -> {
+      if (kind.equals("SHIFTED_COLUMNS")) {
+        assertThat(reasons.get(line)).as("line %d", line).contains("bad_uscc");
+      }
+    });
+    assertThat(warehouse(dir).read(Tables.REGISTRY_SNAPSHOT).filter("NOT uscc RLIKE '^[0-9A-Z]{18}$'").count()).isZero();
+  }
 }

@@ -32,7 +32,8 @@ class IngestRealSampleTest {
     // Expected figures counted independently (Python csv module, same rules) on the 5 files.
     assertThat(r.inputFiles()).hasSize(5);
     assertThat(r.rowsRead()).isEqualTo(28_570);
-    assertThat(r.quarantinedByReason()).containsEntry("wrong_column_count", 32L).containsEntry("bad_established_date", 181L).doesNotContainKey("duplicate");
+    assertThat(r.quarantinedByReason()).containsEntry("wrong_column_count", 32L).containsEntry("bad_established_date", 181L)
+        .containsEntry("bad_uscc", 181L).doesNotContainKey("duplicate"); // the same 181 shifted rows: an address in the code column
     assertThat(r.rowsAccepted()).isEqualTo(28_357);
     assertThat(r.rowsAccepted() + r.rowsQuarantined()).isEqualTo(r.rowsRead());
     assertThat(r.statusMissing()).isEqualTo(r.rowsAccepted());

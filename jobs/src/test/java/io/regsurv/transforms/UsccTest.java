@@ -46,4 +46,18 @@ class UsccTest {
     }
     assertThat(rows).hasSize(codes.size());
   }
+
+  @Test
+  void codesAndOldRegistrationNumbersHaveTheIdentifierShapeNamesAndAddressesDoNot() {
+    List<String> codes = List.of("92110108L00228139B", "320594400007758", "3201142500883", "北京睿信网络科技有限公司", "上海市浦东新区420号", "9211010", "92110108L00228139AB");
+    List<Row> rows =
+        SharedSpark.spark()
+            .createDataset(codes, Encoders.STRING())
+            .toDF("code")
+            .select(org.apache.spark.sql.functions.col("code"), Uscc.hasIdentifierShape(org.apache.spark.sql.functions.col("code")))
+            .collectAsList();
+    assertThat(rows).extracting(r -> r.getString(0) + "=" + r.getBoolean(1))
+        .containsExactly("92110108L00228139B=true", "320594400007758=true", "3201142500883=true", "北京睿信网络科技有限公司=false",
+            "上海市浦东新区420号=false", "9211010=false", "92110108L00228139AB=false");
+  }
 }
