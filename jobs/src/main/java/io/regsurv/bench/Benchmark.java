@@ -43,6 +43,10 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--snapshots", defaultValue = "19", description = "Month-end snapshots from 2023-01-31 (19 = ..2024-07-31). Default: ${DEFAULT-VALUE}.")
   int snapshots;
 
+  @Option(names = "--history", description = "Use only the first N-1 generated snapshots and the last one (default: all), "
+      + "for a shorter run on the same registry: (e) then runs the last snapshot on top of N-1.")
+  Integer history;
+
   @Option(names = "--data", defaultValue = "bench/data", description = "Generated registries are kept here and reused. Default: ${DEFAULT-VALUE}.")
   Path data;
 
@@ -79,14 +83,19 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   private Map<String, Object> runSize(long n) throws IOException {
-    List<LocalDate> dates = new ArrayList<>();
-    for (LocalDate d = LocalDate.of(2023, 1, 31); dates.size() < snapshots; d = d.plusMonths(1).withDayOfMonth(1).plusMonths(1).minusDays(1)) {
-      dates.add(d);
+    List<LocalDate> generated = new ArrayList<>();
+    for (LocalDate d = LocalDate.of(2023, 1, 31); generated.size() < snapshots; d = d.plusMonths(1).withDayOfMonth(1).plusMonths(1).minusDays(1)) {
+      generated.add(d);
     }
     Path registry = data.resolve("firms-" + n + "-snapshots-" + snapshots);
+    List<LocalDate> dates = new ArrayList<>(generated);
+    if (history != null && history >= 2 && history < generated.size()) {
+      dates.subList(history - 1, generated.size() - 1).clear();
+    }
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("firms_ever_registered", n);
     run.put("snapshots", dates.size());
+    run.put("snapshot_dates", dates.stream().map(LocalDate::toString).toList());
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> peakHeap = new LinkedHashMap<>();
     run.put("seconds", seconds);
@@ -94,7 +103,7 @@ public final class Benchmark implements Callable<Integer> {
 
     if (!Files.exists(registry.resolve("_GENERATED"))) {
       time("generate", seconds, peakHeap, () -> cli("generate", "--out", registry.toString(), "--firms", Long.toString(n),
-          "--from", dates.get(0).toString(), "--to", dates.get(dates.size() - 1).toString()));
+          "--from", generated.get(0).toString(), "--to", generated.get(generated.size() - 1).toString()));
       Files.writeString(registry.resolve("_GENERATED"), "ok\n");
     }
     Path wh = work.resolve("wh-" + n);

@@ -100,11 +100,7 @@ public final class JobRunLog {
       return Optional.empty();
     }
     for (Map.Entry<String, Long> r : versionsRead.entrySet()) {
-      long recorded = recordedRead.get(r.getKey());
-      long current = r.getValue();
-      // A newer version whose commits change no row (OPTIMIZE, VACUUM) is the same input.
-      if (current != recorded
-          && (current < recorded || !DeltaCommits.dataUnchanged(warehouse, r.getKey(), recorded, current).orElse(false))) {
+      if (!onlyCompactedSince(r.getKey(), recordedRead.get(r.getKey()), r.getValue())) {
         return Optional.empty();
       }
     }
@@ -118,9 +114,8 @@ public final class JobRunLog {
       if (current < recorded) {
         return Optional.empty(); // the table was dropped and made again
       }
-      Optional<Boolean> unchanged = DeltaCommits.dataUnchanged(warehouse, t.getKey(), recorded, current);
-      if (unchanged.orElse(false)) {
-        continue; // nothing since, or only OPTIMIZE / VACUUM
+      if (onlyCompactedSince(t.getKey(), recorded, current)) {
+        continue;
       }
       if (isPartitioned(t.getKey())) {
         Optional<TreeSet<LocalDate>> touched = DeltaCommits.touchedDates(warehouse, t.getKey(), t.getValue(), recorded, current);
@@ -132,6 +127,11 @@ public final class JobRunLog {
       }
     }
     return last;
+  }
+
+  /** Same version, or newer versions whose commits change no row (OPTIMIZE, VACUUM): the same data. */
+  private boolean onlyCompactedSince(String table, long recorded, long current) {
+    return current == recorded || current > recorded && DeltaCommits.dataUnchanged(warehouse, table, recorded, current).orElse(false);
   }
 
   private static boolean isPartitioned(String table) {

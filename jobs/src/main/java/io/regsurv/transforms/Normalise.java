@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.sha2;
@@ -103,15 +104,17 @@ public final class Normalise {
 
   /**
    * raw_text (kept for diagnosing quarantined rows) without the legal representative, a natural
-   * person: the parsed field's value is replaced wherever it occurs; in a row that could not be
-   * split into its columns, every name-like field is (status words such as 存续 go too: the price
-   * of not knowing which field is the person).
+   * person: the parsed field's value is replaced wherever it occurs. Where the columns may not be
+   * where the header says (the row could not be split, its representative field is empty, or its
+   * code column holds no identifier: a shifted row), every name-like field is replaced too (status
+   * words such as 存续 go as well: the price of not knowing which field is the person).
    */
   static Column redactedRawText() {
     Column rep = field("legal_representative");
-    return when(col("fields").isNotNull(),
-            when(rep.isNotNull().and(length(trim(rep)).gt(0)), replace(col("raw_text"), rep, lit(REDACTED))).otherwise(col("raw_text")))
-        .otherwise(regexp_replace(col("raw_text"), NAME_LIKE, REDACTED));
+    Column hasRep = coalesce(length(trim(rep)).gt(0), lit(false));
+    Column withoutRep = when(hasRep, replace(col("raw_text"), rep, lit(REDACTED))).otherwise(col("raw_text"));
+    Column layoutInDoubt = col("fields").isNull().or(not(hasRep)).or(not(coalesce(Uscc.hasIdentifierShape(upper(Text.key(field("uscc")))), lit(false))));
+    return when(layoutInDoubt, regexp_replace(withoutRep, NAME_LIKE, REDACTED)).otherwise(withoutRep);
   }
 
   private static Column field(String canonical) {

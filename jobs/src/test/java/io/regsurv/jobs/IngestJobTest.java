@@ -271,9 +271,17 @@ class IngestJobTest {
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     Map<Long, String> reasons = quarantineReasons(warehouse(dir), "2024-06-30");
     assertThat(reasons.keySet()).isEqualTo(quarantinedKinds.keySet());
+    Map<Long, String> rawText = new TreeMap<>();
+    for (Row r : warehouse(dir).read(Tables.QUARANTINE).collectAsList()) {
+      rawText.put(r.getLong(r.fieldIndex("source_line")), r.getString(r.fieldIndex("raw_text")));
+    }
     quarantinedKinds.forEach((line, kind) -> {
       if (kind.equals("SHIFTED_COLUMNS")) {
         assertThat(reasons.get(line)).as("line %d", line).contains("bad_uscc");
+        // Shifted left, the person stands in the business-scope column: redacted all the same.
+        String[] fields = file.get((int) (long) line - 1).split(",", -1);
+        String person = fields[fields.length - 2];
+        assertThat(rawText.get(line)).as("line %d", line).doesNotContain(person).contains(io.regsurv.transforms.Normalise.REDACTED);
       }
     });
     assertThat(warehouse(dir).read(Tables.REGISTRY_SNAPSHOT).filter("NOT uscc RLIKE '^[0-9A-Z]{18}$'").count()).isZero();
