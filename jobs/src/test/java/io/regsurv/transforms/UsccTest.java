@@ -35,12 +35,7 @@ class UsccTest {
   void sparkAndJavaFormsAgree() {
     List<String> codes =
         List.of("92110108L00228139A", "92110108L00228139B", "92110108I00228139A", "91330503735242721D", "short", "");
-    List<Row> rows =
-        SharedSpark.spark()
-            .createDataset(codes, Encoders.STRING())
-            .toDF("code")
-            .select(org.apache.spark.sql.functions.col("code"), Uscc.isValid(org.apache.spark.sql.functions.col("code")))
-            .collectAsList();
+    List<Row> rows = evaluate(codes, Uscc::isValid);
     for (Row r : rows) {
       assertThat(r.getBoolean(1)).as(r.getString(0)).isEqualTo(Uscc.isValid(r.getString(0)));
     }
@@ -50,14 +45,18 @@ class UsccTest {
   @Test
   void codesAndOldRegistrationNumbersHaveTheIdentifierShapeNamesAndAddressesDoNot() {
     List<String> codes = List.of("92110108L00228139B", "320594400007758", "3201142500883", "北京睿信网络科技有限公司", "上海市浦东新区420号", "9211010", "92110108L00228139AB");
-    List<Row> rows =
-        SharedSpark.spark()
-            .createDataset(codes, Encoders.STRING())
-            .toDF("code")
-            .select(org.apache.spark.sql.functions.col("code"), Uscc.hasIdentifierShape(org.apache.spark.sql.functions.col("code")))
-            .collectAsList();
+    List<Row> rows = evaluate(codes, Uscc::hasIdentifierShape);
     assertThat(rows).extracting(r -> r.getString(0) + "=" + r.getBoolean(1))
         .containsExactly("92110108L00228139B=true", "320594400007758=true", "3201142500883=true", "北京睿信网络科技有限公司=false",
             "上海市浦东新区420号=false", "9211010=false", "92110108L00228139AB=false");
+  }
+
+  /** Each code beside the Spark column expression's value for it. */
+  private static List<Row> evaluate(List<String> codes, java.util.function.UnaryOperator<org.apache.spark.sql.Column> expression) {
+    return SharedSpark.spark()
+        .createDataset(codes, Encoders.STRING())
+        .toDF("code")
+        .select(org.apache.spark.sql.functions.col("code"), expression.apply(org.apache.spark.sql.functions.col("code")))
+        .collectAsList();
   }
 }
