@@ -47,6 +47,10 @@ public final class Benchmark implements Callable<Integer> {
       + "for a shorter run on the same registry: (e) then runs the last snapshot on top of N-1.")
   Integer history;
 
+  @Option(names = "--repeat", defaultValue = "1", description = "Measure each size this many times on the same generated data; "
+      + "the table shows medians. Default: ${DEFAULT-VALUE}.")
+  int repeat;
+
   @Option(names = "--data", defaultValue = "bench/data", description = "Generated registries are kept here and reused. Default: ${DEFAULT-VALUE}.")
   Path data;
 
@@ -87,36 +91,77 @@ public final class Benchmark implements Callable<Integer> {
     for (LocalDate d = LocalDate.of(2023, 1, 31); generated.size() < snapshots; d = d.plusMonths(1).withDayOfMonth(1).plusMonths(1).minusDays(1)) {
       generated.add(d);
     }
-    Path registry = data.resolve("firms-" + n + "-snapshots-" + snapshots);
     List<LocalDate> dates = new ArrayList<>(generated);
+    String registryName = "firms-" + n + "-snapshots-" + snapshots;
     if (history != null && history >= 2 && history < generated.size()) {
       dates.subList(history - 1, generated.size() - 1).clear();
+      registryName += "-history-" + history;
     }
+    // Each generated snapshot is a view of the same seeded firm model at its date, so generating
+    // only the dates used gives the same files as the full series, in a fraction of the time.
+    Path registry = data.resolve(registryName);
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("firms_ever_registered", n);
     run.put("snapshots", dates.size());
     run.put("snapshot_dates", dates.stream().map(LocalDate::toString).toList());
+    run.put("repeats", repeat);
+    if (!Files.exists(registry.resolve("_GENERATED"))) {
+      Map<String, Double> gen = new LinkedHashMap<>();
+      time("generate", gen, new LinkedHashMap<>(), () -> cli("generate", "--out", registry.toString(), "--firms", Long.toString(n),
+          "--snapshots", String.join(",", dates.stream().map(LocalDate::toString).toList())));
+      Files.writeString(registry.resolve("_GENERATED"), "ok\n");
+      run.put("generate_seconds", gen.get("generate"));
+    }
+    LocalDate last = dates.get(dates.size() - 1);
+    run.put("snapshot_lines", countLines(registry.resolve("dt=" + last)));
+
+    List<Map<String, Double>> allSeconds = new ArrayList<>();
+    List<Map<String, Long>> allHeap = new ArrayList<>();
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (int r = 1; r <= repeat; r++) {
+      System.out.printf(Locale.ROOT, "bench: %,d firms, measurement %d of %d%n", n, r, repeat);
+      Map<String, Double> seconds = new LinkedHashMap<>();
+      Map<String, Long> heap = new LinkedHashMap<>();
+      measure(n, registry, dates, seconds, heap, sizes);
+      allSeconds.add(seconds);
+      allHeap.add(heap);
+    }
     Map<String, Double> seconds = new LinkedHashMap<>();
+    allSeconds.get(0).keySet().forEach(k -> seconds.put(k, median(allSeconds.stream().map(m -> m.get(k)).toList())));
     Map<String, Long> peakHeap = new LinkedHashMap<>();
+    allHeap.get(0).keySet().forEach(k -> peakHeap.put(k, allHeap.stream().mapToLong(m -> m.get(k)).max().orElse(0)));
     run.put("seconds", seconds);
+    run.put("seconds_each_measurement", allSeconds);
     run.put("peak_driver_heap_bytes", peakHeap);
 
-    if (!Files.exists(registry.resolve("_GENERATED"))) {
-      time("generate", seconds, peakHeap, () -> cli("generate", "--out", registry.toString(), "--firms", Long.toString(n),
-          "--from", generated.get(0).toString(), "--to", generated.get(generated.size() - 1).toString()));
-      Files.writeString(registry.resolve("_GENERATED"), "ok\n");
+    // Ratios within each measurement (stage and baseline of the same run), then their median.
+    Map<String, Double> ratios = new LinkedHashMap<>();
+    for (String k : List.of("b_ingest_one_snapshot", "c1_classify_first_snapshot", "c2_classify_one_further_snapshot",
+        "d_survival_all_cohorts", "e_run_one_new_snapshot")) {
+      if (seconds.containsKey(k)) {
+        ratios.put(k, median(allSeconds.stream().map(m -> m.get(k) / m.get("a_baseline_csv_to_delta")).toList()));
+      }
     }
+    run.put("ratio_to_baseline", ratios);
+    run.put("table_bytes", sizes);
+    print(run);
+    return run;
+  }
+
+  /** One measurement of every stage on fresh warehouses; fills seconds, peak heap and table sizes. */
+  private void measure(long n, Path registry, List<LocalDate> dates, Map<String, Double> seconds, Map<String, Long> peakHeap,
+      Map<String, Long> sizes) throws IOException {
     Path wh = work.resolve("wh-" + n);
     Path scratch = work.resolve("scratch-" + n);
-    deleteTree(work.resolve("baseline-" + n));
+    Path baselineDir = work.resolve("baseline-" + n);
+    deleteTree(baselineDir);
     deleteTree(wh);
     deleteTree(scratch);
     LocalDate last = dates.get(dates.size() - 1);
     String lastDir = registry.resolve("dt=" + last).toString();
-    run.put("snapshot_lines", countLines(registry.resolve("dt=" + last)));
 
     SparkSession spark = SparkSessions.create("regsurv-bench", wh.toString());
-    String baseline = work.resolve("baseline-" + n).toAbsolutePath().toString();
+    String baseline = baselineDir.toAbsolutePath().toString();
     time("a_baseline_csv_to_delta", seconds, peakHeap, () -> {
       spark.read().option("header", "true").csv(lastDir).write().format("delta").mode("overwrite").save(baseline);
       return 0;
@@ -145,17 +190,8 @@ public final class Benchmark implements Callable<Integer> {
     time("e_run_one_new_snapshot", seconds, peakHeap,
         () -> cli("run", "--warehouse", w, "--snapshot-date", last.toString(), lastDir));
 
-    double a = seconds.get("a_baseline_csv_to_delta");
-    Map<String, Double> ratios = new LinkedHashMap<>();
-    for (String k : List.of("b_ingest_one_snapshot", "c1_classify_first_snapshot", "c2_classify_one_further_snapshot",
-        "d_survival_all_cohorts", "e_run_one_new_snapshot")) {
-      if (seconds.containsKey(k)) {
-        ratios.put(k, seconds.get(k) / a);
-      }
-    }
-    run.put("ratio_to_baseline", ratios);
-    Map<String, Long> sizes = new LinkedHashMap<>();
-    sizes.put("baseline", treeSize(work.resolve("baseline-" + n)));
+    sizes.clear();
+    sizes.put("baseline", treeSize(baselineDir));
     try (Stream<Path> dbs = Files.list(wh)) {
       for (Path db : dbs.filter(Files::isDirectory).sorted().toList()) {
         try (Stream<Path> tables = Files.list(db)) {
@@ -165,14 +201,17 @@ public final class Benchmark implements Callable<Integer> {
         }
       }
     }
-    run.put("table_bytes", sizes);
-    print(run);
-    return run;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int m = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(m) : (sorted.get(m - 1) + sorted.get(m)) / 2;
   }
 
   private void print(Map<String, Object> run) {
-    System.out.printf(Locale.ROOT, "%n== %,d firms ever registered, %d snapshots, %,d lines in the last snapshot ==%n",
-        run.get("firms_ever_registered"), run.get("snapshots"), run.get("snapshot_lines"));
+    System.out.printf(Locale.ROOT, "%n== %,d firms ever registered, %d snapshots, %,d lines in the last snapshot; median of %d ==%n",
+        run.get("firms_ever_registered"), run.get("snapshots"), run.get("snapshot_lines"), run.get("repeats"));
     @SuppressWarnings("unchecked") Map<String, Double> seconds = (Map<String, Double>) run.get("seconds");
     @SuppressWarnings("unchecked") Map<String, Double> ratios = (Map<String, Double>) run.get("ratio_to_baseline");
     @SuppressWarnings("unchecked") Map<String, Long> heap = (Map<String, Long>) run.get("peak_driver_heap_bytes");

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -42,8 +43,15 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads snapshot files of a {@link Dialect} into raw rows with their file, line, raw text and
  * canonical fields. Spark's CSV and JSON readers give no line numbers and silently repair bad
- * rows, so each file is read whole inside one Spark task: Hadoop FileSystem and codecs (gzip),
- * a strict decoder (a wrong encoding is an error, not mojibake), our own RFC 4180 parser.
+ * rows, so files are read by our own tasks: Hadoop FileSystem and codecs (gzip), a strict decoder
+ * (a wrong encoding is an error, not mojibake), our own RFC 4180 parser.
+ *
+ * <p>A bulk dump is often one big file, and one task per file would leave every core but one
+ * idle, so an uncompressed file larger than {@code spark.sql.files.maxPartitionBytes} is read as
+ * several byte ranges in parallel. A range starts only where no record can span the cut: after
+ * {@link #MAX_LINES_PER_RECORD}+1 lines that each parse alone (an open quote is what makes the
+ * parser join lines). A cheap first pass finds those cuts and counts the lines before each, so
+ * line numbers stay those of the whole file and the rows are exactly those of a whole-file read.
  *
  * <p>A problem with a whole file (unreadable, truncated, wrong encoding) becomes a row with
  * {@code source_line = -1} and the reason in {@code parse_error}: {@link #fileErrors} turns them
@@ -67,9 +75,17 @@ public final class SnapshotReader {
 
   private SnapshotReader() {}
 
-  /** What a task needs to read one file: where, how, and which source position feeds each canonical column. */
-  record FileTask(String path, String format, String encoding, int[] canonicalIndex, int fieldCount, Map<String, String> jsonKeys)
-      implements Serializable {}
+  /**
+   * What a task needs to read one file, or the byte range [start, end) of one (end -1: to the end),
+   * whose first line is line {@code linesBefore + 1}: where, how, and which source position feeds
+   * each canonical column.
+   */
+  record FileTask(String path, String format, String encoding, int[] canonicalIndex, int fieldCount, Map<String, String> jsonKeys,
+      long start, long end, long linesBefore) implements Serializable {
+    FileTask range(long rangeStart, long rangeEnd, long lines) {
+      return new FileTask(path, format, encoding, canonicalIndex, fieldCount, jsonKeys, rangeStart, rangeEnd, lines);
+    }
+  }
 
   /** The input files: the given files, and inside given directories every file of the dialect's format (recursively), sorted. */
   public static List<String> listFiles(SparkSession spark, Dialect dialect, List<String> paths, String what) {
@@ -115,7 +131,7 @@ public final class SnapshotReader {
   }
 
   /**
-   * Reads the files into rows of {@link #SCHEMA}, one Spark task per file. Headers are checked
+   * Reads the files into rows of {@link #SCHEMA}, one Spark task per file or range. Headers are checked
    * here on the driver (first line only): a missing required column fails before any task runs.
    *
    * @param warnings receives one line per unknown extra column (ignored)
@@ -130,16 +146,17 @@ public final class SnapshotReader {
     for (Map.Entry<String, String> e : conf) {
       confEntries.put(e.getKey(), e.getValue());
     }
-    JavaRDD<Row> rows =
-        JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(tasks, Math.max(1, tasks.size()))
-            .flatMap(new ReadFile(confEntries));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<FileTask> ranges = FileRanges.split(jsc, conf, confEntries, tasks, spark.sessionState().conf().filesMaxPartitionBytes());
+    JavaRDD<Row> rows = jsc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(new ReadFile(confEntries));
     return spark.createDataFrame(rows, SCHEMA);
   }
 
-  /** The file-level errors found by the tasks (at most one per file), as one exception, or nothing. */
+  /** The file-level errors found by the tasks, as one exception naming the first bad file, or nothing. */
   public static void fileErrors(Dataset<Row> raw, String what) {
-    List<Row> errors = raw.filter("source_line < 0").select("source_file", "parse_error").orderBy("source_file").collectAsList();
+    // A file read as several ranges may report its problem once per range: keep the first per file.
+    List<Row> errors = raw.filter("source_line < 0").groupBy("source_file").agg(org.apache.spark.sql.functions.min("parse_error"))
+        .orderBy("source_file").collectAsList();
     if (!errors.isEmpty()) {
       Row first = errors.get(0);
       String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more bad files)" : "";
@@ -156,7 +173,7 @@ public final class SnapshotReader {
     int[] index = new int[n];
     Arrays.fill(index, -1);
     if (Dialect.JSONL.equals(dialect.format())) {
-      return new FileTask(file, dialect.format(), dialect.encoding(), index, 0, new HashMap<>(dialect.columns()));
+      return new FileTask(file, dialect.format(), dialect.encoding(), index, 0, new HashMap<>(dialect.columns()), 0, -1, 0);
     }
     String headerLine;
     try (BufferedReader in = open(conf, file, dialect.encoding())) {
@@ -196,13 +213,25 @@ public final class SnapshotReader {
         warnings.add("file " + shortName(file) + ": unknown column '" + source + "' ignored");
       }
     }
-    return new FileTask(file, dialect.format(), dialect.encoding(), index, header.size(), Map.of());
+    return new FileTask(file, dialect.format(), dialect.encoding(), index, header.size(), Map.of(), 0, -1, 0);
   }
 
   static BufferedReader open(Configuration conf, String file, String encoding) throws IOException {
+    return open(conf, file, encoding, 0, -1);
+  }
+
+  /** The bytes [start, end) of a file (end -1: to its end), decoded strictly. */
+  static BufferedReader open(Configuration conf, String file, String encoding, long start, long end) throws IOException {
     Path path = new Path(file);
     FileSystem fs = path.getFileSystem(conf);
-    InputStream in = fs.open(path);
+    FSDataInputStream raw = fs.open(path);
+    InputStream in = raw;
+    if (start > 0) {
+      raw.seek(start);
+    }
+    if (end >= 0) {
+      in = new Bounded(raw, end - start);
+    }
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
     if (codec != null) {
       in = codec.createInputStream(in);
@@ -226,7 +255,10 @@ public final class SnapshotReader {
     return m.lines().findFirst().orElse(m);
   }
 
-  /** The task: reads one whole file; a problem with the file becomes one error row, never a task failure. */
+  /**
+   * The task: reads one file or one range of it, row by row as Spark pulls them (a range's rows
+   * are never all in memory); a problem with the file becomes one error row, never a task failure.
+   */
   static final class ReadFile implements FlatMapFunction<FileTask, Row> {
     private final Map<String, String> confEntries;
 
@@ -238,104 +270,200 @@ public final class SnapshotReader {
     public Iterator<Row> call(FileTask task) {
       Configuration conf = new Configuration(false);
       confEntries.forEach(conf::set);
-      List<Row> out = new ArrayList<>();
-      LineSource lines = null;
-      try (BufferedReader in = open(conf, task.path(), task.encoding())) {
-        lines = new LineSource(in);
-        if (Dialect.CSV.equals(task.format())) {
-          readCsv(task, lines, out);
-        } else {
-          readJsonl(task, lines, out);
-        }
-      } catch (CharacterCodingException e) {
-        out.add(error(task, "is not valid " + task.encoding() + " (undecodable bytes at line " + (lines == null ? 1 : lines.lineNumber() + 1)
-            + "; is the dialect's encoding right? try --encoding)"));
-      } catch (IOException e) {
-        out.add(error(task, problem(e, lines == null ? 0 : lines.lineNumber())));
-      }
-      return out.iterator();
+      return new Rows(task, conf);
+    }
+  }
+
+  /** The rows of one task, read lazily; the file is closed at its end or at the first error. */
+  static final class Rows implements Iterator<Row> {
+    private final FileTask task;
+    private final Configuration conf;
+    private final Deque<Row> pending = new ArrayDeque<>();
+    private BufferedReader in;
+    private LineSource lines;
+    private boolean done;
+
+    Rows(FileTask task, Configuration conf) {
+      this.task = task;
+      this.conf = conf;
     }
 
-    /** Spark's row encoder wants a Scala Seq for an array column. */
-    private static scala.collection.immutable.Seq<String> seq(String[] values) {
-      return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(values)).toList();
-    }
-
-    private static Row error(FileTask task, String message) {
-      return RowFactory.create(task.path(), -1L, null, null, message);
-    }
-
-    private static void readCsv(FileTask task, LineSource lines, List<Row> out) throws IOException {
-      lines.next(); // header, checked on the driver
-      String line;
-      while ((line = lines.next()) != null) {
-        long start = lines.lineNumber();
-        if (line.isBlank()) {
-          continue;
-        }
-        List<String> fields = CsvParser.split(line);
-        String raw = line;
-        // A quoted field may hold line breaks: join following lines until the quotes balance.
-        int joined = 0;
-        while (fields == null && joined < MAX_LINES_PER_RECORD) {
-          String more = lines.peek(joined);
-          if (more == null) {
-            break;
-          }
-          raw = raw + "\n" + more;
-          joined++;
-          fields = CsvParser.split(raw);
-        }
-        if (fields == null) {
-          // Unbalanced quote: quarantine this physical line alone and resume at the next one.
-          out.add(RowFactory.create(task.path(), start, line, null, MALFORMED_CSV));
-          continue;
-        }
-        lines.skip(joined);
-        if (fields.size() != task.fieldCount()) {
-          out.add(RowFactory.create(task.path(), start, raw, null, WRONG_COLUMN_COUNT));
-          continue;
-        }
-        String[] canonical = new String[task.canonicalIndex().length];
-        for (int i = 0; i < canonical.length; i++) {
-          int src = task.canonicalIndex()[i];
-          canonical[i] = src < 0 ? null : fields.get(src);
-        }
-        out.add(RowFactory.create(task.path(), start, raw, seq(canonical), null));
-      }
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private static void readJsonl(FileTask task, LineSource lines, List<Row> out) throws IOException {
-      String line;
-      while ((line = lines.next()) != null) {
-        long number = lines.lineNumber();
-        if (line.isBlank()) {
-          continue;
-        }
-        if (number == 1 && line.startsWith("\uFEFF")) {
-          line = line.substring(1);
-        }
-        JsonNode node;
+    @Override
+    public boolean hasNext() {
+      while (pending.isEmpty() && !done) {
         try {
-          node = JSON.readTree(line);
-        } catch (IOException e) {
-          node = null;
-        }
-        if (node == null || !node.isObject()) {
-          out.add(RowFactory.create(task.path(), number, line, null, MALFORMED_JSON));
-          continue;
-        }
-        String[] canonical = new String[Dialect.CANONICAL.size()];
-        for (Map.Entry<String, String> e : task.jsonKeys().entrySet()) {
-          JsonNode v = node.get(e.getKey());
-          if (v != null && !v.isNull()) {
-            canonical[Dialect.CANONICAL.indexOf(e.getValue())] = v.isValueNode() ? v.asText() : v.toString();
+          if (in == null) {
+            in = open(conf, task.path(), task.encoding(), task.start(), task.end());
+            lines = new LineSource(in, task.linesBefore());
+            if (Dialect.CSV.equals(task.format()) && task.start() == 0) {
+              lines.next(); // header, checked on the driver
+            }
           }
+          done = Dialect.CSV.equals(task.format()) ? !readCsvRecord(task, lines, pending) : !readJsonlRecord(task, lines, pending);
+        } catch (CharacterCodingException e) {
+          pending.add(error(task, "is not valid " + task.encoding() + " (undecodable bytes at line "
+              + (lines == null ? 1 : lines.lineNumber() + 1) + "; is the dialect's encoding right? try --encoding)"));
+          done = true;
+        } catch (IOException e) {
+          pending.add(error(task, problem(e, lines == null ? 0 : lines.lineNumber())));
+          done = true;
         }
-        out.add(RowFactory.create(task.path(), number, line, seq(canonical), null));
+        if (done) {
+          close();
+        }
       }
+      return !pending.isEmpty();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return pending.pollFirst();
+    }
+
+    private void close() {
+      if (in != null) {
+        try {
+          in.close();
+        } catch (IOException e) {
+          // all rows are read; nothing is lost by a failed close
+        }
+      }
+    }
+  }
+
+  /** Spark's row encoder wants a Scala Seq for an array column. */
+  private static scala.collection.immutable.Seq<String> seq(String[] values) {
+    return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(values)).toList();
+  }
+
+  private static Row error(FileTask task, String message) {
+    return RowFactory.create(task.path(), -1L, null, null, message);
+  }
+
+  /** Reads the next CSV record (or bad line) into out; false at the end of the input. */
+  private static boolean readCsvRecord(FileTask task, LineSource lines, Deque<Row> out) throws IOException {
+    String line;
+    do {
+      line = lines.next();
+      if (line == null) {
+        return false;
+      }
+    } while (line.isBlank());
+    long start = lines.lineNumber();
+    List<String> fields = CsvParser.split(line);
+    String raw = line;
+    // A quoted field may hold line breaks: join following lines until the quotes balance.
+    int joined = 0;
+    while (fields == null && joined < MAX_LINES_PER_RECORD) {
+      String more = lines.peek(joined);
+      if (more == null) {
+        break;
+      }
+      raw = raw + "\n" + more;
+      joined++;
+      fields = CsvParser.split(raw);
+    }
+    if (fields == null) {
+      // Unbalanced quote: quarantine this physical line alone and resume at the next one.
+      out.add(RowFactory.create(task.path(), start, line, null, MALFORMED_CSV));
+      return true;
+    }
+    lines.skip(joined);
+    if (fields.size() != task.fieldCount()) {
+      out.add(RowFactory.create(task.path(), start, raw, null, WRONG_COLUMN_COUNT));
+      return true;
+    }
+    String[] canonical = new String[task.canonicalIndex().length];
+    for (int i = 0; i < canonical.length; i++) {
+      int src = task.canonicalIndex()[i];
+      canonical[i] = src < 0 ? null : fields.get(src);
+    }
+    out.add(RowFactory.create(task.path(), start, raw, seq(canonical), null));
+    return true;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads the next JSON line into out; false at the end of the input. */
+  private static boolean readJsonlRecord(FileTask task, LineSource lines, Deque<Row> out) throws IOException {
+    String line;
+    do {
+      line = lines.next();
+      if (line == null) {
+        return false;
+      }
+    } while (line.isBlank());
+    long number = lines.lineNumber();
+    if (number == 1 && line.startsWith("\uFEFF")) {
+      line = line.substring(1);
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (IOException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
+      out.add(RowFactory.create(task.path(), number, line, null, MALFORMED_JSON));
+      return true;
+    }
+    String[] canonical = new String[Dialect.CANONICAL.size()];
+    for (Map.Entry<String, String> e : task.jsonKeys().entrySet()) {
+      JsonNode v = node.get(e.getKey());
+      if (v != null && !v.isNull()) {
+        canonical[Dialect.CANONICAL.indexOf(e.getValue())] = v.isValueNode() ? v.asText() : v.toString();
+      }
+    }
+    out.add(RowFactory.create(task.path(), number, line, seq(canonical), null));
+    return true;
+  }
+
+  /** At most {@code remaining} bytes of a stream: a range of a file. */
+  static final class Bounded extends java.io.FilterInputStream {
+    private long remaining;
+
+    Bounded(InputStream in, long length) {
+      super(in);
+      this.remaining = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = super.read();
+      if (b >= 0) {
+        remaining--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = super.read(buf, off, (int) Math.min(len, remaining));
+      if (n > 0) {
+        remaining -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(Math.min(n, remaining));
+      remaining -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(super.available(), remaining);
     }
   }
 
@@ -345,8 +473,9 @@ public final class SnapshotReader {
     private final Deque<String> ahead = new ArrayDeque<>();
     private long lineNumber;
 
-    LineSource(BufferedReader in) {
+    LineSource(BufferedReader in, long linesBefore) {
       this.in = in;
+      this.lineNumber = linesBefore;
     }
 
     String next() throws IOException {

@@ -83,16 +83,19 @@ public final class Warehouse {
    * Atomically replaces the rows of one date (a snapshot or an as-of date) with {@code rows}
    * (Delta replaceWhere, one commit): a rerun for the same date replaces, never duplicates, and
    * other dates are untouched. Rows are cast to the table's column order and types; {@code files}
-   * &gt; 0 sets the number of files written. Returns the Delta version written.
+   * &gt; 0 sets the number of files written, split by ranges of {@code rangeColumn} when given (each
+   * file then holds one key range, so Delta's per-file min/max skips files on lookups by that key;
+   * a round-robin split would also sort every row first). Returns the Delta version written.
    */
-  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows, int files) {
+  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows, int files, String rangeColumn) {
     ensure(table);
     List<Column> columns = new ArrayList<>();
     for (StructField f : Tables.get(table).schema().fields()) {
       columns.add(col(f.name()).cast(f.dataType()).alias(f.name()));
     }
     Dataset<Row> typed = rows.select(columns.toArray(Column[]::new));
-    (files > 0 ? typed.repartition(files) : typed)
+    Dataset<Row> laidOut = files <= 0 ? typed : rangeColumn != null ? typed.repartitionByRange(files, col(rangeColumn)) : typed.repartition(files);
+    laidOut
         .write()
         .format("delta")
         .mode("overwrite")
@@ -102,9 +105,9 @@ public final class Warehouse {
     return version(table);
   }
 
-  /** {@link #replaceDate(String, String, LocalDate, Dataset, int)} with Spark's own file count. */
+  /** {@link #replaceDate(String, String, LocalDate, Dataset, int, String)} with Spark's own file count. */
   public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows) {
-    return replaceDate(table, dateColumn, date, rows, 0);
+    return replaceDate(table, dateColumn, date, rows, 0, null);
   }
 
   /**

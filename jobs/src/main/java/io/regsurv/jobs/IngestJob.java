@@ -151,8 +151,8 @@ public final class IngestJob {
     }
 
     int fileCount = (int) Math.max(1, (nAccepted + config.ingest().targetFileRows() - 1) / config.ingest().targetFileRows());
-    long quarantineVersion = warehouse.replaceDate(Tables.QUARANTINE, "snapshot_date", date, rows.filter(not(accepted)), 1);
-    long snapshotVersion = warehouse.replaceDate(Tables.REGISTRY_SNAPSHOT, "snapshot_date", date, rows.filter(accepted), fileCount);
+    long quarantineVersion = warehouse.replaceDate(Tables.QUARANTINE, "snapshot_date", date, rows.filter(not(accepted)), 1, null);
+    long snapshotVersion = warehouse.replaceDate(Tables.REGISTRY_SNAPSHOT, "snapshot_date", date, rows.filter(accepted), fileCount, "uscc");
 
     long written = warehouse.readVersion(Tables.REGISTRY_SNAPSHOT, snapshotVersion).filter(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(date)))).count();
     long quarantined = warehouse.readVersion(Tables.QUARANTINE, quarantineVersion).filter(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(date)))).count();
