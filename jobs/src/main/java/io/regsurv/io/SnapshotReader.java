@@ -278,7 +278,7 @@ public final class SnapshotReader {
   static final class Rows implements Iterator<Row> {
     private final FileTask task;
     private final Configuration conf;
-    private final Deque<Row> pending = new ArrayDeque<>();
+    private Row pending;
     private BufferedReader in;
     private LineSource lines;
     private boolean done;
@@ -290,7 +290,7 @@ public final class SnapshotReader {
 
     @Override
     public boolean hasNext() {
-      while (pending.isEmpty() && !done) {
+      if (pending == null && !done) {
         try {
           if (in == null) {
             in = open(conf, task.path(), task.encoding(), task.start(), task.end());
@@ -299,20 +299,21 @@ public final class SnapshotReader {
               lines.next(); // header, checked on the driver
             }
           }
-          done = Dialect.CSV.equals(task.format()) ? !readCsvRecord(task, lines, pending) : !readJsonlRecord(task, lines, pending);
+          pending = Dialect.CSV.equals(task.format()) ? readCsvRecord(task, lines) : readJsonlRecord(task, lines);
+          done = pending == null;
         } catch (CharacterCodingException e) {
-          pending.add(error(task, "is not valid " + task.encoding() + " (undecodable bytes at line "
-              + (lines == null ? 1 : lines.lineNumber() + 1) + "; is the dialect's encoding right? try --encoding)"));
+          pending = error(task, "is not valid " + task.encoding() + " (undecodable bytes at line "
+              + (lines == null ? 1 : lines.lineNumber() + 1) + "; is the dialect's encoding right? try --encoding)");
           done = true;
         } catch (IOException e) {
-          pending.add(error(task, problem(e, lines == null ? 0 : lines.lineNumber())));
+          pending = error(task, problem(e, lines == null ? 0 : lines.lineNumber()));
           done = true;
         }
         if (done) {
           close();
         }
       }
-      return !pending.isEmpty();
+      return pending != null;
     }
 
     @Override
@@ -320,7 +321,9 @@ public final class SnapshotReader {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      return pending.pollFirst();
+      Row row = pending;
+      pending = null;
+      return row;
     }
 
     private void close() {
@@ -343,15 +346,12 @@ public final class SnapshotReader {
     return RowFactory.create(task.path(), -1L, null, null, message);
   }
 
-  /** Reads the next CSV record (or bad line) into out; false at the end of the input. */
-  private static boolean readCsvRecord(FileTask task, LineSource lines, Deque<Row> out) throws IOException {
-    String line;
-    do {
-      line = lines.next();
-      if (line == null) {
-        return false;
-      }
-    } while (line.isBlank());
+  /** The next CSV record (or bad line) as a row; null at the end of the input. */
+  private static Row readCsvRecord(FileTask task, LineSource lines) throws IOException {
+    String line = lines.nextNonBlank();
+    if (line == null) {
+      return null;
+    }
     long start = lines.lineNumber();
     List<String> fields = CsvParser.split(line);
     String raw = line;
@@ -368,34 +368,28 @@ public final class SnapshotReader {
     }
     if (fields == null) {
       // Unbalanced quote: quarantine this physical line alone and resume at the next one.
-      out.add(RowFactory.create(task.path(), start, line, null, MALFORMED_CSV));
-      return true;
+      return RowFactory.create(task.path(), start, line, null, MALFORMED_CSV);
     }
     lines.skip(joined);
     if (fields.size() != task.fieldCount()) {
-      out.add(RowFactory.create(task.path(), start, raw, null, WRONG_COLUMN_COUNT));
-      return true;
+      return RowFactory.create(task.path(), start, raw, null, WRONG_COLUMN_COUNT);
     }
     String[] canonical = new String[task.canonicalIndex().length];
     for (int i = 0; i < canonical.length; i++) {
       int src = task.canonicalIndex()[i];
       canonical[i] = src < 0 ? null : fields.get(src);
     }
-    out.add(RowFactory.create(task.path(), start, raw, seq(canonical), null));
-    return true;
+    return RowFactory.create(task.path(), start, raw, seq(canonical), null);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Reads the next JSON line into out; false at the end of the input. */
-  private static boolean readJsonlRecord(FileTask task, LineSource lines, Deque<Row> out) throws IOException {
-    String line;
-    do {
-      line = lines.next();
-      if (line == null) {
-        return false;
-      }
-    } while (line.isBlank());
+  /** The next JSON line as a row; null at the end of the input. */
+  private static Row readJsonlRecord(FileTask task, LineSource lines) throws IOException {
+    String line = lines.nextNonBlank();
+    if (line == null) {
+      return null;
+    }
     long number = lines.lineNumber();
     if (number == 1 && line.startsWith("\uFEFF")) {
       line = line.substring(1);
@@ -407,8 +401,7 @@ public final class SnapshotReader {
       node = null;
     }
     if (node == null || !node.isObject()) {
-      out.add(RowFactory.create(task.path(), number, line, null, MALFORMED_JSON));
-      return true;
+      return RowFactory.create(task.path(), number, line, null, MALFORMED_JSON);
     }
     String[] canonical = new String[Dialect.CANONICAL.size()];
     for (Map.Entry<String, String> e : task.jsonKeys().entrySet()) {
@@ -417,8 +410,7 @@ public final class SnapshotReader {
         canonical[Dialect.CANONICAL.indexOf(e.getValue())] = v.isValueNode() ? v.asText() : v.toString();
       }
     }
-    out.add(RowFactory.create(task.path(), number, line, seq(canonical), null));
-    return true;
+    return RowFactory.create(task.path(), number, line, seq(canonical), null);
   }
 
   /** At most {@code remaining} bytes of a stream: a range of a file. */
@@ -483,6 +475,15 @@ public final class SnapshotReader {
       if (line != null) {
         lineNumber++;
       }
+      return line;
+    }
+
+    /** The next line that is not blank (blank lines between records are skipped), or null at the end. */
+    String nextNonBlank() throws IOException {
+      String line;
+      do {
+        line = next();
+      } while (line != null && line.isBlank());
       return line;
     }
 
