@@ -152,19 +152,24 @@ public final class SurvivalJob {
     Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
     Dataset<Row> cohorts = SurvivalSubjects.withCohorts(subjects, s.cohortDimensions(), s.eraBoundary());
 
-    // Cohort sizes: one row per (dimension, cohort), small by construction.
-    Dataset<Row> sizes = cohorts.groupBy("dimension", "cohort").agg(count(lit(1)).as("n_firms"), sum("event").cast("long").as("n_exits")).cache();
-    Dataset<Row> publishedCohorts = sizes.filter(col("n_firms").geq(s.minCohortSize())).select("dimension", "cohort");
-
-    Dataset<Row> engineInput =
-        cohorts.join(broadcast(publishedCohorts), List.of("dimension", "cohort").stream().collect(scalaSeq()), "inner")
-            .select(
+    // Firms that share cohort, entry, exit time, event and cause are interchangeable to every
+    // estimator: one weighted row each (a few hundred thousand instead of firms × dimensions).
+    Dataset<Row> cells =
+        Subjects.aggregated(cohorts.select(
                 concat(col("dimension"), lit(SEP), col("cohort")).as(Subjects.GROUP),
                 col("entry_days").as(Subjects.ENTRY),
                 col("time_days").as(Subjects.TIME),
                 col("event").as(Subjects.EVENT),
-                col("cause").as(Subjects.CAUSE))
+                col("cause").as(Subjects.CAUSE)))
             .persist(StorageLevel.MEMORY_AND_DISK());
+    // Cohort sizes: one row per (dimension, cohort), small by construction.
+    Dataset<Row> sizes =
+        split(cells.groupBy(Subjects.GROUP)
+                .agg(sum(Subjects.WEIGHT).as("n_firms"), sum(col(Subjects.EVENT).multiply(col(Subjects.WEIGHT))).as("n_exits")))
+            .cache();
+    Dataset<Row> published = sizes.filter(col("n_firms").geq(s.minCohortSize()))
+        .select(concat(col("dimension"), lit(SEP), col("cohort")).as(Subjects.GROUP));
+    Dataset<Row> engineInput = cells.join(broadcast(published), Subjects.GROUP).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> written = new LinkedHashMap<>();
       KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
@@ -206,6 +211,7 @@ public final class SurvivalJob {
     } finally {
       engineInput.unpersist();
       sizes.unpersist();
+      cells.unpersist();
     }
   }
 

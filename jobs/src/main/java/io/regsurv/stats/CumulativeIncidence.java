@@ -10,7 +10,6 @@ import static io.regsurv.stats.Subjects.GROUP;
 import static io.regsurv.stats.Subjects.TIME;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.last;
@@ -96,7 +95,7 @@ public final class CumulativeIncidence {
     // Causes are few by construction (a closed set of exit types), so crossing them with times is cheap.
     Dataset<Row> causes = events.select(col(CAUSE)).distinct();
     Dataset<Row> byCause = events.groupBy(col(GROUP).as("c_group"), col(TIME).as("c_time"), col(CAUSE).as("c_cause"))
-        .agg(count(lit(1)).as("d_k"));
+        .agg(sum(Subjects.weight(subjects)).as("d_k"));
     Dataset<Row> grid = timeline.crossJoin(causes);
     WindowSpec byCauseUpTo = Window.partitionBy(col(GROUP), col(CAUSE)).orderBy(col(TIME))
         .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
@@ -148,7 +147,7 @@ public final class CumulativeIncidence {
     Dataset<Row> kinds = subjects
         .groupBy(col(GROUP).as("s_group"), entryKey.as("e_key"), col(TIME).as("m_time"), col(EVENT).as("s_event"),
             when(col(EVENT).equalTo(1), col(CAUSE)).as("s_cause"))
-        .agg(count(lit(1)).cast("double").as("w"))
+        .agg(sum(Subjects.weight(subjects)).cast("double").as("w"))
         .crossJoin(causes);
     Dataset<Row> atExit = curve.select(col(GROUP).as("x_group"), col(CAUSE).as("x_cause"), col(TIME).as("x_time"),
         col(N_AT_RISK).cast("double").as("n_m"), col("h").as("h_m"), col("s_before").as("s_m"), col("b_at").as("b_m"),

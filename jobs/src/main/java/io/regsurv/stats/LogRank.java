@@ -7,7 +7,6 @@ import static io.regsurv.stats.Subjects.EVENT;
 import static io.regsurv.stats.Subjects.GROUP;
 import static io.regsurv.stats.Subjects.TIME;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -53,7 +52,7 @@ public final class LogRank {
         .cache();
     try {
       Map<String, long[]> sizes = new HashMap<>();
-      for (Row r : subjects.groupBy(col(GROUP)).agg(count(lit(1)).as("n")).collectAsList()) {
+      for (Row r : subjects.groupBy(col(GROUP)).agg(sum(Subjects.weight(subjects)).as("n")).collectAsList()) {
         sizes.put(r.getString(0), new long[] {r.getLong(1)});
       }
       List<String> names = new ArrayList<>(sizes.keySet());

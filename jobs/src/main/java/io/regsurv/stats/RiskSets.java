@@ -6,7 +6,6 @@ import static io.regsurv.stats.Subjects.GROUP;
 import static io.regsurv.stats.Subjects.TIME;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -43,13 +42,14 @@ final class RiskSets {
    */
   static Dataset<Row> table(Dataset<Row> subjects, Dataset<Row> extraTimes) {
     Column event = col(EVENT).cast("long");
+    Column w = Subjects.weight(subjects);
     Dataset<Row> exits =
         subjects.groupBy(col(GROUP), col(TIME))
-            .agg(sum(event).as("d"), sum(lit(1L).minus(event)).as("c"), lit(0L).as("e"));
+            .agg(sum(event.multiply(w)).as("d"), sum(lit(1L).minus(event).multiply(w)).as("c"), lit(0L).as("e"));
     Column entryKey = when(col(ENTRY).leq(0), lit(START)).otherwise(col(ENTRY));
     Dataset<Row> entries =
         subjects.groupBy(col(GROUP), entryKey.as(TIME))
-            .agg(lit(0L).as("d"), lit(0L).as("c"), count(lit(1)).as("e"));
+            .agg(lit(0L).as("d"), lit(0L).as("c"), sum(w).as("e"));
     // Every group gets a start row, even when all its subjects enter late (age scale).
     Dataset<Row> starts =
         subjects.select(col(GROUP)).distinct()

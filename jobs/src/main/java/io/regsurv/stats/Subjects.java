@@ -32,6 +32,13 @@ public final class Subjects {
   public static final String TIME = "time";
   public static final String EVENT = "event";
   public static final String CAUSE = "cause";
+  /**
+   * Optional: how many identical subjects the row stands for (long). Without it every row is one
+   * subject. Registry cohorts have millions of firms but few distinct (entry, exit, event, cause)
+   * rows, so the jobs hand the engine {@link #aggregated} subjects and its cost follows the distinct
+   * rows, not the firms.
+   */
+  public static final String WEIGHT = "weight";
 
   /** The group name of an ungrouped curve (as R's reference files call it). */
   public static final String ALL = "all";
@@ -129,6 +136,18 @@ public final class Subjects {
         ? lit(ALL)
         : coalesce(column(spec.group()).cast("string"), lit(MISSING_GROUP));
     return table.select(group.as(GROUP), entry.as(ENTRY), time.as(TIME), event.cast("int").as(EVENT), cause.as(CAUSE));
+  }
+
+  /** The number of subjects a row stands for: its {@link #WEIGHT}, or 1 when the input has none. */
+  static Column weight(Dataset<Row> subjects) {
+    return Arrays.asList(subjects.columns()).contains(WEIGHT) ? col(WEIGHT).cast("long") : lit(1L);
+  }
+
+  /** One row per distinct (group, entry, time, event, cause) with its {@link #WEIGHT}: the same estimates, fewer rows. */
+  public static Dataset<Row> aggregated(Dataset<Row> subjects) {
+    return subjects
+        .groupBy(col(GROUP), col(ENTRY), col(TIME), col(EVENT), col(CAUSE))
+        .agg(sum(weight(subjects)).as(WEIGHT));
   }
 
   /** A column by its exact name (dots and spaces are part of the name, not a path). */

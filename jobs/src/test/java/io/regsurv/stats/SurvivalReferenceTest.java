@@ -175,4 +175,53 @@ class SurvivalReferenceTest {
       assertClose(at + "ci_upper", e.get("upper"), a.getAs("ci_upper"), TOL);
     }
   }
+
+  /**
+   * Weighted rows (as the survival job feeds the engine) give the same curves, incidences and tests
+   * as one row per subject, so they match R too. Every reference dataset has tied subjects, so the
+   * weights really exceed 1.
+   */
+  @ParameterizedTest
+  @MethodSource("io.regsurv.stats.RReference#folders")
+  void aggregatedSubjectsGiveTheSameEstimates(String folder) {
+    Dataset<Row> each = allAndGroups(folder).cache();
+    Dataset<Row> weighted = Subjects.aggregated(each).cache();
+    assertThat(weighted.count()).as(folder + ": some subjects are tied").isLessThan(each.count());
+    assertSameRows(folder + " km", KaplanMeier.estimate(each, KmOptions.DEFAULT), KaplanMeier.estimate(weighted, KmOptions.DEFAULT),
+        "group", "time");
+    assertSameRows(folder + " cif", CumulativeIncidence.estimate(each), CumulativeIncidence.estimate(weighted), "group", "time", "cause");
+    if (RReference.has(folder, "logrank_test.csv")) {
+      Dataset<Row> groupsOnly = each.filter(col("group").notEqual("all"));
+      LogRankResult a = LogRank.test(groupsOnly);
+      LogRankResult b = LogRank.test(Subjects.aggregated(groupsOnly));
+      assertThat(b.groups()).hasSameSizeAs(a.groups());
+      for (int i = 0; i < a.groups().size(); i++) {
+        assertThat(b.groups().get(i).group()).isEqualTo(a.groups().get(i).group());
+        assertThat(b.groups().get(i).n()).isEqualTo(a.groups().get(i).n());
+        assertThat(b.groups().get(i).observed()).isEqualTo(a.groups().get(i).observed());
+        assertThat(b.groups().get(i).expected()).isCloseTo(a.groups().get(i).expected(), org.assertj.core.api.Assertions.within(1e-9));
+      }
+      assertThat(b.chiSquare()).isCloseTo(a.chiSquare(), org.assertj.core.api.Assertions.within(1e-9));
+    }
+    each.unpersist();
+    weighted.unpersist();
+  }
+
+  private static void assertSameRows(String what, Dataset<Row> expected, Dataset<Row> actual, String... order) {
+    List<Row> e = expected.orderBy(order[0], java.util.Arrays.copyOfRange(order, 1, order.length)).collectAsList();
+    List<Row> a = actual.orderBy(order[0], java.util.Arrays.copyOfRange(order, 1, order.length)).collectAsList();
+    assertThat(a).as(what + " rows").hasSize(e.size());
+    for (int i = 0; i < e.size(); i++) {
+      for (int f = 0; f < e.get(i).size(); f++) {
+        Object x = e.get(i).get(f);
+        Object y = a.get(i).get(f);
+        String at = what + " row " + i + " " + expected.columns()[f];
+        if (x instanceof Double dx && y instanceof Double dy) {
+          assertThat(dy).as(at).isCloseTo(dx, org.assertj.core.api.Assertions.within(1e-12));
+        } else {
+          assertThat(y).as(at).isEqualTo(x);
+        }
+      }
+    }
+  }
 }
