@@ -104,7 +104,10 @@ public final class IngestJob {
       Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), dialect, files, what, warnings);
       Normalise.Context ctx = new Normalise.Context(dialect, date, config.privacy().salt(), keywords.keywords(), runId);
       // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
-      Dataset<Row> flagged = Quarantine.flag(Normalise.registryColumns(raw, ctx), date).persist(StorageLevel.MEMORY_AND_DISK());
+      // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
+      Dataset<Row> flagged = Quarantine.flag(Normalise.registryColumns(raw, ctx), date)
+          .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         SnapshotReader.fileErrors(flagged, what);
         IngestResult result = write(flagged, runId, dialectName, date, files, warnings);

@@ -12,13 +12,19 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The log-rank test (Mantel 1966; Peto &amp; Peto 1972) between the groups of a set of subjects, as
@@ -27,7 +33,8 @@ import org.apache.spark.sql.expressions.Window;
  * n_g(δ_gh n − n_h). The statistic uses the groups with positive expectation, dropping the first
  * (R's generalized inverse), so df = groups − 1.
  *
- * <p>Only the (group × event time) counts are computed in Spark; the k×k matrix is collected.
+ * <p>Only the (group × event time) counts are computed in Spark; the k×k matrix is collected (one
+ * partial matrix per partition of event times, summed).
  * Delayed entry is honoured by the risk sets (R's survdiff accepts right-censored data only).
  */
 public final class LogRank {
@@ -69,15 +76,15 @@ public final class LogRank {
         observed[i] = r.getDouble(1);
         expected[i] = r.getDouble(2);
       }
-      Dataset<Row> a = pooled.select(col(GROUP).as("g"), col(TIME).as("t"), n.as("n_g"), nt.as("n_t"), col("w"));
-      Dataset<Row> b = pooled.select(col(GROUP).as("h"), col(TIME).as("t_h"), n.as("n_h"));
-      Column delta = when(col("g").equalTo(col("h")), col("n_t")).otherwise(0.0);
       double[][] variance = new double[k][k];
-      for (Row r : a.join(b, a.col("t").equalTo(b.col("t_h")))
-          .groupBy(col("g"), col("h"))
-          .agg(sum(col("w").multiply(col("n_g")).multiply(delta.minus(col("n_h")))).as("v"))
-          .collectAsList()) {
-        variance[index.get(r.getString(0))][index.get(r.getString(1))] = r.getDouble(2);
+      // Per event time, every pair of groups adds w·n_g·(δ_gh·n − n_h): summed inside each
+      // partition of times into one k×k matrix, not as a self-join with k² rows per time.
+      Dataset<Row> byTime = pooled.select(col(TIME), col(GROUP), n.as("n_g"), nt.as("n_t"), col("w"))
+          .repartition(col(TIME)).sortWithinPartitions(col(TIME));
+      StructType cell = new StructType().add("g", DataTypes.IntegerType).add("h", DataTypes.IntegerType).add("v", DataTypes.DoubleType);
+      Dataset<Row> partial = byTime.mapPartitions(new PairSums(names.toArray(String[]::new)), Encoders.row(cell));
+      for (Row r : partial.groupBy(col("g"), col("h")).agg(sum(col("v")).as("v")).collectAsList()) {
+        variance[r.getInt(0)][r.getInt(1)] = r.getDouble(2);
       }
       List<LogRankResult.Group> groups = new ArrayList<>();
       for (int i = 0; i < k; i++) {
@@ -159,5 +166,59 @@ public final class LogRank {
       x[r] = s / a[r][r];
     }
     return x;
+  }
+
+  /** The covariance sums of one partition of (time, group, n_g, n_t, w) rows sorted by time: k² (g, h, v) rows. */
+  static final class PairSums implements MapPartitionsFunction<Row, Row> {
+    private final String[] groups;
+
+    PairSums(String[] groups) {
+      this.groups = groups;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      int k = groups.length;
+      Map<String, Integer> index = new HashMap<>();
+      for (int i = 0; i < k; i++) {
+        index.put(groups[i], i);
+      }
+      double[][] v = new double[k][k];
+      int[] g = new int[k];
+      double[] ng = new double[k];
+      int m = 0;
+      double time = Double.NaN;
+      double nt = 0;
+      double w = 0;
+      while (rows.hasNext() || m > 0) {
+        Row r = rows.hasNext() ? rows.next() : null;
+        if (m > 0 && (r == null || r.getDouble(0) != time)) {
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < m; j++) {
+              v[g[i]][g[j]] += w * ng[i] * ((g[i] == g[j] ? nt : 0.0) - ng[j]);
+            }
+          }
+          m = 0;
+        }
+        if (r == null) {
+          break;
+        }
+        time = r.getDouble(0);
+        g[m] = index.get(r.getString(1));
+        ng[m] = r.getDouble(2);
+        nt = r.getDouble(3);
+        w = r.getDouble(4);
+        m++;
+      }
+      List<Row> out = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        for (int j = 0; j < k; j++) {
+          if (v[i][j] != 0.0) {
+            out.add(RowFactory.create(i, j, v[i][j]));
+          }
+        }
+      }
+      return out.iterator();
+    }
   }
 }

@@ -44,7 +44,6 @@ public final class Normalise {
     Column name = text("name", d);
     out.add(name.alias("name"));
     out.add(text("status_raw", d).alias("status_raw"));
-    out.add(nullIfToken(Text.clean(field("established_date")), d).alias("established_date_text"));
     for (String dateColumn : List.of("established_date", "approval_date", "cancellation_date", "revocation_date")) {
       out.add(Dates.parse(nullIfToken(Text.clean(field(dateColumn)), d), d.dateFormats()).alias(dateColumn));
     }
