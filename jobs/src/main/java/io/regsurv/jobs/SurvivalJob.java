@@ -279,10 +279,11 @@ public final class SurvivalJob {
   /** Log-rank per dimension with at least two published cohorts; one row per cohort. */
   private Dataset<Row> comparisons(Dataset<Row> engineInput, LocalDate asOf, long sourceVersion) {
     List<Row> rows = new ArrayList<>();
+    // One stratified pass: each dimension's cohorts are compared among themselves.
+    Map<String, LogRankResult> tests = LogRank.testEach(engineInput, substring_index(col(Subjects.GROUP), SEP, 1));
     for (String dimension : config.survival().cohortDimensions()) {
-      Dataset<Row> ofDimension = engineInput.filter(col(Subjects.GROUP).startsWith(dimension + SEP));
-      LogRankResult test = LogRank.test(ofDimension);
-      if (test.groups().size() < 2) {
+      LogRankResult test = tests.get(dimension);
+      if (test == null || test.groups().size() < 2) {
         continue;
       }
       for (LogRankResult.Group g : test.groups()) {

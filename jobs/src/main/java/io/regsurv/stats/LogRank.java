@@ -42,9 +42,20 @@ public final class LogRank {
 
   /** Tests {@code subjects} (columns as in {@link Subjects}); groups are ordered by name. */
   public static LogRankResult test(Dataset<Row> subjects) {
+    return testEach(subjects, lit("")).getOrDefault("", new LogRankResult(List.of(), 0.0, 0, 1.0));
+  }
+
+  /**
+   * One test per stratum, all in the same few Spark jobs: {@code stratumOfGroup} is an expression
+   * over the {@code group} column naming the stratum a group belongs to (groups are compared only
+   * within their stratum). Strata in name order; groups ordered by name within each.
+   */
+  public static Map<String, LogRankResult> testEach(Dataset<Row> subjects, Column stratumOfGroup) {
+    // Event times pooled over all strata: a time without events in a stratum is dropped there (d = 0).
     Dataset<Row> eventTimes = subjects.filter(col(EVENT).equalTo(1)).select(col(TIME)).distinct();
-    Dataset<Row> risk = RiskSets.table(subjects, eventTimes).filter(col(TIME).notEqual(lit(START)));
-    var atTime = Window.partitionBy(col(TIME));
+    Dataset<Row> risk = RiskSets.table(subjects, eventTimes).filter(col(TIME).notEqual(lit(START)))
+        .withColumn(STRATUM, stratumOfGroup);
+    var atTime = Window.partitionBy(col(STRATUM), col(TIME));
     Column n = col(N_AT_RISK).cast("double");
     Column d = col(N_EVENTS).cast("double");
     Dataset<Row> pooled = risk
@@ -58,9 +69,13 @@ public final class LogRank {
         .withColumn("w", when(nt.gt(1), dt.multiply(nt.minus(dt)).divide(nt.multiply(nt).multiply(nt.minus(1)))).otherwise(0.0))
         .cache();
     try {
-      Map<String, long[]> sizes = new HashMap<>();
-      for (Row r : subjects.groupBy(col(GROUP)).agg(sum(Subjects.weight(subjects)).as("n")).collectAsList()) {
-        sizes.put(r.getString(0), new long[] {r.getLong(1)});
+      // Groups: few by construction (cohorts), so their sizes and the matrices live on the driver.
+      Map<String, Long> sizes = new HashMap<>();
+      Map<String, String> stratumOf = new HashMap<>();
+      for (Row r : subjects.groupBy(col(GROUP)).agg(sum(Subjects.weight(subjects)).as("n"))
+          .select(col(GROUP), col("n"), stratumOfGroup.as(STRATUM)).collectAsList()) {
+        sizes.put(r.getString(0), r.getLong(1));
+        stratumOf.put(r.getString(0), r.getString(2));
       }
       List<String> names = new ArrayList<>(sizes.keySet());
       names.sort(null);
@@ -79,22 +94,39 @@ public final class LogRank {
       double[][] variance = new double[k][k];
       // Per event time, every pair of groups adds w·n_g·(δ_gh·n − n_h): summed inside each
       // partition of times into one k×k matrix, not as a self-join with k² rows per time.
-      Dataset<Row> byTime = pooled.select(col(TIME), col(GROUP), n.as("n_g"), nt.as("n_t"), col("w"))
-          .repartition(col(TIME)).sortWithinPartitions(col(TIME));
+      Dataset<Row> byTime = pooled.select(col(STRATUM), col(TIME), col(GROUP), n.as("n_g"), nt.as("n_t"), col("w"))
+          .repartition(col(STRATUM), col(TIME)).sortWithinPartitions(col(STRATUM), col(TIME));
       StructType cell = new StructType().add("g", DataTypes.IntegerType).add("h", DataTypes.IntegerType).add("v", DataTypes.DoubleType);
       Dataset<Row> partial = byTime.mapPartitions(new PairSums(names.toArray(String[]::new)), Encoders.row(cell));
       for (Row r : partial.groupBy(col("g"), col("h")).agg(sum(col("v")).as("v")).collectAsList()) {
         variance[r.getInt(0)][r.getInt(1)] = r.getDouble(2);
       }
-      List<LogRankResult.Group> groups = new ArrayList<>();
-      for (int i = 0; i < k; i++) {
-        groups.add(new LogRankResult.Group(names.get(i), sizes.get(names.get(i))[0], observed[i], expected[i]));
+      Map<String, LogRankResult> results = new java.util.TreeMap<>();
+      for (String stratum : new java.util.TreeSet<>(stratumOf.values())) {
+        int[] members = java.util.stream.IntStream.range(0, k).filter(i -> stratumOf.get(names.get(i)).equals(stratum)).toArray();
+        int m = members.length;
+        List<LogRankResult.Group> groups = new ArrayList<>();
+        double[] o = new double[m];
+        double[] e = new double[m];
+        double[][] v = new double[m][m];
+        for (int a = 0; a < m; a++) {
+          String name = names.get(members[a]);
+          groups.add(new LogRankResult.Group(name, sizes.get(name), observed[members[a]], expected[members[a]]));
+          o[a] = observed[members[a]];
+          e[a] = expected[members[a]];
+          for (int b = 0; b < m; b++) {
+            v[a][b] = variance[members[a]][members[b]];
+          }
+        }
+        results.put(stratum, statistic(groups, o, e, v));
       }
-      return statistic(groups, observed, expected, variance);
+      return results;
     } finally {
       pooled.unpersist();
     }
   }
+
+  private static final String STRATUM = "stratum";
 
   /** R's survdiff: groups with positive expectation, the first of them dropped, then (O−E)ᵀ V⁻¹ (O−E). */
   static LogRankResult statistic(List<LogRankResult.Group> groups, double[] observed, double[] expected, double[][] variance) {
@@ -168,7 +200,7 @@ public final class LogRank {
     return x;
   }
 
-  /** The covariance sums of one partition of (time, group, n_g, n_t, w) rows sorted by time: k² (g, h, v) rows. */
+  /** The covariance sums of one partition of (stratum, time, group, n_g, n_t, w) rows sorted by stratum and time: (g, h, v) rows. */
   static final class PairSums implements MapPartitionsFunction<Row, Row> {
     private final String[] groups;
 
@@ -187,12 +219,13 @@ public final class LogRank {
       int[] g = new int[k];
       double[] ng = new double[k];
       int m = 0;
+      String stratum = null;
       double time = Double.NaN;
       double nt = 0;
       double w = 0;
-      while (rows.hasNext() || m > 0) {
+      while (true) {
         Row r = rows.hasNext() ? rows.next() : null;
-        if (m > 0 && (r == null || r.getDouble(0) != time)) {
+        if (m > 0 && (r == null || r.getDouble(1) != time || !r.getString(0).equals(stratum))) {
           for (int i = 0; i < m; i++) {
             for (int j = 0; j < m; j++) {
               v[g[i]][g[j]] += w * ng[i] * ((g[i] == g[j] ? nt : 0.0) - ng[j]);
@@ -203,11 +236,12 @@ public final class LogRank {
         if (r == null) {
           break;
         }
-        time = r.getDouble(0);
-        g[m] = index.get(r.getString(1));
-        ng[m] = r.getDouble(2);
-        nt = r.getDouble(3);
-        w = r.getDouble(4);
+        stratum = r.getString(0);
+        time = r.getDouble(1);
+        g[m] = index.get(r.getString(2));
+        ng[m] = r.getDouble(3);
+        nt = r.getDouble(4);
+        w = r.getDouble(5);
         m++;
       }
       List<Row> out = new ArrayList<>();

@@ -207,6 +207,33 @@ class SurvivalReferenceTest {
     weighted.unpersist();
   }
 
+  /** All reference datasets in one stratified pass give each dataset's own test (and so R's). */
+  @org.junit.jupiter.api.Test
+  void stratifiedLogRankEqualsOneTestPerStratum() {
+    List<String> folders = RReference.folders().filter(f -> RReference.has(f, "logrank_test.csv")).toList();
+    assertThat(folders).hasSizeGreaterThan(1);
+    Dataset<Row> all = null;
+    for (String f : folders) {
+      Dataset<Row> one = subjects(f, true).withColumn("group", org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit(f + "/"), col("group")));
+      all = all == null ? one : all.unionByName(one);
+    }
+    Map<String, LogRankResult> each = LogRank.testEach(all, org.apache.spark.sql.functions.substring_index(col("group"), "/", 1));
+    assertThat(each.keySet()).containsExactlyElementsOf(folders.stream().sorted().toList());
+    for (String f : folders) {
+      LogRankResult alone = LogRank.test(subjects(f, true));
+      LogRankResult together = each.get(f);
+      assertThat(together.groups()).hasSameSizeAs(alone.groups());
+      for (int i = 0; i < alone.groups().size(); i++) {
+        assertThat(together.groups().get(i).group()).isEqualTo(f + "/" + alone.groups().get(i).group());
+        assertThat(together.groups().get(i).n()).isEqualTo(alone.groups().get(i).n());
+        assertThat(together.groups().get(i).observed()).isEqualTo(alone.groups().get(i).observed());
+        assertThat(together.groups().get(i).expected()).isCloseTo(alone.groups().get(i).expected(), org.assertj.core.api.Assertions.within(1e-9));
+      }
+      assertThat(together.degreesOfFreedom()).isEqualTo(alone.degreesOfFreedom());
+      assertThat(together.chiSquare()).as(f).isCloseTo(alone.chiSquare(), org.assertj.core.api.Assertions.within(1e-9));
+    }
+  }
+
   private static void assertSameRows(String what, Dataset<Row> expected, Dataset<Row> actual, String... order) {
     List<Row> e = expected.orderBy(order[0], java.util.Arrays.copyOfRange(order, 1, order.length)).collectAsList();
     List<Row> a = actual.orderBy(order[0], java.util.Arrays.copyOfRange(order, 1, order.length)).collectAsList();
