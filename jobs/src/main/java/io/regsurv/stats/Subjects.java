@@ -17,7 +17,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Column names of the engine's input, one row per subject (firm): {@code group} (string),
+ * Column names of the engine's input, one row per subject (firm), or per set of identical
+ * subjects with the optional {@link #WEIGHT}: {@code group} (string),
  * {@code entry} (double, 0 without delayed entry), {@code time} (double, exit time ≥ entry),
  * {@code event} (int, 1 = event, 0 = censored) and, for competing risks, {@code cause}
  * (string, NULL when censored).
