@@ -9,8 +9,9 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Text normalisation shared by ingest and classify, in two forms that cannot drift apart: Java
- * strings (for dictionaries and tests) and Spark columns, which are UDFs over the Java forms. Registry dumps mix full-width and
- * half-width digits, letters, punctuation, brackets and spaces ("吊销，未注销", "１００（万元）").
+ * strings (for dictionaries and tests) and Spark columns, which are UDFs over the Java forms.
+ * Registry dumps mix full-width and half-width digits, letters, punctuation, brackets and spaces
+ * ("吊销，未注销", "１００（万元）").
  */
 public final class Text {
   private Text() {}
