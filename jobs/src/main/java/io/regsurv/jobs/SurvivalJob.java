@@ -156,7 +156,7 @@ public final class SurvivalJob {
     // estimator: one weighted row each (a few hundred thousand instead of firms × dimensions).
     Dataset<Row> cells =
         Subjects.aggregated(cohorts.select(
-                concat(col("dimension"), lit(SEP), col("cohort")).as(Subjects.GROUP),
+                group().as(Subjects.GROUP),
                 col("entry_days").as(Subjects.ENTRY),
                 col("time_days").as(Subjects.TIME),
                 col("event").as(Subjects.EVENT),
@@ -168,7 +168,7 @@ public final class SurvivalJob {
                 .agg(sum(Subjects.WEIGHT).as("n_firms"), sum(col(Subjects.EVENT).multiply(col(Subjects.WEIGHT))).as("n_exits")))
             .cache();
     Dataset<Row> published = sizes.filter(col("n_firms").geq(s.minCohortSize()))
-        .select(concat(col("dimension"), lit(SEP), col("cohort")).as(Subjects.GROUP));
+        .select(group().as(Subjects.GROUP));
     Dataset<Row> engineInput = cells.join(broadcast(published), Subjects.GROUP).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> written = new LinkedHashMap<>();
@@ -220,6 +220,11 @@ public final class SurvivalJob {
         java.util.stream.Collectors.toList(), l -> scala.jdk.javaapi.CollectionConverters.asScala(l).toList());
   }
 
+  /** Dimension and cohort as the engine's single group column; {@link #split} undoes it. */
+  static Column group() {
+    return concat(col("dimension"), lit(SEP), col("cohort"));
+  }
+
   /** The engine's group column back into dimension and cohort; time into time_days. */
   static Dataset<Row> split(Dataset<Row> engineOutput) {
     return engineOutput
@@ -237,7 +242,7 @@ public final class SurvivalJob {
   private Dataset<Row> summaries(Dataset<Row> curve, Dataset<Row> sizes, LocalDate asOf, long sourceVersion) {
     SurvivalSettings s = config.survival();
     Dataset<Row> engineCurve =
-        curve.select(concat(col("dimension"), lit(SEP), col("cohort")).as(Subjects.GROUP), col("time_days").as(Subjects.TIME),
+        curve.select(group().as(Subjects.GROUP), col("time_days").as(Subjects.TIME),
             col("n_at_risk"), col("n_events"), col("n_censored"), col("n_entered"), col("survival"), col("std_err"),
             col("ci_lower"), col("ci_upper"), col("conf_level"), col("conf_type"), col("cumulative_hazard"));
     Dataset<Row> stats = split(SurvivalSummary.of(engineCurve, s.rmstHorizonDays()));

@@ -192,16 +192,7 @@ class SurvivalReferenceTest {
     assertSameRows(folder + " cif", CumulativeIncidence.estimate(each), CumulativeIncidence.estimate(weighted), "group", "time", "cause");
     if (RReference.has(folder, "logrank_test.csv")) {
       Dataset<Row> groupsOnly = each.filter(col("group").notEqual("all"));
-      LogRankResult a = LogRank.test(groupsOnly);
-      LogRankResult b = LogRank.test(Subjects.aggregated(groupsOnly));
-      assertThat(b.groups()).hasSameSizeAs(a.groups());
-      for (int i = 0; i < a.groups().size(); i++) {
-        assertThat(b.groups().get(i).group()).isEqualTo(a.groups().get(i).group());
-        assertThat(b.groups().get(i).n()).isEqualTo(a.groups().get(i).n());
-        assertThat(b.groups().get(i).observed()).isEqualTo(a.groups().get(i).observed());
-        assertThat(b.groups().get(i).expected()).isCloseTo(a.groups().get(i).expected(), org.assertj.core.api.Assertions.within(1e-9));
-      }
-      assertThat(b.chiSquare()).isCloseTo(a.chiSquare(), org.assertj.core.api.Assertions.within(1e-9));
+      assertSameTest(folder + " weighted", LogRank.test(groupsOnly), LogRank.test(Subjects.aggregated(groupsOnly)), "");
     }
     each.unpersist();
     weighted.unpersist();
@@ -220,18 +211,23 @@ class SurvivalReferenceTest {
     Map<String, LogRankResult> each = LogRank.testEach(all, org.apache.spark.sql.functions.substring_index(col("group"), "/", 1));
     assertThat(each.keySet()).containsExactlyElementsOf(folders.stream().sorted().toList());
     for (String f : folders) {
-      LogRankResult alone = LogRank.test(subjects(f, true));
-      LogRankResult together = each.get(f);
-      assertThat(together.groups()).hasSameSizeAs(alone.groups());
-      for (int i = 0; i < alone.groups().size(); i++) {
-        assertThat(together.groups().get(i).group()).isEqualTo(f + "/" + alone.groups().get(i).group());
-        assertThat(together.groups().get(i).n()).isEqualTo(alone.groups().get(i).n());
-        assertThat(together.groups().get(i).observed()).isEqualTo(alone.groups().get(i).observed());
-        assertThat(together.groups().get(i).expected()).isCloseTo(alone.groups().get(i).expected(), org.assertj.core.api.Assertions.within(1e-9));
-      }
-      assertThat(together.degreesOfFreedom()).isEqualTo(alone.degreesOfFreedom());
-      assertThat(together.chiSquare()).as(f).isCloseTo(alone.chiSquare(), org.assertj.core.api.Assertions.within(1e-9));
+      assertSameTest(f + " stratified", LogRank.test(subjects(f, true)), each.get(f), f + "/");
     }
+  }
+
+  /** The same groups (names prefixed by {@code prefix} in {@code actual}), counts, expectations and statistic. */
+  private static void assertSameTest(String what, LogRankResult expected, LogRankResult actual, String prefix) {
+    assertThat(actual.groups()).as(what).hasSameSizeAs(expected.groups());
+    for (int i = 0; i < expected.groups().size(); i++) {
+      LogRankResult.Group e = expected.groups().get(i);
+      LogRankResult.Group a = actual.groups().get(i);
+      assertThat(a.group()).as(what).isEqualTo(prefix + e.group());
+      assertThat(a.n()).as(what + " n " + e.group()).isEqualTo(e.n());
+      assertThat(a.observed()).as(what + " observed " + e.group()).isEqualTo(e.observed());
+      assertThat(a.expected()).as(what + " expected " + e.group()).isCloseTo(e.expected(), org.assertj.core.api.Assertions.within(1e-9));
+    }
+    assertThat(actual.degreesOfFreedom()).as(what + " df").isEqualTo(expected.degreesOfFreedom());
+    assertThat(actual.chiSquare()).as(what + " chi-square").isCloseTo(expected.chiSquare(), org.assertj.core.api.Assertions.within(1e-9));
   }
 
   private static void assertSameRows(String what, Dataset<Row> expected, Dataset<Row> actual, String... order) {
