@@ -13,17 +13,21 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +64,12 @@ public final class Benchmark implements Callable<Integer> {
   @Option(names = "--results", defaultValue = "bench/results", description = "JSON results go here. Default: ${DEFAULT-VALUE}.")
   Path results;
 
+  @Option(names = "--stages", split = ",", defaultValue = "b,c,d,e", description = "Stages to measure besides the baseline (a), "
+      + "e.g. d,e for survival and run only. Default: ${DEFAULT-VALUE}.")
+  Set<String> stages;
+
   private final Map<String, Object> report = new LinkedHashMap<>();
+  private final Set<Long> historyBuilt = new HashSet<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Benchmark()).execute(args));
@@ -68,6 +77,9 @@ public final class Benchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (!Set.of("b", "c", "d", "e").containsAll(stages)) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--stages takes letters among b,c,d,e, not " + stages);
+    }
     report.put("started", Instant.now().toString());
     report.put("machine", Map.of(
         "cores", Runtime.getRuntime().availableProcessors(),
@@ -127,10 +139,14 @@ public final class Benchmark implements Callable<Integer> {
       allHeap.add(heap);
     }
     Map<String, Double> seconds = new LinkedHashMap<>();
-    allSeconds.get(0).keySet().forEach(k -> seconds.put(k, median(allSeconds.stream().map(m -> m.get(k)).toList())));
+    // The history set-up is measured once; every other figure is the median of the measurements that have it.
+    allSeconds.get(0).keySet().forEach(k -> seconds.put(k, median(allSeconds.stream().filter(m -> m.containsKey(k)).map(m -> m.get(k)).toList())));
     Map<String, Long> peakHeap = new LinkedHashMap<>();
-    allHeap.get(0).keySet().forEach(k -> peakHeap.put(k, allHeap.stream().mapToLong(m -> m.get(k)).max().orElse(0)));
+    allHeap.get(0).keySet().forEach(k -> peakHeap.put(k, allHeap.stream().filter(m -> m.containsKey(k)).mapToLong(m -> m.get(k)).max().orElse(0)));
     run.put("seconds", seconds);
+    Map<String, Long> measurements = new LinkedHashMap<>();
+    seconds.keySet().forEach(k -> measurements.put(k, allSeconds.stream().filter(m -> m.containsKey(k)).count()));
+    run.put("measurements", measurements);
     run.put("seconds_each_measurement", allSeconds);
     run.put("peak_driver_heap_bytes", peakHeap);
 
@@ -139,7 +155,7 @@ public final class Benchmark implements Callable<Integer> {
     for (String k : List.of("b_ingest_one_snapshot", "c1_classify_first_snapshot", "c2_classify_one_further_snapshot",
         "d_survival_all_cohorts", "e_run_one_new_snapshot")) {
       if (seconds.containsKey(k)) {
-        ratios.put(k, median(allSeconds.stream().map(m -> m.get(k) / m.get("a_baseline_csv_to_delta")).toList()));
+        ratios.put(k, median(allSeconds.stream().filter(m -> m.containsKey(k)).map(m -> m.get(k) / m.get("a_baseline_csv_to_delta")).toList()));
       }
     }
     run.put("ratio_to_baseline", ratios);
@@ -148,14 +164,19 @@ public final class Benchmark implements Callable<Integer> {
     return run;
   }
 
-  /** One measurement of every stage on fresh warehouses; fills seconds, peak heap and table sizes. */
+  /**
+   * One measurement of the selected stages (the baseline always, as the ratios' denominator). The
+   * history warehouse (every snapshot but the last, ingested and classified) is built in the first
+   * measurement and kept as a copy; later measurements restore it, so (d) and (e) run on the same
+   * state without rebuilding 18 snapshots each time.
+   */
   private void measure(long n, Path registry, List<LocalDate> dates, Map<String, Double> seconds, Map<String, Long> peakHeap,
       Map<String, Long> sizes) throws IOException {
     Path wh = work.resolve("wh-" + n);
+    Path history = work.resolve("history-" + n);
     Path scratch = work.resolve("scratch-" + n);
     Path baselineDir = work.resolve("baseline-" + n);
     deleteTree(baselineDir);
-    deleteTree(wh);
     deleteTree(scratch);
     LocalDate last = dates.get(dates.size() - 1);
     String lastDir = registry.resolve("dt=" + last).toString();
@@ -166,29 +187,58 @@ public final class Benchmark implements Callable<Integer> {
       spark.read().option("header", "true").csv(lastDir).write().format("delta").mode("overwrite").save(baseline);
       return 0;
     });
-    time("b_ingest_one_snapshot", seconds, peakHeap,
-        () -> cli("ingest", "--warehouse", scratch.toString(), "--snapshot-date", last.toString(), lastDir));
-    deleteTree(scratch);
+    if (stages.contains("b")) {
+      time("b_ingest_one_snapshot", seconds, peakHeap,
+          () -> cli("ingest", "--warehouse", scratch.toString(), "--snapshot-date", last.toString(), lastDir));
+      deleteTree(scratch);
+    }
 
-    String w = wh.toString();
-    time("ingest_first_snapshot", seconds, peakHeap,
-        () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(0).toString(), registry.resolve("dt=" + dates.get(0)).toString()));
-    time("c1_classify_first_snapshot", seconds, peakHeap, () -> cli("classify", "--warehouse", w));
-    if (dates.size() > 2) {
-      time("ingest_second_snapshot", seconds, peakHeap,
-          () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(1).toString(), registry.resolve("dt=" + dates.get(1)).toString()));
-      time("c2_classify_one_further_snapshot", seconds, peakHeap, () -> cli("classify", "--warehouse", w));
+    boolean build = !historyBuilt.contains(n);
+    if (build || stages.contains("c")) {
+      Path cWarehouse = build ? wh : scratch;
+      if (build) {
+        deleteTree(wh);
+        deleteTree(history);
+      }
+      String w = cWarehouse.toString();
+      // Without stage c selected these only build the history, and are counted in its set-up.
+      Map<String, Double> cSeconds = stages.contains("c") ? seconds : new LinkedHashMap<>();
+      Map<String, Long> cHeap = stages.contains("c") ? peakHeap : new LinkedHashMap<>();
+      time("ingest_first_snapshot", cSeconds, cHeap,
+          () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(0).toString(), registry.resolve("dt=" + dates.get(0)).toString()));
+      time("c1_classify_first_snapshot", cSeconds, cHeap, () -> cli("classify", "--warehouse", w));
+      if (dates.size() > 2) {
+        time("ingest_second_snapshot", cSeconds, cHeap,
+            () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(1).toString(), registry.resolve("dt=" + dates.get(1)).toString()));
+        time("c2_classify_one_further_snapshot", cSeconds, cHeap, () -> cli("classify", "--warehouse", w));
+      }
     }
-    long t0 = System.nanoTime();
-    for (LocalDate d : dates.subList(Math.min(2, dates.size() - 1), dates.size() - 1)) {
-      cli("ingest", "--warehouse", w, "--snapshot-date", d.toString(), registry.resolve("dt=" + d).toString());
+    if (build) {
+      String w = wh.toString();
+      long t0 = System.nanoTime();
+      for (LocalDate d : dates.subList(Math.min(2, dates.size() - 1), dates.size() - 1)) {
+        cli("ingest", "--warehouse", w, "--snapshot-date", d.toString(), registry.resolve("dt=" + d).toString());
+      }
+      cli("classify", "--warehouse", w);
+      seconds.put("setup_remaining_history", (System.nanoTime() - t0) / 1e9);
+      copyTree(wh, history);
+      historyBuilt.add(n);
+    } else {
+      deleteTree(scratch);
+      deleteTree(wh);
+      copyTree(history, wh);
+      // The restored tables are new files at old paths: drop the JVM's cached Delta logs and plans.
+      DeltaLog.clearCache();
+      spark.catalog().clearCache();
     }
-    cli("classify", "--warehouse", w);
-    seconds.put("setup_remaining_history", (System.nanoTime() - t0) / 1e9);
-    LocalDate previous = dates.get(dates.size() - 2);
-    time("d_survival_all_cohorts", seconds, peakHeap, () -> cli("survival", "--warehouse", w, "--as-of", previous.toString()));
-    time("e_run_one_new_snapshot", seconds, peakHeap,
-        () -> cli("run", "--warehouse", w, "--snapshot-date", last.toString(), lastDir));
+    if (stages.contains("d")) {
+      LocalDate previous = dates.get(dates.size() - 2);
+      time("d_survival_all_cohorts", seconds, peakHeap, () -> cli("survival", "--warehouse", wh.toString(), "--as-of", previous.toString()));
+    }
+    if (stages.contains("e")) {
+      time("e_run_one_new_snapshot", seconds, peakHeap,
+          () -> cli("run", "--warehouse", wh.toString(), "--snapshot-date", last.toString(), lastDir));
+    }
 
     sizes.clear();
     sizes.put("baseline", treeSize(baselineDir));
@@ -215,8 +265,9 @@ public final class Benchmark implements Callable<Integer> {
     @SuppressWarnings("unchecked") Map<String, Double> seconds = (Map<String, Double>) run.get("seconds");
     @SuppressWarnings("unchecked") Map<String, Double> ratios = (Map<String, Double>) run.get("ratio_to_baseline");
     @SuppressWarnings("unchecked") Map<String, Long> heap = (Map<String, Long>) run.get("peak_driver_heap_bytes");
-    System.out.printf(Locale.ROOT, "%-36s %10s %10s %14s%n", "stage", "seconds", "x baseline", "peak heap MiB");
-    seconds.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-36s %10.1f %10s %14s%n", k, v,
+    @SuppressWarnings("unchecked") Map<String, Long> measurements = (Map<String, Long>) run.get("measurements");
+    System.out.printf(Locale.ROOT, "%-36s %10s %6s %10s %14s%n", "stage", "seconds", "runs", "x baseline", "peak heap MiB");
+    seconds.forEach((k, v) -> System.out.printf(Locale.ROOT, "%-36s %10.1f %6d %10s %14s%n", k, v, measurements.get(k),
         ratios.containsKey(k) ? String.format(Locale.ROOT, "%.2f", ratios.get(k)) : "",
         heap.containsKey(k) ? Long.toString(heap.get(k) >> 20) : ""));
     @SuppressWarnings("unchecked") Map<String, Long> sizes = (Map<String, Long>) run.get("table_bytes");
@@ -287,6 +338,14 @@ public final class Benchmark implements Callable<Integer> {
       }).sum();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
     }
   }
 
