@@ -140,12 +140,12 @@ public final class Benchmark implements Callable<Integer> {
     }
     Map<String, Double> seconds = new LinkedHashMap<>();
     // The history set-up is measured once; every other figure is the median of the measurements that have it.
-    allSeconds.get(0).keySet().forEach(k -> seconds.put(k, median(allSeconds.stream().filter(m -> m.containsKey(k)).map(m -> m.get(k)).toList())));
+    allSeconds.get(0).keySet().forEach(k -> seconds.put(k, median(present(allSeconds, k))));
     Map<String, Long> peakHeap = new LinkedHashMap<>();
-    allHeap.get(0).keySet().forEach(k -> peakHeap.put(k, allHeap.stream().filter(m -> m.containsKey(k)).mapToLong(m -> m.get(k)).max().orElse(0)));
+    allHeap.get(0).keySet().forEach(k -> peakHeap.put(k, present(allHeap, k).stream().mapToLong(Long::longValue).max().orElse(0)));
     run.put("seconds", seconds);
     Map<String, Long> measurements = new LinkedHashMap<>();
-    seconds.keySet().forEach(k -> measurements.put(k, allSeconds.stream().filter(m -> m.containsKey(k)).count()));
+    seconds.keySet().forEach(k -> measurements.put(k, (long) present(allSeconds, k).size()));
     run.put("measurements", measurements);
     run.put("seconds_each_measurement", allSeconds);
     run.put("peak_driver_heap_bytes", peakHeap);
@@ -167,7 +167,7 @@ public final class Benchmark implements Callable<Integer> {
   /**
    * One measurement of the selected stages (the baseline always, as the ratios' denominator). The
    * history warehouse (every snapshot but the last, ingested and classified) is built in the first
-   * measurement and kept as a copy; later measurements restore it, so (d) and (e) run on the same
+   * measurement and, when more follow, kept as a copy; later measurements restore it, so (d) and (e) run on the same
    * state without rebuilding 18 snapshots each time.
    */
   private void measure(long n, Path registry, List<LocalDate> dates, Map<String, Double> seconds, Map<String, Long> peakHeap,
@@ -188,8 +188,7 @@ public final class Benchmark implements Callable<Integer> {
       return 0;
     });
     if (stages.contains("b")) {
-      time("b_ingest_one_snapshot", seconds, peakHeap,
-          () -> cli("ingest", "--warehouse", scratch.toString(), "--snapshot-date", last.toString(), lastDir));
+      time("b_ingest_one_snapshot", seconds, peakHeap, () -> ingest(registry, scratch.toString(), last));
       deleteTree(scratch);
     }
 
@@ -204,27 +203,28 @@ public final class Benchmark implements Callable<Integer> {
       // Without stage c selected these only build the history, and are counted in its set-up.
       Map<String, Double> cSeconds = stages.contains("c") ? seconds : new LinkedHashMap<>();
       Map<String, Long> cHeap = stages.contains("c") ? peakHeap : new LinkedHashMap<>();
-      time("ingest_first_snapshot", cSeconds, cHeap,
-          () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(0).toString(), registry.resolve("dt=" + dates.get(0)).toString()));
+      time("ingest_first_snapshot", cSeconds, cHeap, () -> ingest(registry, w, dates.get(0)));
       time("c1_classify_first_snapshot", cSeconds, cHeap, () -> cli("classify", "--warehouse", w));
       if (dates.size() > 2) {
-        time("ingest_second_snapshot", cSeconds, cHeap,
-            () -> cli("ingest", "--warehouse", w, "--snapshot-date", dates.get(1).toString(), registry.resolve("dt=" + dates.get(1)).toString()));
+        time("ingest_second_snapshot", cSeconds, cHeap, () -> ingest(registry, w, dates.get(1)));
         time("c2_classify_one_further_snapshot", cSeconds, cHeap, () -> cli("classify", "--warehouse", w));
       }
+      deleteTree(scratch);
     }
     if (build) {
       String w = wh.toString();
       long t0 = System.nanoTime();
       for (LocalDate d : dates.subList(Math.min(2, dates.size() - 1), dates.size() - 1)) {
-        cli("ingest", "--warehouse", w, "--snapshot-date", d.toString(), registry.resolve("dt=" + d).toString());
+        ingest(registry, w, d);
       }
       cli("classify", "--warehouse", w);
       seconds.put("setup_remaining_history", (System.nanoTime() - t0) / 1e9);
-      copyTree(wh, history);
-      historyBuilt.add(n);
+      // Kept only for later measurements to restore: at full scale the copy is gigabytes.
+      if (repeat > 1) {
+        copyTree(wh, history);
+        historyBuilt.add(n);
+      }
     } else {
-      deleteTree(scratch);
       deleteTree(wh);
       copyTree(history, wh);
       // The restored tables are new files at old paths: drop the JVM's cached Delta logs and plans.
@@ -251,6 +251,11 @@ public final class Benchmark implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** The figure {@code key} of each measurement that has it. */
+  private static <V> List<V> present(List<Map<String, V>> measurements, String key) {
+    return measurements.stream().filter(m -> m.containsKey(key)).map(m -> m.get(key)).toList();
   }
 
   private static double median(List<Double> values) {
@@ -301,6 +306,10 @@ public final class Benchmark implements Callable<Integer> {
     // Sum of per-pool peaks: an upper bound on the heap in use at any one moment.
     peakHeap.put(name, heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
     System.out.printf(Locale.ROOT, "bench: %s %.1f s%n", name, s);
+  }
+
+  private static int ingest(Path registry, String warehouse, LocalDate date) {
+    return cli("ingest", "--warehouse", warehouse, "--snapshot-date", date.toString(), registry.resolve("dt=" + date).toString());
   }
 
   private static int cli(String... args) {
