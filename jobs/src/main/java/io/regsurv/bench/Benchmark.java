@@ -2,6 +2,7 @@ package io.regsurv.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.regsurv.cli.ErrorHandler;
 import io.regsurv.cli.Main;
 import io.regsurv.io.SparkSessions;
 import java.io.IOException;
@@ -72,7 +73,9 @@ public final class Benchmark implements Callable<Integer> {
   private final Set<Long> historyBuilt = new HashSet<>();
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Benchmark()).execute(args));
+    // regsurv's own handler: one error line and exit code 2 for bad arguments, as for every command.
+    ErrorHandler errors = new ErrorHandler();
+    System.exit(new CommandLine(new Benchmark()).setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors).execute(args));
   }
 
   @Override

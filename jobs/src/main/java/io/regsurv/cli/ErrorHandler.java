@@ -12,7 +12,7 @@ import picocli.CommandLine.ParseResult;
  * Turns every failure into one line on stderr (the last line, saying what failed and what to do)
  * and an exit code: 2 for bad usage or input, 1 for a job that failed. {@code --verbose} adds the trace.
  */
-final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+public final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
 
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
