@@ -1,6 +1,6 @@
 package io.regsurv;
 
-import io.regsurv.schemas.Tables;
+import io.regsurv.io.Tables;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.LocalDate;

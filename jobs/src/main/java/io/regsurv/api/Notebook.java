@@ -3,7 +3,7 @@ package io.regsurv.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.regsurv.config.Json;
+import io.regsurv.core.Json;
 import io.regsurv.io.SparkSessions;
 import io.regsurv.io.Warehouse;
 import java.io.IOException;
@@ -47,7 +47,7 @@ public final class Notebook implements AutoCloseable {
     boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.create("notebook", warehouse);
     Warehouse wh = new Warehouse(spark, warehouse);
-    if (!wh.exists(io.regsurv.schemas.Tables.SURVIVAL_CURVE)) {
+    if (!wh.exists(io.regsurv.io.Tables.SURVIVAL_CURVE)) {
       throw new IllegalArgumentException("Cannot open the warehouse " + wh.root()
           + ": it has no gold.survival_curve table (run 'bin/regsurv demo' or the pipeline first)");
     }

@@ -2,8 +2,8 @@ package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
 import io.regsurv.io.Warehouse;
-import io.regsurv.jobs.ClassifyJob;
-import io.regsurv.jobs.ClassifyResult;
+import io.regsurv.classify.ClassifyJob;
+import io.regsurv.classify.ClassifyResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

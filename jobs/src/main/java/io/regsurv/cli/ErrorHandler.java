@@ -1,7 +1,7 @@
 package io.regsurv.cli;
 
-import io.regsurv.errors.ExitCodes;
-import io.regsurv.errors.RegsurvException;
+import io.regsurv.core.ExitCodes;
+import io.regsurv.core.RegsurvException;
 import java.io.PrintWriter;
 import org.apache.spark.sql.AnalysisException;
 import picocli.CommandLine;

@@ -1,6 +1,6 @@
 package io.regsurv.cli;
 
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import io.regsurv.generate.FirmModel;
 import io.regsurv.generate.Generator;
 import io.regsurv.generate.GeneratorSettings;

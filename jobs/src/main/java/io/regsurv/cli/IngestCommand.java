@@ -2,8 +2,8 @@ package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
 import io.regsurv.io.Warehouse;
-import io.regsurv.jobs.IngestJob;
-import io.regsurv.jobs.IngestResult;
+import io.regsurv.ingest.IngestJob;
+import io.regsurv.ingest.IngestResult;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;

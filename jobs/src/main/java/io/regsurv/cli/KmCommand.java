@@ -1,9 +1,9 @@
 package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import io.regsurv.io.Warehouse;
-import io.regsurv.schemas.Tables;
+import io.regsurv.io.Tables;
 import io.regsurv.stats.ConfType;
 import io.regsurv.stats.CumulativeIncidence;
 import io.regsurv.stats.KaplanMeier;

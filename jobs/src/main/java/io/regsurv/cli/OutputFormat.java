@@ -1,7 +1,7 @@
 package io.regsurv.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.regsurv.config.Json;
+import io.regsurv.core.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.regsurv.cli;
 
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import io.regsurv.io.HadoopConf;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
-import io.regsurv.errors.BadInputException;
-import io.regsurv.errors.ExitCodes;
-import io.regsurv.errors.RegsurvException;
+import io.regsurv.core.BadInputException;
+import io.regsurv.core.ExitCodes;
+import io.regsurv.core.RegsurvException;
 import io.regsurv.io.Warehouse;
 import java.io.BufferedReader;
 import java.io.IOException;

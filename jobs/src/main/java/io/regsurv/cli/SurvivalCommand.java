@@ -1,8 +1,8 @@
 package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
-import io.regsurv.jobs.SurvivalJob;
-import io.regsurv.jobs.SurvivalJob.SurvivalResult;
+import io.regsurv.survival.SurvivalJob;
+import io.regsurv.survival.SurvivalJob.SurvivalResult;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;

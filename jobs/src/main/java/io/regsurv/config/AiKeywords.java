@@ -1,5 +1,6 @@
 package io.regsurv.config;
 
+import io.regsurv.core.Json;
 import java.util.List;
 
 /** The keywords that make a firm AI-related (schemas/ai-keywords.json). */

@@ -1,5 +1,6 @@
 package io.regsurv.config;
 
+import io.regsurv.core.CanonicalStatus;
 import java.util.List;
 
 /**

@@ -1,10 +1,11 @@
 package io.regsurv.config;
 
+import io.regsurv.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.regsurv.config;
 
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.Json;
+import io.regsurv.core.BadInputException;
 import java.io.Serializable;
 import java.nio.charset.Charset;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.regsurv.config;
 
+import io.regsurv.core.Json;
 import java.time.LocalDate;
 import java.util.List;
 

@@ -1,8 +1,10 @@
 package io.regsurv.config;
 
+import io.regsurv.core.CanonicalStatus;
+import io.regsurv.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.regsurv.errors.BadInputException;
-import io.regsurv.transforms.Text;
+import io.regsurv.core.BadInputException;
+import io.regsurv.core.Text;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;

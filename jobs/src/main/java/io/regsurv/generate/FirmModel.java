@@ -1,6 +1,6 @@
 package io.regsurv.generate;
 
-import io.regsurv.transforms.Uscc;
+import io.regsurv.core.Uscc;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.regsurv.generate;
 
-import io.regsurv.errors.BadInputException;
-import io.regsurv.errors.JobFailedException;
+import io.regsurv.core.BadInputException;
+import io.regsurv.core.JobFailedException;
 import io.regsurv.io.HadoopConf;
 import java.io.BufferedWriter;
 import java.io.IOException;

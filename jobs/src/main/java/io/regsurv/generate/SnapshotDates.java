@@ -1,6 +1,6 @@
 package io.regsurv.generate;
 
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import java.time.LocalDate;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;

@@ -114,7 +114,7 @@ final class SnapshotPart {
       case INVALID_CHECK_DIGIT -> {
         String code = r.get(0);
         char check = code.charAt(17);
-        char wrong = io.regsurv.transforms.Uscc.CHARSET.charAt((io.regsurv.transforms.Uscc.CHARSET.indexOf(check) + 1 + rng.nextInt(30)) % 31);
+        char wrong = io.regsurv.core.Uscc.CHARSET.charAt((io.regsurv.core.Uscc.CHARSET.indexOf(check) + 1 + rng.nextInt(30)) % 31);
         r.set(0, code.substring(0, 17) + wrong);
       }
       case IMPOSSIBLE_DATE -> {

@@ -3,8 +3,7 @@ package io.regsurv.io;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.regsurv.jobs.JobRun;
-import io.regsurv.schemas.Tables;
+import io.regsurv.core.JobRun;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,5 @@
 package io.regsurv.io;
 
-import io.regsurv.schemas.Tables;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -3,7 +3,7 @@ package io.regsurv.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regsurv.config.Dialect;
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;

@@ -4,8 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
-import io.regsurv.schemas.TableDefinition;
-import io.regsurv.schemas.Tables;
 
 import java.time.LocalDate;
 import java.util.ArrayList;

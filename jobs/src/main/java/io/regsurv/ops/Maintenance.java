@@ -4,12 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 
 import io.delta.tables.DeltaOptimizeBuilder;
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import io.regsurv.io.DeltaCommits;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
-import io.regsurv.jobs.JobRun;
-import io.regsurv.schemas.Tables;
+import io.regsurv.core.JobRun;
+import io.regsurv.io.Tables;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

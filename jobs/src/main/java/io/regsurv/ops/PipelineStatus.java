@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.regsurv.io.Warehouse;
-import io.regsurv.jobs.JobRun;
-import io.regsurv.schemas.Tables;
+import io.regsurv.core.JobRun;
+import io.regsurv.io.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;

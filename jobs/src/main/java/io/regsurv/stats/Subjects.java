@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import io.regsurv.errors.BadInputException;
+import io.regsurv.core.BadInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regsurv.SharedSpark;
 import io.regsurv.io.Warehouse;
-import io.regsurv.schemas.Tables;
+import io.regsurv.io.Tables;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

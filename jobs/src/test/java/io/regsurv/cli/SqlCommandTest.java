@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regsurv.SharedSpark;
-import io.regsurv.config.Json;
+import io.regsurv.core.Json;
 import io.regsurv.io.Warehouse;
-import io.regsurv.schemas.ColumnDefinition;
-import io.regsurv.schemas.TableDefinition;
-import io.regsurv.schemas.Tables;
+import io.regsurv.io.ColumnDefinition;
+import io.regsurv.io.TableDefinition;
+import io.regsurv.io.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

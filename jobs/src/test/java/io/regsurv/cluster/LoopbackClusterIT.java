@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regsurv.SharedSpark;
 import io.regsurv.io.Warehouse;
-import io.regsurv.schemas.Tables;
+import io.regsurv.io.Tables;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regsurv.cli.Cli;
-import io.regsurv.transforms.Uscc;
+import io.regsurv.core.Uscc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -177,7 +177,7 @@ class GeneratorTest {
         case "DUPLICATE" -> assertThat(line).isEqualTo(file.get(n - 2));
         case "UNKNOWN_STATUS" -> assertThat(f.get(2)).isIn("待核实", "其他", "异常", "正常（待迁移）");
         case "IMPOSSIBLE_DATE" -> assertThat(f.get(3).startsWith("1800") || f.get(3).equals("2023-02-30") || f.get(3).compareTo("2024-08-07") > 0).as(line).isTrue();
-        case "FULL_WIDTH" -> assertThat(io.regsurv.transforms.Text.halfWidth(f.get(0).strip())).matches("[0-9A-Z]{18}").isNotEqualTo(f.get(0));
+        case "FULL_WIDTH" -> assertThat(io.regsurv.core.Text.halfWidth(f.get(0).strip())).matches("[0-9A-Z]{18}").isNotEqualTo(f.get(0));
         default -> throw new AssertionError(kind);
       }
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.delta.tables.DeltaTable;
 import io.regsurv.SharedSpark;
-import io.regsurv.schemas.Tables;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

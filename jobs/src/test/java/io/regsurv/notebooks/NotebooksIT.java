@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regsurv.cli.Cli;
-import io.regsurv.config.Json;
+import io.regsurv.core.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.regsurv.SharedSpark;
 import io.regsurv.cli.Cli;
 import io.regsurv.io.Warehouse;
-import io.regsurv.schemas.Tables;
+import io.regsurv.io.Tables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,0 +1,233 @@
+package io.regsurv.classify;
+
+import io.regsurv.core.JobRun;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.regsurv.config.ClassifySettings;
+import io.regsurv.config.StatusDictionary;
+import io.regsurv.core.BadInputException;
+import io.regsurv.io.DeltaCommits;
+import io.regsurv.io.JobRunLog;
+import io.regsurv.io.SilverStatusWriter;
+import io.regsurv.io.Warehouse;
+import io.regsurv.io.Tables;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The classify stage: bronze snapshots to silver.firm, silver.status_history and
+ * silver.status_event, folding in only new snapshots when it can and recomputing when it must.
+ *
+ * <p>silver.classify_watermark records which snapshots silver reflects, the bronze version read,
+ * the settings in force and the silver versions written. A run is incremental only when every
+ * bronze commit since then touched snapshot dates later than all processed ones; anything else
+ * (first run, an older snapshot arriving late, a re-ingested snapshot, a changed dictionary or
+ * exit definition, silver written by someone else or an interrupted run) recomputes from all of
+ * bronze. Both paths run the same {@link FirmStatusStep} fold in date order, so they agree.
+ */
+public final class ClassifyJob {
+  private final Warehouse warehouse;
+  private final ClassifySettings settings;
+  private final boolean forceFull;
+
+  public ClassifyJob(Warehouse warehouse, ClassifySettings settings, boolean forceFull) {
+    this.warehouse = warehouse;
+    this.settings = settings;
+    this.forceFull = forceFull;
+  }
+
+  /** Runs the stage and records it in ops.job_run. */
+  public ClassifyResult run() {
+    String runId = "classify-" + UUID.randomUUID();
+    Instant started = Instant.now();
+    try {
+      ClassifyResult result = classify(runId);
+      new JobRunLog(warehouse)
+          .record(
+              new JobRun(
+                  runId, "classify",
+                  result.snapshots().isEmpty() ? null : result.snapshots().get(result.snapshots().size() - 1),
+                  started, Instant.now(),
+                  result.mode().equals("unchanged") ? JobRun.SKIPPED : JobRun.SUCCEEDED,
+                  result.rowsRead(), result.firms(), null, List.of(),
+                  Map.of(Tables.REGISTRY_SNAPSHOT, result.bronzeVersion()),
+                  Map.of(
+                      Tables.FIRM, warehouse.version(Tables.FIRM),
+                      Tables.STATUS_HISTORY, warehouse.version(Tables.STATUS_HISTORY),
+                      Tables.STATUS_EVENT, warehouse.version(Tables.STATUS_EVENT)),
+                  summary(result)));
+      return result;
+    } catch (RuntimeException e) {
+      try {
+        new JobRunLog(warehouse)
+            .record(new JobRun(runId, "classify", null, started, Instant.now(), JobRun.FAILED,
+                null, null, null, List.of(), Map.of(), Map.of(), String.valueOf(e.getMessage())));
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** One line for ops.job_run.message: mode, reason and the unknown statuses with counts. */
+  static String summary(ClassifyResult r) {
+    StringBuilder sb = new StringBuilder(r.mode()).append(" (").append(r.reason()).append("); snapshots ")
+        .append(r.snapshots()).append("; exits ").append(r.exits()).append("; unknown status rows ").append(r.unknownRows());
+    if (!r.unknownStatuses().isEmpty()) {
+      sb.append(": ");
+      List<String> parts = new ArrayList<>();
+      r.unknownStatuses().forEach((k, v) -> parts.add(k + " (" + v + ")"));
+      sb.append(String.join(", ", parts));
+    }
+    return sb.toString();
+  }
+
+  private ClassifyResult classify(String runId) {
+    if (!warehouse.exists(Tables.REGISTRY_SNAPSHOT)) {
+      throw new BadInputException(
+          "Cannot classify: " + Tables.REGISTRY_SNAPSHOT + " does not exist in " + warehouse.root() + " (run regsurv ingest first)");
+    }
+    StatusDictionary dictionary = StatusDictionary.load(settings.statusDictionary());
+    String fingerprint = fingerprint(dictionary);
+    SilverStatusWriter writer = new SilverStatusWriter(warehouse);
+    writer.ensureTables();
+    long bronzeVersion = warehouse.version(Tables.REGISTRY_SNAPSHOT);
+    Dataset<Row> bronze = warehouse.readVersion(Tables.REGISTRY_SNAPSHOT, bronzeVersion);
+
+    // One row per classified snapshot: small by construction.
+    List<Row> marks = warehouse.read(Tables.CLASSIFY_WATERMARK).orderBy("recorded_at", "snapshot_date").collectAsList();
+    Plan plan = plan(marks, fingerprint, bronzeVersion, bronze);
+    if (plan.mode().equals("unchanged")) {
+      return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, Map.of());
+    }
+    LocalDate previous = plan.previous();
+    if (plan.mode().equals("full")) {
+      writer.clear();
+    }
+    long rowsRead = 0;
+    for (LocalDate date : plan.dates()) {
+      Dataset<Row> snapshot =
+          StatusClassification.withCanonical(bronze.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))), dictionary);
+      Dataset<Row> state = warehouse.read(Tables.FIRM);
+      FirmStatusStep.Result step = FirmStatusStep.fold(state, snapshot, date, previous, settings, bronzeVersion);
+      // The new firm table is computed once and reused by the overwrite (which drops the files
+      // the state was read from) and by the counts.
+      Dataset<Row> firms = step.firms().persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        rowsRead += firms.where(col("last_seen_snapshot").equalTo(lit(Date.valueOf(date)))).count();
+        writer.mergeEvents(step.events());
+        writer.mergeHistory(step.historyChanges());
+        writer.replaceFirms(firms);
+      } finally {
+        firms.unpersist();
+      }
+      appendWatermark(date, bronzeVersion, fingerprint, runId);
+      previous = date;
+    }
+
+    Dataset<Row> processed =
+        StatusClassification.withCanonical(
+            bronze.where(col("snapshot_date").isin(plan.dates().stream().map(Date::valueOf).toArray())), dictionary);
+    Map<String, Long> unknown = new LinkedHashMap<>();
+    for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
+      unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
+    }
+    long unknownRows = processed.where(col("status").equalTo("UNKNOWN")).count();
+    Row totals =
+        warehouse.read(Tables.FIRM)
+            .agg(count(lit(1)), sum(when(col("is_exited"), 1).otherwise(0)))
+            .head();
+    return new ClassifyResult(
+        runId, plan.mode(), plan.reason(), plan.dates(), bronzeVersion, rowsRead,
+        totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), unknownRows, unknown);
+  }
+
+  /** What to fold in, from which previous snapshot, and why. */
+  record Plan(String mode, String reason, List<LocalDate> dates, LocalDate previous) {}
+
+  private Plan plan(List<Row> marks, String fingerprint, long bronzeVersion, Dataset<Row> bronze) {
+    String fullReason = null;
+    if (forceFull) {
+      fullReason = "--full";
+    } else if (marks.isEmpty()) {
+      fullReason = "first run";
+    } else {
+      Row last = marks.get(marks.size() - 1);
+      if (!last.getAs("settings_fingerprint").equals(fingerprint)) {
+        fullReason = "status dictionary or exit definition changed";
+      } else if (silverChangedSince(last.getAs("firm_version"), Tables.FIRM)
+          || silverChangedSince(last.getAs("status_history_version"), Tables.STATUS_HISTORY)
+          || silverChangedSince(last.getAs("status_event_version"), Tables.STATUS_EVENT)) {
+        fullReason = "silver changed since the last classify run (interrupted run or outside write)";
+      } else {
+        long seenVersion = last.getAs("bronze_version");
+        if (seenVersion == bronzeVersion) {
+          return new Plan("unchanged", "bronze unchanged since version " + bronzeVersion, List.of(), null);
+        }
+        LocalDate maxDone =
+            marks.stream().map(r -> ((Date) r.getAs("snapshot_date")).toLocalDate()).max(Comparator.naturalOrder()).orElseThrow();
+        Optional<TreeSet<LocalDate>> touched =
+            DeltaCommits.touchedDates(warehouse, Tables.REGISTRY_SNAPSHOT, "snapshot_date", seenVersion, bronzeVersion);
+        if (touched.isEmpty()) {
+          fullReason = "bronze commit log since version " + seenVersion + " is no longer available";
+        } else if (!touched.get().isEmpty() && !touched.get().first().isAfter(maxDone)) {
+          fullReason = "snapshot " + touched.get().first() + " changed, not later than classified " + maxDone;
+        } else {
+          List<LocalDate> present = snapshotDates(bronze.where(col("snapshot_date").isin(
+              touched.get().stream().map(Date::valueOf).toArray())));
+          if (present.isEmpty()) {
+            return new Plan("unchanged", "no new snapshot in bronze versions " + (seenVersion + 1) + ".." + bronzeVersion, List.of(), null);
+          }
+          return new Plan("incremental", "new snapshots after " + maxDone, present, maxDone);
+        }
+      }
+    }
+    return new Plan("full", fullReason, snapshotDates(bronze), null);
+  }
+
+  /** True when a silver table has data commits after the version the watermark recorded (OPTIMIZE/VACUUM by `maintain` do not count). */
+  private boolean silverChangedSince(long recorded, String table) {
+    long current = warehouse.version(table);
+    return current < recorded || !DeltaCommits.dataUnchanged(warehouse, table, recorded, current).orElse(false);
+  }
+
+  /** Distinct snapshot dates, ascending: one per dump, small by construction. */
+  private static List<LocalDate> snapshotDates(Dataset<Row> bronze) {
+    return bronze.select("snapshot_date").distinct().orderBy("snapshot_date").collectAsList().stream()
+        .map(r -> r.getDate(0).toLocalDate())
+        .toList();
+  }
+
+  private void appendWatermark(LocalDate date, long bronzeVersion, String fingerprint, String runId) {
+    Row row =
+        RowFactory.create(
+            Date.valueOf(date), bronzeVersion, fingerprint,
+            warehouse.version(Tables.FIRM), warehouse.version(Tables.STATUS_HISTORY), warehouse.version(Tables.STATUS_EVENT),
+            runId, Timestamp.from(Instant.now()));
+    warehouse.spark()
+        .createDataFrame(List.of(row), Tables.get(Tables.CLASSIFY_WATERMARK).schema())
+        .write().format("delta").mode("append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
+  }
+
+  private String fingerprint(StatusDictionary dictionary) {
+    return dictionary.fingerprint() + "/" + String.join(",", settings.exitStatuses()) + "/" + settings.intervalImputation();
+  }
+}

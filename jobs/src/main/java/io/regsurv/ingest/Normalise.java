@@ -1,0 +1,124 @@
+package io.regsurv.ingest;
+
+import io.regsurv.core.Text;
+import io.regsurv.core.Uscc;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.replace;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
+import static org.apache.spark.sql.functions.when;
+
+import io.regsurv.config.Dialect;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Raw snapshot rows (canonical fields as text, see {@code io.SnapshotReader}) to the typed, clean
+ * columns of bronze.registry_snapshot: half-width and trimmed text, null tokens to NULL, USCC
+ * upper-cased and checked, dates parsed, capital split into amount and currency, the legal
+ * representative replaced by a salted hash, the AI flag.
+ */
+public final class Normalise {
+  private Normalise() {}
+
+  /** What the normalisation needs besides the rows: all of it small and known on the driver. */
+  public record Context(Dialect dialect, LocalDate snapshotDate, String salt, List<String> aiKeywords, String runId) {}
+
+  /** Adds the canonical columns; keeps source_file, source_line, raw_text and parse_error. */
+  public static Dataset<Row> registryColumns(Dataset<Row> raw, Context ctx) {
+    Dialect d = ctx.dialect();
+    List<Column> out = new ArrayList<>();
+    out.add(lit(java.sql.Date.valueOf(ctx.snapshotDate())).alias("snapshot_date"));
+    Column uscc = upper(nullIfToken(Text.key(field("uscc")), d));
+    out.add(uscc.alias("uscc"));
+    out.add(Uscc.isValid(uscc).alias("uscc_valid"));
+    Column name = text("name", d);
+    out.add(name.alias("name"));
+    out.add(text("status_raw", d).alias("status_raw"));
+    for (String dateColumn : List.of("established_date", "approval_date", "cancellation_date", "revocation_date")) {
+      out.add(Dates.parse(nullIfToken(Text.clean(field(dateColumn)), d), d.dateFormats()).alias(dateColumn));
+    }
+    Column[] statusDates = new Column[d.statusDateFrom().size() + 1];
+    for (int i = 0; i < d.statusDateFrom().size(); i++) {
+      statusDates[i] = Dates.parse(nullIfToken(Text.clean(field(d.statusDateFrom().get(i))), d), d.dateFormats());
+    }
+    statusDates[statusDates.length - 1] = lit(null).cast("date");
+    out.add(coalesce(statusDates).alias("status_date"));
+    for (String plain : List.of("province", "city", "entity_type")) {
+      out.add(text(plain, d).alias(plain));
+    }
+    Column capital = text("registered_capital_raw", d);
+    out.add(capital.alias("registered_capital_raw"));
+    out.add(Capital.amount(capital).alias("registered_capital_amount"));
+    out.add(Capital.currency(capital).alias("registered_capital_currency"));
+    Column scope = text("business_scope", d);
+    out.add(scope.alias("business_scope"));
+    Column rep = text("legal_representative", d);
+    out.add(when(rep.isNotNull(), sha2(concat(lit(ctx.salt()), rep), 256)).alias("legal_representative_hash"));
+    out.add(aiRelated(name, scope, ctx.aiKeywords()).alias("is_ai_related"));
+    out.add(col("source_file"));
+    out.add(col("source_line"));
+    out.add(redactedRawText().alias("raw_text"));
+    out.add(col("parse_error"));
+    out.add(lit(ctx.runId()).alias("ingest_run_id"));
+    return raw.select(out.toArray(Column[]::new));
+  }
+
+  /** True when name or scope contains a keyword; never NULL (a firm without either is not AI-related). */
+  public static Column aiRelated(Column name, Column scope, List<String> keywords) {
+    Column any = lit(false);
+    for (String k : keywords) {
+      String key = Text.key(k);
+      any = any.or(coalesce(name.contains(key), lit(false))).or(coalesce(scope.contains(key), lit(false)));
+    }
+    return any;
+  }
+
+  /** NULL for the dialect's null tokens (N/A, -, 无 …); the value is already cleaned. */
+  public static Column nullIfToken(Column cleaned, Dialect d) {
+    return when(cleaned.isin(d.nullTokens().toArray()), lit(null).cast("string")).otherwise(cleaned);
+  }
+
+  private static Column text(String canonical, Dialect d) {
+    return nullIfToken(Text.clean(field(canonical)), d);
+  }
+
+  /** What stands in raw_text where a personal name was. */
+  public static final String REDACTED = "‹legal_representative›";
+
+  /**
+   * A field that looks like a Chinese personal name: 2–4 Han characters (or a transliterated
+   * minority name with a middle dot) standing alone between delimiters or quotes.
+   */
+  static final String NAME_LIKE = "(?<=^|[,\"\t|])(\\p{IsHan}{2,4}|\\p{IsHan}{1,8}[·•]\\p{IsHan}{1,12})(?=[,\"\t|]|$)";
+
+  /**
+   * raw_text (kept for diagnosing quarantined rows) without the legal representative, a natural
+   * person: the parsed field's value is replaced wherever it occurs. Where the columns may not be
+   * where the header says (the row could not be split, its representative field is empty, or its
+   * code column holds no identifier: a shifted row), every name-like field is replaced too (status
+   * words such as 存续 go as well: the price of not knowing which field is the person).
+   */
+  static Column redactedRawText() {
+    Column rep = field("legal_representative");
+    Column hasRep = coalesce(length(trim(rep)).gt(0), lit(false));
+    Column withoutRep = when(hasRep, replace(col("raw_text"), rep, lit(REDACTED))).otherwise(col("raw_text"));
+    Column layoutInDoubt = col("fields").isNull().or(not(hasRep)).or(not(coalesce(Uscc.hasIdentifierShape(upper(Text.key(field("uscc")))), lit(false))));
+    return when(layoutInDoubt, regexp_replace(withoutRep, NAME_LIKE, REDACTED)).otherwise(withoutRep);
+  }
+
+  private static Column field(String canonical) {
+    return col("fields").getItem(Dialect.CANONICAL.indexOf(canonical));
+  }
+}

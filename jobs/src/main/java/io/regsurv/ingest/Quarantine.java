@@ -1,0 +1,85 @@
+package io.regsurv.ingest;
+
+import io.regsurv.core.Uscc;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.array_union;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Decides which normalised rows cannot be used and why: every reason is listed in
+ * {@code reasons} (empty = accepted). Bad rows never fail the job.
+ *
+ * <p>Duplicate rule: among the otherwise acceptable rows of one USCC in a snapshot, the winner is
+ * the most complete row (most non-NULL canonical columns), then the lowest source file name,
+ * then the lowest line; the others get reason {@code duplicate}.
+ */
+public final class Quarantine {
+  public static final String MISSING_USCC = "missing_uscc";
+  public static final String BAD_USCC = "bad_uscc";
+  public static final String MISSING_NAME = "missing_name";
+  public static final String BAD_ESTABLISHED_DATE = "bad_established_date";
+  public static final String DUPLICATE = "duplicate";
+
+  /** The founding of the PRC: the registry's earliest meaningful establishment date. */
+  public static final LocalDate EARLIEST = LocalDate.of(1949, 10, 1);
+
+  private static final String[] COMPLETENESS_COLUMNS = {
+    "name", "status_raw", "established_date", "approval_date", "status_date", "province", "city", "entity_type",
+    "registered_capital_raw", "business_scope", "legal_representative_hash"
+  };
+
+  private Quarantine() {}
+
+  /** Adds {@code reasons} (array of strings, empty when the row is accepted). */
+  public static Dataset<Row> flag(Dataset<Row> normalised, LocalDate snapshotDate) {
+    Column parsed = col("parse_error").isNull();
+    Column established = col("established_date");
+    Column badDate =
+        established.isNull()
+            .or(established.lt(lit(java.sql.Date.valueOf(EARLIEST))))
+            .or(established.gt(lit(java.sql.Date.valueOf(snapshotDate))));
+    Column reasons =
+        array_compact(
+            array(
+                col("parse_error"),
+                when(parsed.and(col("uscc").isNull()), lit(MISSING_USCC)),
+                when(parsed.and(not(Uscc.hasIdentifierShape(col("uscc")))), lit(BAD_USCC)),
+                when(parsed.and(col("name").isNull()), lit(MISSING_NAME)),
+                when(parsed.and(badDate), lit(BAD_ESTABLISHED_DATE))));
+    Dataset<Row> flagged = normalised.withColumn("reasons", reasons);
+
+    Column completeness = lit(0);
+    for (String c : COMPLETENESS_COLUMNS) {
+      completeness = completeness.plus(when(col(c).isNotNull(), 1).otherwise(0));
+    }
+    // Partitioned by USCC (and cleanliness), so no single task sees the whole snapshot.
+    Column clean = size(col("reasons")).equalTo(0);
+    Column rank =
+        row_number()
+            .over(
+                Window.partitionBy(col("uscc"), clean)
+                    .orderBy(completeness.desc(), col("source_file").asc(), col("source_line").asc()));
+    return flagged
+        .withColumn(
+            "reasons",
+            when(clean.and(col("uscc").isNotNull()).and(rank.gt(1)), array_union(col("reasons"), array(lit(DUPLICATE))))
+                .otherwise(col("reasons")));
+  }
+
+  /** Rows with no reason. */
+  public static Column accepted() {
+    return size(col("reasons")).equalTo(0);
+  }
+}

@@ -1,0 +1,311 @@
+package io.regsurv.survival;
+
+import io.regsurv.core.JobRun;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.substring_index;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.regsurv.config.RunConfig;
+import io.regsurv.config.SurvivalSettings;
+import io.regsurv.core.BadInputException;
+import io.regsurv.io.JobRunLog;
+import io.regsurv.io.Warehouse;
+import io.regsurv.io.Tables;
+import io.regsurv.stats.ConfType;
+import io.regsurv.stats.CumulativeIncidence;
+import io.regsurv.stats.KaplanMeier;
+import io.regsurv.stats.KmOptions;
+import io.regsurv.stats.LogRank;
+import io.regsurv.stats.LogRankResult;
+import io.regsurv.stats.Subjects;
+import io.regsurv.stats.SurvivalSummary;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Cohort survival from silver.firm: Kaplan–Meier curves (and their monthly grid), cumulative
+ * incidence per exit cause, cohort summaries and log-rank comparisons per dimension, and monthly
+ * status transitions, all in gold and all computed by the one engine of {@code io.regsurv.stats}.
+ */
+public final class SurvivalJob {
+  /** Separates dimension and cohort inside the engine's single group column. */
+  static final String SEP = "\u001F";
+
+  /** Survival is reported at these ages (months) in gold.cohort_summary. */
+  static final int[] SUMMARY_MONTHS = {12, 24, 36, 60};
+
+  private final Warehouse warehouse;
+  private final RunConfig config;
+
+  public SurvivalJob(Warehouse warehouse, RunConfig config) {
+    this.warehouse = warehouse;
+    this.config = config;
+  }
+
+  /** What a run computed. */
+  public record SurvivalResult(
+      String runId,
+      LocalDate asOfDate,
+      long sourceVersion,
+      boolean delayedEntry,
+      long firms,
+      long firmsUnknownStatus,
+      long cohortsPublished,
+      long cohortsSuppressed,
+      long curveRows,
+      Map<String, Long> versionsWritten,
+      String skippedBecauseOfRun) {
+
+    /** True when gold already held this as-of date computed from the same silver versions and settings. */
+    public boolean skipped() {
+      return skippedBecauseOfRun != null;
+    }
+  }
+
+  /** The tables survival writes (status transitions only when silver.status_event exists). */
+  private static final List<String> WRITES =
+      List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.COHORT_SUMMARY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_COMPARISON);
+
+  public SurvivalResult run(LocalDate asOfOrNull) {
+    return run(asOfOrNull, false);
+  }
+
+  /** Computes gold for the as-of date, unless it is already there from the same inputs (and not {@code force}). */
+  public SurvivalResult run(LocalDate asOfOrNull, boolean force) {
+    Instant started = Instant.now();
+    if (!warehouse.exists(Tables.FIRM)) {
+      throw new BadInputException("Cannot compute survival: silver.firm does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
+    }
+    SurvivalSettings s = config.survival();
+    String runId = UUID.randomUUID().toString();
+    long firmVersion = warehouse.version(Tables.FIRM);
+    Dataset<Row> firms = warehouse.readVersion(Tables.FIRM, firmVersion);
+
+    // One small aggregation for everything the driver needs to know about the firms.
+    Row facts =
+        firms.agg(
+                max("last_seen_snapshot"),
+                min("first_seen_snapshot"),
+                count(lit(1)),
+                sum(when(SurvivalSubjects.knownStatus(), 0).otherwise(1)),
+                sum(when(col("is_exited").and(col("exit_date").lt(col("first_seen_snapshot"))), 1).otherwise(0)),
+                sum(when(col("established_date").lt(col("first_seen_snapshot")), 1).otherwise(0)))
+            .head();
+    if (facts.getLong(2) == 0) {
+      throw new BadInputException("Cannot compute survival: silver.firm is empty");
+    }
+    LocalDate asOf = asOfOrNull != null ? asOfOrNull : facts.getDate(0).toLocalDate();
+    long unknown = facts.getLong(3);
+    Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion));
+    Map<String, String> dateColumns = new LinkedHashMap<>();
+    WRITES.forEach(t -> dateColumns.put(t, "as_of_date"));
+    if (warehouse.exists(Tables.STATUS_EVENT)) {
+      read.put(Tables.STATUS_EVENT, warehouse.version(Tables.STATUS_EVENT));
+      dateColumns.put(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date");
+    }
+    String fingerprint = JobRunLog.fingerprint(List.of(s.toString()));
+    JobRunLog log = new JobRunLog(warehouse);
+    if (!force) {
+      java.util.Optional<Row> done = log.upToDate("survival", asOf, fingerprint, read, dateColumns);
+      if (done.isPresent()) {
+        Row published =
+            warehouse.read(Tables.COHORT_SUMMARY).where(col("as_of_date").equalTo(lit(Date.valueOf(asOf))))
+                .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
+        Map<String, Long> versions = done.get().getJavaMap(done.get().fieldIndex("versions_written"));
+        long curveRows = done.get().<Long>getAs("rows_written");
+        log.record(new JobRun(runId, "survival", asOf, started, Instant.now(), JobRun.SKIPPED, facts.getLong(2), 0L, null, List.of(),
+            read, Map.of(), fingerprint, "skipped: gold already computed from the same silver versions by run " + done.get().getAs("run_id")));
+        return new SurvivalResult(runId, asOf, firmVersion, false, facts.getLong(2), unknown,
+            published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), curveRows,
+            versions, done.get().getAs("run_id"));
+      }
+    }
+    boolean delayedEntry =
+        switch (s.delayedEntry()) {
+          case "on" -> true;
+          case "off" -> false;
+          // Dumps that list exited firms observe every firm from its establishment; survivor-only
+          // dumps (no firm already exited at its first sighting, yet firms older than the dump) do not.
+          default -> facts.getLong(4) == 0 && facts.getLong(5) > 0;
+        };
+
+    Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
+    Dataset<Row> cohorts = SurvivalSubjects.withCohorts(subjects, s.cohortDimensions(), s.eraBoundary());
+
+    // Firms that share cohort, entry, exit time, event and cause are interchangeable to every
+    // estimator: one weighted row each (a few hundred thousand instead of firms × dimensions).
+    Dataset<Row> cells =
+        Subjects.aggregated(cohorts.select(
+                group().as(Subjects.GROUP),
+                col("entry_days").as(Subjects.ENTRY),
+                col("time_days").as(Subjects.TIME),
+                col("event").as(Subjects.EVENT),
+                col("cause").as(Subjects.CAUSE)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    // Cohort sizes: one row per (dimension, cohort), small by construction.
+    Dataset<Row> sizes =
+        split(cells.groupBy(Subjects.GROUP)
+                .agg(sum(Subjects.WEIGHT).as("n_firms"), sum(col(Subjects.EVENT).multiply(col(Subjects.WEIGHT))).as("n_exits")))
+            .cache();
+    Dataset<Row> published = sizes.filter(col("n_firms").geq(s.minCohortSize()))
+        .select(group().as(Subjects.GROUP));
+    Dataset<Row> engineInput = cells.join(broadcast(published), Subjects.GROUP).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> written = new LinkedHashMap<>();
+      KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
+      Dataset<Row> curve = withLineage(split(KaplanMeier.estimate(engineInput, options)), asOf, firmVersion).cache();
+      try {
+        written.put(Tables.SURVIVAL_CURVE, warehouse.replaceDate(Tables.SURVIVAL_CURVE, "as_of_date", asOf, curve));
+        long curveRows = curve.count(); // cached: the rows just written, without reading them back
+
+        Dataset<Row> monthly = withLineage(CurveGrid.monthly(curve.drop("as_of_date", "source_version"), List.of("dimension", "cohort")), asOf, firmVersion);
+        written.put(Tables.SURVIVAL_CURVE_MONTHLY, warehouse.replaceDate(Tables.SURVIVAL_CURVE_MONTHLY, "as_of_date", asOf, monthly));
+
+        written.put(Tables.COHORT_SUMMARY, warehouse.replaceDate(Tables.COHORT_SUMMARY, "as_of_date", asOf, summaries(curve, sizes, asOf, firmVersion)));
+
+        Dataset<Row> cif =
+            withLineage(split(CumulativeIncidence.estimate(engineInput, s.confLevel())), asOf, firmVersion);
+        written.put(Tables.CUMULATIVE_INCIDENCE, warehouse.replaceDate(Tables.CUMULATIVE_INCIDENCE, "as_of_date", asOf, cif));
+
+        written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf, comparisons(engineInput, asOf, firmVersion)));
+
+        if (read.containsKey(Tables.STATUS_EVENT)) {
+          long eventVersion = read.get(Tables.STATUS_EVENT);
+          written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
+              transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
+        }
+
+        List<Row> sizeRows = sizes.agg(sum(when(col("n_firms").geq(s.minCohortSize()), 1).otherwise(0)), sum(when(col("n_firms").lt(s.minCohortSize()), 1).otherwise(0))).collectAsList();
+        long publishedCount = sizeRows.get(0).isNullAt(0) ? 0 : sizeRows.get(0).getLong(0);
+        long suppressedCount = sizeRows.get(0).isNullAt(1) ? 0 : sizeRows.get(0).getLong(1);
+        log
+            .record(
+                new JobRun(runId, "survival", asOf, started, Instant.now(), JobRun.SUCCEEDED, facts.getLong(2), curveRows, null, List.of(),
+                    read, written, fingerprint,
+                    publishedCount + " cohorts published, " + suppressedCount + " suppressed, " + unknown + " firms of unknown status left out of survival"
+                        + (delayedEntry ? ", delayed entry on" : "")));
+        return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.getLong(2), unknown, publishedCount, suppressedCount, curveRows, written, null);
+      } finally {
+        curve.unpersist();
+      }
+    } finally {
+      engineInput.unpersist();
+      sizes.unpersist();
+      cells.unpersist();
+    }
+  }
+
+  private static java.util.stream.Collector<String, ?, scala.collection.immutable.Seq<String>> scalaSeq() {
+    return java.util.stream.Collectors.collectingAndThen(
+        java.util.stream.Collectors.toList(), l -> scala.jdk.javaapi.CollectionConverters.asScala(l).toList());
+  }
+
+  /** Dimension and cohort as the engine's single group column; {@link #split} undoes it. */
+  static Column group() {
+    return concat(col("dimension"), lit(SEP), col("cohort"));
+  }
+
+  /** The engine's group column back into dimension and cohort; time into time_days. */
+  static Dataset<Row> split(Dataset<Row> engineOutput) {
+    return engineOutput
+        .withColumn("dimension", substring_index(col(Subjects.GROUP), SEP, 1))
+        .withColumn("cohort", substring_index(col(Subjects.GROUP), SEP, -1))
+        .withColumnRenamed(Subjects.TIME, "time_days")
+        .drop(Subjects.GROUP);
+  }
+
+  static Dataset<Row> withLineage(Dataset<Row> rows, LocalDate asOf, long sourceVersion) {
+    return rows.withColumn("as_of_date", lit(Date.valueOf(asOf))).withColumn("source_version", lit(sourceVersion));
+  }
+
+  /** Published cohorts with their statistics; suppressed ones with their size only. */
+  private Dataset<Row> summaries(Dataset<Row> curve, Dataset<Row> sizes, LocalDate asOf, long sourceVersion) {
+    SurvivalSettings s = config.survival();
+    Dataset<Row> engineCurve =
+        curve.select(group().as(Subjects.GROUP), col("time_days").as(Subjects.TIME),
+            col("n_at_risk"), col("n_events"), col("n_censored"), col("n_entered"), col("survival"), col("std_err"),
+            col("ci_lower"), col("ci_upper"), col("conf_level"), col("conf_type"), col("cumulative_hazard"));
+    Dataset<Row> stats = split(SurvivalSummary.of(engineCurve, s.rmstHorizonDays()));
+    List<Double> times = new ArrayList<>();
+    for (int m : SUMMARY_MONTHS) {
+      times.add(m * CurveGrid.DAYS_PER_MONTH);
+    }
+    Dataset<Row> at = split(SurvivalSummary.survivalAt(engineCurve, times).withColumnRenamed("at_time", Subjects.TIME));
+    Column[] atMonths = new Column[SUMMARY_MONTHS.length];
+    for (int i = 0; i < SUMMARY_MONTHS.length; i++) {
+      atMonths[i] = max(when(col("time_days").equalTo(times.get(i)), col("survival"))).as("survival_" + SUMMARY_MONTHS[i] + "m");
+    }
+    Dataset<Row> atWide = at.groupBy("dimension", "cohort").agg(atMonths[0], java.util.Arrays.copyOfRange(atMonths, 1, atMonths.length));
+    List<String> keys = List.of("dimension", "cohort");
+    scala.collection.immutable.Seq<String> keySeq = keys.stream().collect(scalaSeq());
+    return sizes
+        .join(stats, keySeq, "left")
+        .join(atWide, keySeq, "left")
+        .select(
+            lit(Date.valueOf(asOf)).as("as_of_date"),
+            lit(sourceVersion).as("source_version"),
+            col("dimension"),
+            col("cohort"),
+            col("n_firms"),
+            col("n_exits"),
+            col("n_firms").lt(s.minCohortSize()).as("suppressed"),
+            col("median").as("median_days"),
+            col("median_lower").as("median_ci_lower"),
+            col("median_upper").as("median_ci_upper"),
+            col("survival_12m"),
+            col("survival_24m"),
+            col("survival_36m"),
+            col("survival_60m"),
+            col("rmst").as("rmst_days"),
+            col("rmst_std_err").as("rmst_se"),
+            lit((double) s.rmstHorizonDays()).as("rmst_horizon_days"));
+  }
+
+  /** Log-rank per dimension with at least two published cohorts; one row per cohort. */
+  private Dataset<Row> comparisons(Dataset<Row> engineInput, LocalDate asOf, long sourceVersion) {
+    List<Row> rows = new ArrayList<>();
+    // One stratified pass: each dimension's cohorts are compared among themselves.
+    Map<String, LogRankResult> tests = LogRank.testEach(engineInput, substring_index(col(Subjects.GROUP), SEP, 1));
+    for (String dimension : config.survival().cohortDimensions()) {
+      LogRankResult test = tests.get(dimension);
+      if (test == null || test.groups().size() < 2) {
+        continue;
+      }
+      for (LogRankResult.Group g : test.groups()) {
+        rows.add(RowFactory.create(Date.valueOf(asOf), sourceVersion, dimension, g.group().substring(dimension.length() + 1),
+            g.observed(), g.expected(), test.chiSquare(), test.degreesOfFreedom(), test.pValue()));
+      }
+    }
+    return warehouse.spark().createDataFrame(rows, Tables.get(Tables.COHORT_COMPARISON).schema());
+  }
+
+  /** Transitions per month of their (possibly imputed) date, up to the as-of date. */
+  private static Dataset<Row> transitions(Dataset<Row> events, LocalDate asOf, long sourceVersion) {
+    return events
+        .filter(col("event_date").isNotNull().and(col("event_date").leq(Date.valueOf(asOf))))
+        .withColumn("month", date_trunc("month", col("event_date")).cast("date"))
+        .groupBy("month", "from_status", "to_status", "transition_kind")
+        .agg(count(lit(1)).as("n_transitions"))
+        .withColumn("as_of_date", lit(Date.valueOf(asOf)))
+        .withColumn("source_version", lit(sourceVersion));
+  }
+}

@@ -1,0 +1,120 @@
+package io.regsurv.survival;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.quarter;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
+
+import io.regsurv.core.BadInputException;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Turns silver.firm into survival subjects: one row per firm with its duration in days since
+ * establishment, whether it exited by the as-of date (and by which cause group), and its entry
+ * age when the data are left-truncated; then one row per firm and cohort of each dimension.
+ */
+public final class SurvivalSubjects {
+  /** Cohort dimensions and how a firm's cohort is derived in each. */
+  public static final List<String> DIMENSIONS =
+      List.of("all", "establishment_year", "establishment_quarter", "era", "province", "entity_type", "capital_band", "is_ai_related");
+
+  /** Exit causes grouped for competing risks: canonical status → cause. */
+  public static final Map<String, String> CAUSE_OF_STATUS =
+      Map.of(
+          "CANCELLED", "cancellation",
+          "REVOKED", "revocation",
+          "REVOKED_CANCELLED", "revocation",
+          "SUSPENDED", "suspension");
+
+  public static final String OTHER_CAUSE = "other";
+
+  private SurvivalSubjects() {}
+
+  /**
+   * Firms with a known status established by {@code asOf}: columns of the firm plus
+   * {@code entry_days} (0, or the age at first observation when {@code delayedEntry}),
+   * {@code time_days}, {@code event} (1 = exited by asOf) and {@code cause} (NULL when censored).
+   * A firm still alive is censored at its last observation or the as-of date, whichever is first.
+   */
+  public static Dataset<Row> fromFirms(Dataset<Row> firms, LocalDate asOf, boolean delayedEntry) {
+    Column asOfDate = lit(Date.valueOf(asOf));
+    Column exited = col("is_exited").and(col("exit_date").leq(asOfDate));
+    Column end = when(exited, col("exit_date")).otherwise(least(col("last_seen_snapshot"), asOfDate));
+    Column cause = causeOf(col("exit_cause"));
+    Column entry = delayedEntry ? col("entry_age_days").cast("double") : lit(0.0);
+    Dataset<Row> subjects =
+        firms
+            .filter(col("established_date").leq(asOfDate))
+            .filter(knownStatus())
+            .withColumn("time_days", datediff(end, col("established_date")).cast("double"))
+            .withColumn("event", when(exited, lit(1)).otherwise(lit(0)))
+            .withColumn("cause", when(exited, cause))
+            .withColumn("entry_days", entry);
+    // Left truncation: R requires entry < exit; a firm seen once, at its last observation, adds nothing.
+    return delayedEntry ? subjects.filter(col("entry_days").lt(col("time_days")).or(col("entry_days").equalTo(0))) : subjects;
+  }
+
+  /** Firms whose status is unknown (sources without a status column) carry no survival information. */
+  public static Column knownStatus() {
+    return col("current_status").notEqual(lit("UNKNOWN")).or(col("is_exited"));
+  }
+
+  /** The competing-risk cause group of a canonical exit status. */
+  public static Column causeOf(Column status) {
+    Column c = lit(OTHER_CAUSE);
+    for (Map.Entry<String, String> e : CAUSE_OF_STATUS.entrySet()) {
+      c = when(status.equalTo(e.getKey()), lit(e.getValue())).otherwise(c);
+    }
+    return c;
+  }
+
+  /**
+   * One row per subject and dimension: adds {@code dimension} and {@code cohort} (one pass over the
+   * firms with explode, not a union of copies).
+   */
+  public static Dataset<Row> withCohorts(Dataset<Row> subjects, List<String> dimensions, LocalDate eraBoundary) {
+    List<Column> pairs = new ArrayList<>();
+    for (String d : dimensions) {
+      pairs.add(struct(lit(d).as("dimension"), cohortOf(d, eraBoundary).as("cohort")));
+    }
+    return subjects
+        .withColumn("_cohort", explode(array(pairs.toArray(Column[]::new))))
+        .withColumn("dimension", col("_cohort.dimension"))
+        .withColumn("cohort", col("_cohort.cohort"))
+        .drop("_cohort");
+  }
+
+  /** The cohort of a firm within one dimension; never NULL ("unknown" instead). */
+  static Column cohortOf(String dimension, LocalDate eraBoundary) {
+    Column established = col("established_date");
+    Column value =
+        switch (dimension) {
+          case "all" -> lit("all");
+          case "establishment_year" -> year(established).cast("string");
+          case "establishment_quarter" -> concat(year(established).cast("string"), lit("Q"), quarter(established).cast("string"));
+          case "era" -> when(established.lt(lit(Date.valueOf(eraBoundary))), lit("before_" + eraBoundary)).otherwise(lit("since_" + eraBoundary));
+          case "province" -> col("province");
+          case "entity_type" -> col("entity_type");
+          case "capital_band" -> col("capital_band");
+          case "is_ai_related" -> col("is_ai_related").cast("string");
+          default -> throw new BadInputException(
+              "Unknown cohort dimension '" + dimension + "'; known: " + String.join(", ", DIMENSIONS));
+        };
+    return coalesce(value, lit("unknown"));
+  }
+}

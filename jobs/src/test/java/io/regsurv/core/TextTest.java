@@ -1,0 +1,62 @@
+package io.regsurv.core;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.regsurv.SharedSpark;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class TextTest {
+
+  @Test
+  void fullWidthBecomesHalfWidth() {
+    assertThat(Text.halfWidth("１００（万元）")).isEqualTo("100(万元)");
+    assertThat(Text.clean("  吊销，未注销\u3000 ")).isEqualTo("吊销,未注销");
+    assertThat(Text.key("存续 （在营、开业、在册）")).isEqualTo("存续(在营、开业、在册)");
+    assertThat(Text.clean("\u3000 ")).isNull();
+    assertThat(Text.clean((String) null)).isNull();
+  }
+
+  @Test
+  void sparkAndJavaFormsAgree() {
+    List<String> values = Arrays.asList("１００（万元）", "  吊销，未注销\u3000 ", "存续 （在营、开业、在册）", "a  b", "\u3000", null, "ＡＢＣ９");
+    List<Row> rows =
+        SharedSpark.spark()
+            .createDataset(values, Encoders.STRING())
+            .toDF("v")
+            .select(col("v"), Text.clean(col("v")), Text.key(col("v")))
+            .collectAsList();
+    for (Row r : rows) {
+      String v = r.getString(0);
+      assertThat(r.getString(1)).as("clean " + v).isEqualTo(Text.clean(v));
+      assertThat(r.getString(2)).as("key " + v).isEqualTo(Text.key(v));
+    }
+  }
+
+  /**
+   * The hand-written passes keep the regex definitions they replaced: clean = half-width, every
+   * \\s run to one space, spaces trimmed (Spark's trim); key = half-width without \\s. Checked
+   * on random strings over the characters that matter (ASCII and full-width spaces, tabs, line
+   * breaks, vertical tab, form feed, other control characters, full-width forms, Han).
+   */
+  @Test
+  void javaFormsEqualTheRegexDefinitions() {
+    char[] alphabet = {' ', '\t', '\n', '\r', '\u000B', '\f', '\u0001', '\u3000', '\u00A0', 'a', '1', '，', '（', '１', 'Ａ', '～', '吊', '销'};
+    java.util.Random random = new java.util.Random(42);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = random.nextInt(9); i > 0; i--) {
+        sb.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      String v = sb.toString();
+      String folded = Text.halfWidth(v).replaceAll("\\s+", " ").replaceAll("^ +| +$", "");
+      String keyed = Text.halfWidth(v).replaceAll("\\s+", "");
+      assertThat(Text.clean(v)).as("clean of %s", v.chars().boxed().toList()).isEqualTo(folded.isEmpty() ? null : folded);
+      assertThat(Text.key(v)).as("key of %s", v.chars().boxed().toList()).isEqualTo(keyed.isEmpty() ? null : keyed);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.regsurv.survival;
+
+import static io.regsurv.SilverFixtures.firm;
+import static io.regsurv.SilverFixtures.firms;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.regsurv.SharedSpark;
+import io.regsurv.cli.Cli;
+import io.regsurv.config.ConfigLoader;
+import io.regsurv.config.RunConfig;
+import io.regsurv.core.BadInputException;
+import io.regsurv.io.Warehouse;
+import io.regsurv.io.Tables;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SurvivalJobTest {
+  static final LocalDate AS_OF = LocalDate.of(2024, 7, 31);
+  @TempDir Path dir;
+  Warehouse warehouse;
+  RunConfig config;
+
+  @BeforeEach
+  void silver() {
+    warehouse = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    warehouse.ensure(Tables.FIRM);
+    // "all": durations 10 (exit), 20 (censored: vanished), 30 (exit), 40 (censored), as days since 2024-01-01;
+    // 广东 has 3 firms, 北京 1 (suppressed with minCohortSize 2); X has unknown status.
+    firms(
+            firm("A", "2024-01-01", "CANCELLED", "2024-01-11", "CANCELLED", "2024-01-31", "2024-07-31", "广东"),
+            firm("B", "2024-01-01", "ACTIVE", null, null, "2024-01-21", "2024-01-21", "广东"),
+            firm("C", "2024-01-01", "REVOKED", "2024-01-31", "REVOKED", "2024-01-31", "2024-07-31", "广东"),
+            firm("D", "2024-06-21", "ACTIVE", null, null, "2024-06-30", "2024-07-31", "北京"),
+            firm("X", "2024-01-01", "UNKNOWN", null, null, "2024-01-31", "2024-07-31", "北京"))
+        .write().format("delta").mode("append").save(warehouse.location(Tables.FIRM));
+    config = ConfigLoader.load(null, Map.of("survival.minCohortSize", "2", "survival.cohortDimensions", "all,province,era"));
+  }
+
+  @Test
+  void kaplanMeierOfTheWholeRegistryMatchesTheHandComputation() {
+    SurvivalJob.SurvivalResult r = new SurvivalJob(warehouse, config).run(AS_OF);
+    assertThat(r.firms()).isEqualTo(5);
+    assertThat(r.firmsUnknownStatus()).isEqualTo(1);
+    assertThat(r.delayedEntry()).isFalse(); // A had exited before its first sighting: the dumps list exited firms
+    List<Row> all =
+        warehouse.read(Tables.SURVIVAL_CURVE).filter(col("dimension").equalTo("all")).orderBy("time_days")
+            .select("time_days", "n_at_risk", "n_events", "n_censored", "survival").collectAsList();
+    assertThat(all).extracting(x -> x.getDouble(0) + ":" + x.getLong(1) + ":" + x.getLong(2) + ":" + x.getLong(3))
+        .containsExactly("0.0:4:0:0", "10.0:4:1:0", "20.0:3:0:1", "30.0:2:1:0", "40.0:1:0:1");
+    assertThat(all.get(1).getDouble(4)).isCloseTo(0.75, Offset.offset(1e-12));
+    assertThat(all.get(3).getDouble(4)).isCloseTo(0.375, Offset.offset(1e-12));
+  }
+
+  @Test
+  void smallCohortsAreSuppressedNotDropped() {
+    new SurvivalJob(warehouse, config).run(AS_OF);
+    List<Row> provinces =
+        warehouse.read(Tables.COHORT_SUMMARY).filter(col("dimension").equalTo("province")).orderBy("cohort")
+            .select("cohort", "n_firms", "suppressed", "median_days").collectAsList();
+    assertThat(provinces).extracting(x -> x.getString(0) + ":" + x.getLong(1) + ":" + x.getBoolean(2))
+        .containsExactly("北京:1:true", "广东:3:false");
+    assertThat(provinces.get(1).getDouble(3)).isEqualTo(30.0);
+    assertThat(warehouse.read(Tables.SURVIVAL_CURVE).filter(col("cohort").equalTo("北京")).count()).isZero();
+  }
+
+  @Test
+  void everyGoldRowCarriesItsLineageAndARerunReplaces() {
+    SurvivalJob.SurvivalResult first = new SurvivalJob(warehouse, config).run(AS_OF);
+    long rows = warehouse.read(Tables.SURVIVAL_CURVE).count();
+    new SurvivalJob(warehouse, config).run(AS_OF);
+    assertThat(warehouse.read(Tables.SURVIVAL_CURVE).count()).isEqualTo(rows);
+    for (String t : List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_SUMMARY)) {
+      assertThat(warehouse.read(t).filter(col("source_version").notEqual(first.sourceVersion()).or(col("as_of_date").notEqual(java.sql.Date.valueOf(AS_OF)))).count())
+          .as(t).isZero();
+      assertThat(warehouse.read(t).count()).as(t).isPositive();
+    }
+  }
+
+  @Test
+  void causesAreSeparatedInTheCumulativeIncidence() {
+    new SurvivalJob(warehouse, config).run(AS_OF);
+    List<Row> cif =
+        warehouse.read(Tables.CUMULATIVE_INCIDENCE).filter(col("dimension").equalTo("all").and(col("time_days").equalTo(40.0)))
+            .orderBy("cause").select("cause", "cumulative_incidence").collectAsList();
+    // S(t-) before 10 is 1: F_cancel = 1/4; before 30 S = 0.75: F_revoke = 0.75 * 1/2 = 0.375.
+    assertThat(cif).extracting(x -> x.getString(0)).contains("cancellation", "revocation");
+    assertThat(cif.stream().filter(x -> x.getString(0).equals("cancellation")).findFirst().orElseThrow().getDouble(1)).isCloseTo(0.25, Offset.offset(1e-12));
+    assertThat(cif.stream().filter(x -> x.getString(0).equals("revocation")).findFirst().orElseThrow().getDouble(1)).isCloseTo(0.375, Offset.offset(1e-12));
+  }
+
+  @Test
+  void commandPrintsWhatItDid() {
+    Cli r = Cli.run("survival", "--warehouse", dir.resolve("wh").toString(), "--as-of", "2024-07-31",
+        "--set", "survival.minCohortSize=2", "--set", "survival.cohortDimensions=all,province");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("5 firms", "1 suppressed", "1 firms of unknown status");
+  }
+
+  @Test
+  void withoutSilverItIsBadInput(@TempDir Path empty) {
+    assertThatThrownBy(() -> new SurvivalJob(new Warehouse(SharedSpark.spark(), empty.toString()), config).run(AS_OF))
+        .isInstanceOf(BadInputException.class).hasMessageContaining("run 'regsurv classify' first");
+  }
+}

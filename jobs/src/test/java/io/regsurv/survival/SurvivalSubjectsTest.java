@@ -1,0 +1,106 @@
+package io.regsurv.survival;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import static io.regsurv.SilverFixtures.firm;
+import static io.regsurv.SilverFixtures.firms;
+
+import io.regsurv.core.BadInputException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+class SurvivalSubjectsTest {
+  static final LocalDate AS_OF = LocalDate.of(2024, 7, 31);
+
+  @Test
+  void exitedFirmHasEventAtItsExitDateAndAliveFirmIsCensoredAtLastObservation() {
+    Dataset<Row> s =
+        SurvivalSubjects.fromFirms(
+            firms(
+                firm("A", "2023-01-01", "CANCELLED", "2023-01-31", "CANCELLED", "2023-01-31", "2024-07-31", "广东"),
+                firm("B", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", "广东"),
+                firm("C", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-03-31", "广东"), // vanished
+                firm("D", "2023-01-01", "REVOKED", "2024-08-15", "REVOKED", "2023-01-31", "2024-08-31", "广东")), // exit after as-of
+            AS_OF,
+            false);
+    List<Row> rows = s.orderBy("uscc").select("uscc", "time_days", "event", "cause", "entry_days").collectAsList();
+    assertThat(rows).extracting(r -> r.getString(0) + ":" + r.getDouble(1) + ":" + r.getInt(2) + ":" + r.getString(3) + ":" + r.getDouble(4))
+        .containsExactly(
+            "A:30.0:1:cancellation:0.0",
+            "B:577.0:0:null:0.0",
+            "C:455.0:0:null:0.0",
+            "D:577.0:0:null:0.0");
+  }
+
+  @Test
+  void unknownStatusAndFutureFirmsAreLeftOut() {
+    Dataset<Row> s =
+        SurvivalSubjects.fromFirms(
+            firms(
+                firm("A", "2023-01-01", "UNKNOWN", null, null, "2023-01-31", "2024-07-31", null),
+                firm("B", "2024-08-01", "ACTIVE", null, null, "2024-08-31", "2024-08-31", null),
+                firm("C", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null)),
+            AS_OF,
+            false);
+    assertThat(s.select("uscc").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("C");
+  }
+
+  @Test
+  void delayedEntryUsesTheAgeAtFirstObservation() {
+    Dataset<Row> s =
+        SurvivalSubjects.fromFirms(
+            firms(firm("A", "2020-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null)), AS_OF, true);
+    Row r = s.select("entry_days", "time_days").head();
+    assertThat(r.getDouble(0)).isEqualTo((double) ChronoUnit.DAYS.between(LocalDate.of(2020, 1, 1), LocalDate.of(2023, 1, 31)));
+    assertThat(r.getDouble(1)).isEqualTo((double) ChronoUnit.DAYS.between(LocalDate.of(2020, 1, 1), AS_OF));
+  }
+
+  @Test
+  void causesAreGroupedForCompetingRisks() {
+    Dataset<Row> s =
+        SurvivalSubjects.fromFirms(
+            firms(
+                firm("A", "2023-01-01", "REVOKED_CANCELLED", "2023-06-01", "REVOKED_CANCELLED", "2023-01-31", "2024-07-31", null),
+                firm("B", "2023-01-01", "SUSPENDED", "2023-06-01", "SUSPENDED", "2023-01-31", "2024-07-31", null),
+                firm("C", "2023-01-01", "LIQUIDATING", "2023-06-01", "LIQUIDATING", "2023-01-31", "2024-07-31", null)),
+            AS_OF,
+            false);
+    assertThat(s.orderBy("uscc").select("cause").as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+        .containsExactly("revocation", "suspension", "other");
+  }
+
+  @Test
+  void everyFirmAppearsOnceInEachDimension() {
+    Dataset<Row> subjects =
+        SurvivalSubjects.fromFirms(
+            firms(
+                firm("A", "2022-11-29", "ACTIVE", null, null, "2023-01-31", "2024-07-31", "广东"),
+                firm("B", "2023-05-10", "ACTIVE", null, null, "2023-05-31", "2024-07-31", null)),
+            AS_OF,
+            false);
+    Dataset<Row> c = SurvivalSubjects.withCohorts(subjects, SurvivalSubjects.DIMENSIONS, LocalDate.of(2022, 11, 30));
+    assertThat(c.count()).isEqualTo(2L * SurvivalSubjects.DIMENSIONS.size());
+    List<String> b =
+        c.filter(col("uscc").equalTo("B")).orderBy("dimension").selectExpr("concat(dimension, '=', cohort)")
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(b).containsExactly(
+        "all=all", "capital_band=10-100", "entity_type=unknown", "era=since_2022-11-30",
+        "establishment_quarter=2023Q2", "establishment_year=2023", "is_ai_related=true", "province=unknown");
+    assertThat(c.filter(col("uscc").equalTo("A").and(col("dimension").equalTo("era"))).select("cohort").head().getString(0))
+        .isEqualTo("before_2022-11-30");
+  }
+
+  @Test
+  void unknownDimensionIsBadInput() {
+    Dataset<Row> subjects = firms(firm("A", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null));
+    assertThatThrownBy(() -> SurvivalSubjects.withCohorts(subjects, List.of("colour"), LocalDate.of(2022, 11, 30)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("Unknown cohort dimension 'colour'");
+  }
+}
