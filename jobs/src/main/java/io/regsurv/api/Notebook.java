@@ -1,5 +1,7 @@
 package io.regsurv.api;
 
+import io.regsurv.config.ConfigLoader;
+import io.regsurv.pipeline.Pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,6 +59,11 @@ public final class Notebook implements AutoCloseable {
     // here are only ever constants.
     spark.conf().set("spark.sql.legacy.parameterSubstitution.constantsOnly", "true");
     return new Notebook(wh, !existed);
+  }
+
+  /** The pipeline on this warehouse with the default settings: run a stage from a notebook as the CLI would. */
+  public Pipeline pipeline() {
+    return Pipeline.on(warehouse, ConfigLoader.load(null, java.util.Map.of("warehouse", warehouse.root())));
   }
 
   /** The warehouse root as a URI. */

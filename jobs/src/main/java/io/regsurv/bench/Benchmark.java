@@ -2,12 +2,13 @@ package io.regsurv.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.regsurv.cli.ErrorHandler;
-import io.regsurv.cli.Main;
+import io.regsurv.config.ConfigLoader;
+import io.regsurv.generate.Generator;
+import io.regsurv.generate.GeneratorSettings;
+import io.regsurv.ingest.IngestJob;
+import io.regsurv.pipeline.Pipeline;
 import io.regsurv.io.SparkSessions;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -29,7 +30,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,11 +37,14 @@ import picocli.CommandLine.Option;
  * The full-scale benchmark (bench/run): times each stage against a plain Spark CSV → Delta copy of
  * the same snapshot, measured in the same JVM and run, and prints the ratios the targets name.
  *
- * <p>Stages run as the CLI commands a user types (in-process, one SparkSession), so the figures
- * include the commands' own fixed costs (catalog registration, run log) as a scheduler sees them.
+ * <p>Stages run through the same Pipeline API as the CLI commands (in-process, one SparkSession), so
+ * the figures include the stages' own fixed costs (catalog registration, run log) as a scheduler sees them.
+ * Started as {@code regsurv bench} (hidden; bench/run), so arguments and errors are handled as for every command.
  */
-@Command(name = "bench/run", mixinStandardHelpOptions = true, description = "Benchmark regsurv's stages at registry scale.")
+@Command(name = "bench", hidden = true, mixinStandardHelpOptions = true, description = "Benchmark regsurv's stages at registry scale.")
 public final class Benchmark implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--firms", split = ",", description = "Firms ever registered, one full run per size (default: the full preset, 2,287,100).")
   List<Long> firms = new ArrayList<>(List.of(2_287_100L));
 
@@ -72,16 +75,11 @@ public final class Benchmark implements Callable<Integer> {
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final Set<Long> historyBuilt = new HashSet<>();
 
-  public static void main(String[] args) {
-    // regsurv's own handler: one error line and exit code 2 for bad arguments, as for every command.
-    ErrorHandler errors = new ErrorHandler();
-    System.exit(new CommandLine(new Benchmark()).setParameterExceptionHandler(errors).setExecutionExceptionHandler(errors).execute(args));
-  }
 
   @Override
   public Integer call() throws IOException {
     if (!Set.of("b", "c", "d", "e").containsAll(stages)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--stages takes letters among b,c,d,e, not " + stages);
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--stages takes letters among b,c,d,e, not " + stages);
     }
     report.put("started", Instant.now().toString());
     report.put("machine", Map.of(
@@ -122,8 +120,10 @@ public final class Benchmark implements Callable<Integer> {
     run.put("repeats", repeat);
     if (!Files.exists(registry.resolve("_GENERATED"))) {
       Map<String, Double> gen = new LinkedHashMap<>();
-      time("generate", gen, new LinkedHashMap<>(), () -> cli("generate", "--out", registry.toString(), "--firms", Long.toString(n),
-          "--snapshots", String.join(",", dates.stream().map(LocalDate::toString).toList())));
+      GeneratorSettings demo = GeneratorSettings.preset(registry.toString(), false, n);
+      GeneratorSettings settings = new GeneratorSettings(demo.out(), n, dates, demo.format(), demo.encoding(), demo.gzip(), demo.dirtRate(),
+          demo.seed(), demo.parts(), demo.truth(), demo.threads());
+      time("generate", gen, new LinkedHashMap<>(), () -> new Generator(settings).run());
       Files.writeString(registry.resolve("_GENERATED"), "ok\n");
       run.put("generate_seconds", gen.get("generate"));
     }
@@ -188,7 +188,6 @@ public final class Benchmark implements Callable<Integer> {
     String baseline = baselineDir.toAbsolutePath().toString();
     time("a_baseline_csv_to_delta", seconds, peakHeap, () -> {
       spark.read().option("header", "true").csv(lastDir).write().format("delta").mode("overwrite").save(baseline);
-      return 0;
     });
     if (stages.contains("b")) {
       time("b_ingest_one_snapshot", seconds, peakHeap, () -> ingest(registry, scratch.toString(), last));
@@ -207,10 +206,10 @@ public final class Benchmark implements Callable<Integer> {
       Map<String, Double> cSeconds = stages.contains("c") ? seconds : new LinkedHashMap<>();
       Map<String, Long> cHeap = stages.contains("c") ? peakHeap : new LinkedHashMap<>();
       time("ingest_first_snapshot", cSeconds, cHeap, () -> ingest(registry, w, dates.get(0)));
-      time("c1_classify_first_snapshot", cSeconds, cHeap, () -> cli("classify", "--warehouse", w));
+      time("c1_classify_first_snapshot", cSeconds, cHeap, () -> pipeline(w).classify(false));
       if (dates.size() > 2) {
         time("ingest_second_snapshot", cSeconds, cHeap, () -> ingest(registry, w, dates.get(1)));
-        time("c2_classify_one_further_snapshot", cSeconds, cHeap, () -> cli("classify", "--warehouse", w));
+        time("c2_classify_one_further_snapshot", cSeconds, cHeap, () -> pipeline(w).classify(false));
       }
       deleteTree(scratch);
     }
@@ -220,7 +219,7 @@ public final class Benchmark implements Callable<Integer> {
       for (LocalDate d : dates.subList(Math.min(2, dates.size() - 1), dates.size() - 1)) {
         ingest(registry, w, d);
       }
-      cli("classify", "--warehouse", w);
+      pipeline(w).classify(false);
       seconds.put("setup_remaining_history", (System.nanoTime() - t0) / 1e9);
       // Kept only for later measurements to restore: at full scale the copy is gigabytes.
       if (repeat > 1) {
@@ -236,11 +235,11 @@ public final class Benchmark implements Callable<Integer> {
     }
     if (stages.contains("d")) {
       LocalDate previous = dates.get(dates.size() - 2);
-      time("d_survival_all_cohorts", seconds, peakHeap, () -> cli("survival", "--warehouse", wh.toString(), "--as-of", previous.toString()));
+      time("d_survival_all_cohorts", seconds, peakHeap, () -> pipeline(wh.toString()).survival(previous, false));
     }
     if (stages.contains("e")) {
       time("e_run_one_new_snapshot", seconds, peakHeap,
-          () -> cli("run", "--warehouse", wh.toString(), "--snapshot-date", last.toString(), lastDir));
+          () -> pipeline(wh.toString()).run(Map.of(last, List.of(lastDir)), null, null, false));
     }
 
     sizes.clear();
@@ -285,7 +284,7 @@ public final class Benchmark implements Callable<Integer> {
   }
 
   private interface Stage {
-    int run() throws Exception;
+    void run() throws Exception;
   }
 
   /** Times one stage and records the driver's peak heap during it; a failed stage stops the benchmark. */
@@ -295,33 +294,25 @@ public final class Benchmark implements Callable<Integer> {
     heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
     System.out.println("bench: " + name + " ...");
     long t0 = System.nanoTime();
-    int code;
     try {
-      code = stage.run();
+      stage.run();
     } catch (Exception e) {
       throw new IllegalStateException("bench: " + name + " failed: " + e.getMessage(), e);
     }
     double s = (System.nanoTime() - t0) / 1e9;
-    if (code != 0) {
-      throw new IllegalStateException("bench: " + name + " exited " + code);
-    }
     seconds.put(name, s);
     // Sum of per-pool peaks: an upper bound on the heap in use at any one moment.
     peakHeap.put(name, heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum());
     System.out.printf(Locale.ROOT, "bench: %s %.1f s%n", name, s);
   }
 
-  private static int ingest(Path registry, String warehouse, LocalDate date) {
-    return cli("ingest", "--warehouse", warehouse, "--snapshot-date", date.toString(), registry.resolve("dt=" + date).toString());
+  private static void ingest(Path registry, String warehouse, LocalDate date) {
+    pipeline(warehouse).ingest(new IngestJob.Request(date, null, null, List.of(registry.resolve("dt=" + date).toString())));
   }
 
-  private static int cli(String... args) {
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(System.out, true), new PrintWriter(err, true), args);
-    if (code != 0) {
-      System.err.print(err);
-    }
-    return code;
+  /** The pipeline on a benchmark warehouse, with every other setting at its default. */
+  private static Pipeline pipeline(String warehouse) {
+    return Pipeline.open(ConfigLoader.load(null, Map.of("warehouse", warehouse)));
   }
 
   private static long countLines(Path dir) throws IOException {

@@ -1,6 +1,5 @@
 package io.regsurv.classify;
 
-import io.regsurv.core.JobRun;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -10,8 +9,10 @@ import static org.apache.spark.sql.functions.when;
 import io.regsurv.config.ClassifySettings;
 import io.regsurv.config.StatusDictionary;
 import io.regsurv.core.BadInputException;
+import io.regsurv.core.JobRun;
+import io.regsurv.core.Stage;
+import io.regsurv.core.StageJob;
 import io.regsurv.io.DeltaCommits;
-import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SilverStatusWriter;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -43,10 +44,11 @@ import org.apache.spark.storage.StorageLevel;
  * exit definition, silver written by someone else or an interrupted run) recomputes from all of
  * bronze. Both paths run the same {@link FirmStatusStep} fold in date order, so they agree.
  */
-public final class ClassifyJob {
+public final class ClassifyJob implements StageJob<ClassifyResult> {
   private final Warehouse warehouse;
   private final ClassifySettings settings;
   private final boolean forceFull;
+  private StatusDictionary dictionary;
 
   public ClassifyJob(Warehouse warehouse, ClassifySettings settings, boolean forceFull) {
     this.warehouse = warehouse;
@@ -54,37 +56,48 @@ public final class ClassifyJob {
     this.forceFull = forceFull;
   }
 
-  /** Runs the stage and records it in ops.job_run. */
-  public ClassifyResult run() {
-    String runId = "classify-" + UUID.randomUUID();
-    Instant started = Instant.now();
-    try {
-      ClassifyResult result = classify(runId);
-      new JobRunLog(warehouse)
-          .record(
-              new JobRun(
-                  runId, "classify",
-                  result.snapshots().isEmpty() ? null : result.snapshots().get(result.snapshots().size() - 1),
-                  started, Instant.now(),
-                  result.mode().equals("unchanged") ? JobRun.SKIPPED : JobRun.SUCCEEDED,
-                  result.rowsRead(), result.firms(), null, List.of(),
-                  Map.of(Tables.REGISTRY_SNAPSHOT, result.bronzeVersion()),
-                  Map.of(
-                      Tables.FIRM, warehouse.version(Tables.FIRM),
-                      Tables.STATUS_HISTORY, warehouse.version(Tables.STATUS_HISTORY),
-                      Tables.STATUS_EVENT, warehouse.version(Tables.STATUS_EVENT)),
-                  summary(result)));
-      return result;
-    } catch (RuntimeException e) {
-      try {
-        new JobRunLog(warehouse)
-            .record(new JobRun(runId, "classify", null, started, Instant.now(), JobRun.FAILED,
-                null, null, null, List.of(), Map.of(), Map.of(), String.valueOf(e.getMessage())));
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
+  @Override
+  public Stage stage() {
+    return Stage.CLASSIFY;
+  }
+
+  /** The silver tables classify writes, each as a whole (no date column). */
+  private static Map<String, String> writes() {
+    Map<String, String> w = new LinkedHashMap<>();
+    for (String t : List.of(Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT)) {
+      w.put(t, null);
     }
+    return w;
+  }
+
+  @Override
+  public Inputs resolve() {
+    if (!warehouse.exists(Tables.REGISTRY_SNAPSHOT)) {
+      throw new BadInputException(
+          "Cannot classify: " + Tables.REGISTRY_SNAPSHOT + " does not exist in " + warehouse.root() + " (run regsurv ingest first)");
+    }
+    dictionary = StatusDictionary.load(settings.statusDictionary());
+    return new Inputs(null, List.of(), Map.of(Tables.REGISTRY_SNAPSHOT, warehouse.version(Tables.REGISTRY_SNAPSHOT)), fingerprint(dictionary),
+        writes(), true);
+  }
+
+  @Override
+  public ClassifyResult alreadyDone(String runId, Inputs inputs, JobRun done) {
+    long bronzeVersion = inputs.versionsRead().get(Tables.REGISTRY_SNAPSHOT);
+    return new ClassifyResult(runId, "unchanged", "bronze unchanged since version " + bronzeVersion + " (run " + done.runId() + ")", List.of(),
+        bronzeVersion, 0, 0, 0, 0, Map.of());
+  }
+
+  @Override
+  public Outcome outcome(ClassifyResult r) {
+    Map<String, Long> written = new LinkedHashMap<>();
+    for (String t : writes().keySet()) {
+      if (warehouse.exists(t)) {
+        written.put(t, warehouse.version(t));
+      }
+    }
+    return new Outcome(r.snapshots().isEmpty() ? null : r.snapshots().get(r.snapshots().size() - 1), r.rowsRead(), r.firms(), null,
+        written, summary(r), r.mode().equals("unchanged"));
   }
 
   /** One line for ops.job_run.message: mode, reason and the unknown statuses with counts. */
@@ -100,16 +113,12 @@ public final class ClassifyJob {
     return sb.toString();
   }
 
-  private ClassifyResult classify(String runId) {
-    if (!warehouse.exists(Tables.REGISTRY_SNAPSHOT)) {
-      throw new BadInputException(
-          "Cannot classify: " + Tables.REGISTRY_SNAPSHOT + " does not exist in " + warehouse.root() + " (run regsurv ingest first)");
-    }
-    StatusDictionary dictionary = StatusDictionary.load(settings.statusDictionary());
-    String fingerprint = fingerprint(dictionary);
+  @Override
+  public ClassifyResult run(String runId, Inputs inputs) {
+    String fingerprint = inputs.fingerprint();
     SilverStatusWriter writer = new SilverStatusWriter(warehouse);
     writer.ensureTables();
-    long bronzeVersion = warehouse.version(Tables.REGISTRY_SNAPSHOT);
+    long bronzeVersion = inputs.versionsRead().get(Tables.REGISTRY_SNAPSHOT);
     Dataset<Row> bronze = warehouse.readVersion(Tables.REGISTRY_SNAPSHOT, bronzeVersion);
 
     // One row per classified snapshot: small by construction.

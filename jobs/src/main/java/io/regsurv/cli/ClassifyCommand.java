@@ -31,19 +31,7 @@ final class ClassifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = common.config();
-    Warehouse warehouse = CommonOptions.openWarehouse("classify", config);
-    ClassifyResult r = new ClassifyJob(warehouse, config.classify(), full).run();
-    PrintWriter out = spec.commandLine().getOut();
-    out.println("classify " + r.mode() + " (" + r.reason() + ")");
-    out.println("  snapshots folded in: " + (r.snapshots().isEmpty() ? "none" : r.snapshots()));
-    out.println("  bronze version: " + r.bronzeVersion() + ", rows read: " + r.rowsRead());
-    if (!r.mode().equals("unchanged")) {
-      out.println("  firms: " + r.firms() + ", exited: " + r.exits());
-      out.println("  unknown status rows: " + r.unknownRows());
-      r.unknownStatuses().forEach((raw, n) -> out.println("    " + raw + "  " + n));
-    }
-    out.println("  run id: " + r.runId());
+    StagePrinter.classify(common.pipeline().classify(full), spec.commandLine().getOut());
     return 0;
   }
 }

@@ -3,6 +3,7 @@ package io.regsurv.cli;
 import io.regsurv.config.ConfigLoader;
 import io.regsurv.config.RunConfig;
 import io.regsurv.io.SparkSessions;
+import io.regsurv.pipeline.Pipeline;
 import io.regsurv.io.Warehouse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,5 +40,10 @@ final class CommonOptions {
     Warehouse warehouse = new Warehouse(spark, config.warehouse());
     warehouse.registerExisting();
     return warehouse;
+  }
+
+  /** The pipeline on the effective configuration's warehouse. */
+  Pipeline pipeline() {
+    return Pipeline.open(config());
   }
 }

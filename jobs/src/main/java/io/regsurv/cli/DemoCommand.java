@@ -1,11 +1,11 @@
 package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
+import io.regsurv.generate.Generator;
+import io.regsurv.generate.GeneratorSettings;
+import io.regsurv.pipeline.Pipeline;
 import io.regsurv.io.SparkSessions;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,31 +33,18 @@ final class DemoCommand implements Callable<Integer> {
   Long firms;
 
   @Override
-  public Integer call() throws IOException {
-    RunConfig config = common.config();
-    Stages stages = new Stages(spec, common);
-    List<String[]> plan = new ArrayList<>();
-    List<String> generate = new ArrayList<>(List.of("generate", "--out", data));
-    if (firms != null) {
-      generate.add("--firms");
-      generate.add(firms.toString());
-    }
-    plan.add(generate.toArray(String[]::new));
-    int code = stages.runAll(plan);
-    if (code != 0) {
-      return code;
-    }
-    plan.clear();
-    for (var e : RunCommand.snapshotFolders(data).entrySet()) {
-      plan.add(new String[] {"ingest", "--snapshot-date", e.getKey().toString(), e.getValue()});
-    }
-    plan.add(new String[] {"classify"});
-    plan.add(new String[] {"survival"});
-    plan.add(new String[] {"report"});
-    code = stages.runAll(plan);
-    if (code != 0) {
-      return code;
-    }
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("regsurv demo: --- generate --out " + data);
+    err.flush();
+    long t0 = System.nanoTime();
+    GeneratorSettings settings = GeneratorSettings.preset(data, false, firms);
+    GenerateCommand.print(spec.commandLine().getOut(), settings, new Generator(settings).run());
+    err.printf("regsurv demo: --- generate done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    Pipeline pipeline = common.pipeline();
+    pipeline.withListener(RunCommand.progress(spec, pipeline.config()));
+    pipeline.backfill(data, null, null, false);
+    RunConfig config = pipeline.config();
     PrintWriter out = spec.commandLine().getOut();
     String warehouse = SparkSessions.warehouseUri(config.warehouse());
     out.println();

@@ -93,7 +93,12 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     GeneratorSettings settings = settings();
     Generator.Result r = new Generator(settings).run();
-    PrintWriter o = spec.commandLine().getOut();
+    print(spec.commandLine().getOut(), settings, r);
+    return 0;
+  }
+
+  /** One line of what was written, then the calibration figures against the published ones at the registry's scale. */
+  static void print(PrintWriter o, GeneratorSettings settings, Generator.Result r) {
     o.printf(Locale.ROOT, "regsurv generate: %d firms, %d snapshots (%s .. %s), %,d rows (%,d dirty) in %.1f s, %,.0f rows/s, %,d bytes -> %s%n",
         settings.firms(), settings.snapshots().size(), settings.snapshots().get(0),
         settings.snapshots().get(settings.snapshots().size() - 1), r.rowsWritten(), r.dirtyRows(), r.seconds(),
@@ -102,7 +107,7 @@ final class GenerateCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "  %-26s %,12d  (published %,d x scale %.4f)%n", e.getKey(), e.getValue(),
           io.regsurv.generate.Calibration.PUBLISHED.get(e.getKey()), settings.scale());
     }
-    return 0;
+    o.flush();
   }
 
   GeneratorSettings settings() {
@@ -112,7 +117,7 @@ final class GenerateCommand implements Callable<Integer> {
       case "full" -> full = true;
       default -> throw new BadInputException("Cannot generate: --scale must be demo or full, got '" + scale + "'");
     }
-    long n = firms != null ? firms : full ? FirmModel.FULL_SCALE_FIRMS : 50_000L;
+    long n = firms != null ? firms : full ? FirmModel.FULL_SCALE_FIRMS : GeneratorSettings.DEMO_FIRMS;
     if (n < 1 || n > FirmModel.MAX_FIRMS) {
       throw new BadInputException("Cannot generate: --firms must be between 1 and " + FirmModel.MAX_FIRMS + ", got " + n);
     }

@@ -47,32 +47,8 @@ final class IngestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = common.config();
-    Warehouse warehouse = CommonOptions.openWarehouse("ingest", config);
-    IngestResult r = new IngestJob(warehouse, config, new IngestJob.Request(snapshotDate, dialect, encoding, paths, force)).run();
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    if (r.skipped()) {
-      out.printf("snapshot %s: skipped, already ingested from the same %d file(s) by run %s (read %d = accepted %d + quarantined %d; "
-          + "bronze.registry_snapshot version %d); --force to redo%n", r.snapshotDate(), r.inputFiles().size(), r.skippedBecauseOfRun(),
-          r.rowsRead(), r.rowsAccepted(), r.rowsQuarantined(), r.snapshotVersion());
-      out.flush();
-      return 0;
-    }
-    for (String w : r.warnings()) {
-      err.println("regsurv ingest: warning: " + w);
-    }
-    out.printf("snapshot %s (%s): %d file(s), run %s%n", r.snapshotDate(), r.dialect(), r.inputFiles().size(), r.runId());
-    out.printf("read %d = accepted %d + quarantined %d%n", r.rowsRead(), r.rowsAccepted(), r.rowsQuarantined());
-    for (Map.Entry<String, Long> e : r.quarantinedByReason().entrySet()) {
-      out.printf("  quarantined %-22s %d%n", e.getKey(), e.getValue());
-    }
-    out.printf("accepted with invalid USCC check digit (uscc_valid=false): %d%n", r.usccInvalid());
-    out.printf("accepted without status (status_raw NULL; excluded from survival): %d%n", r.statusMissing());
-    out.printf("registered capital parsed: %d of %d (%s)%n", r.capitalParsed(), r.capitalPresent(),
-        r.capitalPresent() == 0 ? "n/a" : String.format("%.2f%%", 100 * r.capitalParsedShare()));
-    out.printf("wrote bronze.registry_snapshot version %d, bronze.quarantine version %d%n", r.snapshotVersion(), r.quarantineVersion());
-    out.flush();
+    IngestResult r = common.pipeline().ingest(new IngestJob.Request(snapshotDate, dialect, encoding, paths, force));
+    StagePrinter.ingest(r, spec.commandLine().getOut(), spec.commandLine().getErr());
     return 0;
   }
 }

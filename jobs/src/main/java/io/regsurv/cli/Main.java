@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       KmCommand.class,
       StatusCommand.class,
       MaintainCommand.class,
+      io.regsurv.bench.Benchmark.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -73,7 +74,9 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     // "regsurv" alone: show what there is, as a usage error (nothing was asked).
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of " + spec.subcommands().keySet());
+    java.util.List<String> visible = spec.subcommands().entrySet().stream()
+        .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(java.util.Map.Entry::getKey).toList();
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of " + visible);
   }
 
   /** The version from the build (pom). */

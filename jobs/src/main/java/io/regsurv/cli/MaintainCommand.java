@@ -36,9 +36,7 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = common.config();
-    List<Maintenance.TableResult> results =
-        new Maintenance(CommonOptions.openWarehouse("maintain", config)).run(retentionHours, optimizeAll);
+    List<Maintenance.TableResult> results = common.pipeline().maintain(retentionHours, optimizeAll);
     PrintWriter out = spec.commandLine().getOut();
     for (Maintenance.TableResult r : results) {
       out.printf("%-32s %-40s files +%d -%d, vacuumed %d, version %d%n", r.table(), r.optimized(), r.filesAdded(), r.filesRemoved(),

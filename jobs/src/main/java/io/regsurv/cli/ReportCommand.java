@@ -45,18 +45,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = common.config();
-    LocalDate effective = asOf != null ? asOf : config.survival().asOfDate();
-    ReportResult result = new ReportJob(CommonOptions.openWarehouse("report", config), config).run(effective, compare, force);
-    PrintWriter out = spec.commandLine().getOut();
-    if (result.skipped()) {
-      out.println("report as of " + result.asOfDate() + ": skipped, gold.registry_kpi version " + result.versionWritten()
-          + " already holds these figures from the same silver versions (run " + result.skippedBecauseOfRun() + "); --force to redo");
-    }
-    out.println("Headline figures as of " + result.asOfDate() + " (silver.firm version " + result.sourceVersion() + "):");
-    print(out, result.kpis());
-    out.println("Stored in gold.registry_kpi (version " + result.versionWritten() + ").");
-    out.flush();
+    StagePrinter.report(common.pipeline().report(asOf, compare, force), spec.commandLine().getOut());
     return 0;
   }
 

@@ -1,17 +1,15 @@
 package io.regsurv.cli;
 
+import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
-import io.regsurv.io.HadoopConf;
-import java.io.IOException;
-import java.nio.file.Path;
+import io.regsurv.core.Stage;
+import io.regsurv.pipeline.Pipeline;
+import java.io.PrintWriter;
+import java.util.Map;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,74 +61,44 @@ final class RunCommand implements Callable<Integer> {
   List<String> paths = new ArrayList<>();
 
   @Override
-  public Integer call() throws IOException {
-    Stages stages = new Stages(spec, common);
-    List<String[]> plan = new ArrayList<>();
+  public Integer call() {
+    Pipeline pipeline = common.pipeline();
+    pipeline.withListener(progress(spec, pipeline.config()));
     if (target.backfill != null) {
       if (!paths.isEmpty()) {
         throw new BadInputException("--backfill takes its snapshots from the directory; do not also give PATHs");
       }
-      for (var e : snapshotFolders(target.backfill).entrySet()) {
-        plan.add(ingest(e.getKey(), List.of(e.getValue())));
-      }
+      pipeline.backfill(target.backfill, dialect, asOf, force);
     } else {
       if (paths.isEmpty()) {
         throw new BadInputException("--snapshot-date needs at least one PATH of that snapshot's files");
       }
-      plan.add(ingest(target.snapshotDate, paths));
+      pipeline.run(Map.of(target.snapshotDate, paths), dialect, asOf, force);
     }
-    plan.add(force ? new String[] {"classify", "--full"} : new String[] {"classify"});
-    plan.add(stage("survival"));
-    plan.add(stage("report"));
-    return stages.runAll(plan);
+    return 0;
   }
 
-  private String[] stage(String name) {
-    List<String> a = new ArrayList<>(List.of(name));
-    if (asOf != null) {
-      a.add("--as-of");
-      a.add(asOf.toString());
-    }
-    if (force) {
-      a.add("--force");
-    }
-    return a.toArray(String[]::new);
-  }
-
-  private String[] ingest(LocalDate date, List<String> files) {
-    List<String> a = new ArrayList<>(List.of("ingest", "--snapshot-date", date.toString()));
-    if (force) {
-      a.add("--force");
-    }
-    if (dialect != null) {
-      a.add("--dialect");
-      a.add(dialect);
-    }
-    a.addAll(files);
-    return a.toArray(String[]::new);
-  }
-
-  /** The dt=YYYY-MM-DD folders of a directory, by date. */
-  static TreeMap<LocalDate, String> snapshotFolders(String dir) throws IOException {
-    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.contains(":") ? dir : Path.of(dir).toAbsolutePath().toString());
-    FileSystem fs = root.getFileSystem(HadoopConf.fromSparkConf());
-    if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
-      throw new BadInputException("Cannot backfill: " + dir + " is not a directory");
-    }
-    TreeMap<LocalDate, String> folders = new TreeMap<>();
-    for (FileStatus st : fs.listStatus(root)) {
-      String name = st.getPath().getName();
-      if (st.isDirectory() && name.startsWith("dt=")) {
-        try {
-          folders.put(LocalDate.parse(name.substring(3)), st.getPath().toString());
-        } catch (DateTimeParseException e) {
-          throw new BadInputException("Cannot backfill: folder " + name + " is not dt=YYYY-MM-DD");
-        }
+  /**
+   * Prints each stage's result as its own command would, with a line before and after it on
+   * standard error ({@code --- survival done in 12.3 s}), so a scheduler's log shows where time went.
+   */
+  static Pipeline.Listener progress(picocli.CommandLine.Model.CommandSpec spec, RunConfig config) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String name = spec.name();
+    return new Pipeline.Listener() {
+      @Override
+      public void started(Stage stage, String detail) {
+        err.println("regsurv " + name + ": --- " + stage + (detail.isEmpty() ? "" : " " + detail));
+        err.flush();
       }
-    }
-    if (folders.isEmpty()) {
-      throw new BadInputException("Cannot backfill: no dt=YYYY-MM-DD folders in " + dir);
-    }
-    return folders;
+
+      @Override
+      public void finished(Stage stage, Object result, double seconds) {
+        StagePrinter.print(result, config.survival().minCohortSize(), out, err);
+        err.printf("regsurv %s: --- %s done in %.1f s%n", name, stage, seconds);
+        err.flush();
+      }
+    };
   }
 }

@@ -1,6 +1,6 @@
 package io.regsurv.cli;
 
-import io.regsurv.config.RunConfig;
+import io.regsurv.pipeline.Pipeline;
 import io.regsurv.survival.SurvivalJob;
 import io.regsurv.survival.SurvivalJob.SurvivalResult;
 import java.io.PrintWriter;
@@ -38,25 +38,8 @@ final class SurvivalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunConfig config = common.config();
-    LocalDate effective = asOf != null ? asOf : config.survival().asOfDate();
-    SurvivalResult r = new SurvivalJob(CommonOptions.openWarehouse("survival", config), config).run(effective, force);
-    PrintWriter out = spec.commandLine().getOut();
-    if (r.skipped()) {
-      out.printf("survival as of %s: skipped, gold already computed from silver.firm version %d with the same settings by run %s "
-          + "(%,d cohorts published, %,d suppressed, %,d curve rows); --force to redo%n",
-          r.asOfDate(), r.sourceVersion(), r.skippedBecauseOfRun(), r.cohortsPublished(), r.cohortsSuppressed(), r.curveRows());
-      out.flush();
-      return 0;
-    }
-    out.printf("survival as of %s (silver.firm version %d): %,d firms, %,d cohorts published, %,d suppressed (< %d firms), %,d curve rows%n",
-        r.asOfDate(), r.sourceVersion(), r.firms(), r.cohortsPublished(), r.cohortsSuppressed(), config.survival().minCohortSize(), r.curveRows());
-    if (r.firmsUnknownStatus() > 0) {
-      out.printf("  %,d firms of unknown status (no status column in the source, or a status string not in the dictionary) left out of survival%n", r.firmsUnknownStatus());
-    }
-    out.println("  delayed entry (left truncation): " + (r.delayedEntry() ? "on" : "off"));
-    out.println("  versions written: " + r.versionsWritten());
-    out.flush();
+    Pipeline pipeline = common.pipeline();
+    StagePrinter.survival(pipeline.survival(asOf, force), pipeline.config().survival().minCohortSize(), spec.commandLine().getOut());
     return 0;
   }
 }

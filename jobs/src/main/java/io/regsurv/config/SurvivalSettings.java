@@ -43,4 +43,13 @@ public record SurvivalSettings(
       throw new IllegalArgumentException("survival.rmstHorizonDays must be positive, was " + rmstHorizonDays);
     }
   }
+
+  /**
+   * What gold depends on besides silver and the as-of date (the run's date), one part per setting,
+   * for the skip rule's fingerprint; a setting added here changes every fingerprint once.
+   */
+  public List<String> fingerprintParts() {
+    return List.of("cohortDimensions=" + String.join(",", cohortDimensions), "eraBoundary=" + eraBoundary, "minCohortSize=" + minCohortSize,
+        "confLevel=" + confLevel, "confType=" + confType, "rmstHorizonDays=" + rmstHorizonDays, "delayedEntry=" + delayedEntry);
+  }
 }

@@ -40,4 +40,17 @@ public record GeneratorSettings(
   public double scale() {
     return (double) firms / FirmModel.FULL_SCALE_FIRMS;
   }
+
+  /** Firms of the demo preset. */
+  public static final long DEMO_FIRMS = 50_000L;
+
+  /**
+   * A preset as {@code regsurv generate --scale demo|full} makes it with every other option at its
+   * default (CSV, UTF-8, dirt rate 0.005, seed 42, one file per snapshot, truth on, one thread a core).
+   */
+  public static GeneratorSettings preset(String out, boolean full, Long firms) {
+    long n = firms != null ? firms : full ? FirmModel.FULL_SCALE_FIRMS : DEMO_FIRMS;
+    return new GeneratorSettings(out, n, full ? SnapshotDates.FULL : SnapshotDates.DEMO, SnapshotFormat.CSV,
+        java.nio.charset.StandardCharsets.UTF_8, false, 0.005, 42, 1, true, Runtime.getRuntime().availableProcessors());
+  }
 }

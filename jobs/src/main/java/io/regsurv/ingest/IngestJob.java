@@ -1,6 +1,5 @@
 package io.regsurv.ingest;
 
-import io.regsurv.core.JobRun;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
@@ -14,23 +13,22 @@ import io.regsurv.config.Dialect;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
 import io.regsurv.core.JobFailedException;
-import io.regsurv.core.RegsurvException;
+import io.regsurv.core.JobRun;
+import io.regsurv.core.Stage;
+import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SnapshotReader;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,14 +37,14 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The ingest stage: reads one registry snapshot (files of one dialect), normalises it, splits
  * accepted from quarantined rows, replaces the snapshot's partition of bronze.registry_snapshot
- * and bronze.quarantine, reconciles the counts against what was written, and logs the run.
+ * and bronze.quarantine, and reconciles the counts against what was written.
  */
-public final class IngestJob {
-  public static final String STAGE = "ingest";
+public final class IngestJob implements StageJob<IngestResult> {
 
   private final Warehouse warehouse;
   private final RunConfig config;
   private final Request request;
+  private Source source;
 
   /**
    * What to ingest: the snapshot date, the dialect (name or file; NULL = config's), an optional
@@ -71,15 +69,23 @@ public final class IngestJob {
     this.request = request;
   }
 
-  public IngestResult run() {
-    String runId = UUID.randomUUID().toString();
-    Instant started = Instant.now();
-    LocalDate date = request.snapshotDate();
-    String what = "Cannot ingest snapshot " + date;
-    List<String> files = List.of();
-    try {
+  @Override
+  public Stage stage() {
+    return Stage.INGEST;
+  }
+
+  /** The dialect, keywords and files of the snapshot, checked before anything is read. */
+  private record Source(String dialectName, Dialect dialect, AiKeywords keywords, List<String> files) {}
+
+  private String what() {
+    return "Cannot ingest snapshot " + request.snapshotDate();
+  }
+
+  private Source source() {
+    if (source == null) {
+      LocalDate date = request.snapshotDate();
       if (date.isAfter(LocalDate.now(ZoneOffset.UTC))) {
-        throw new BadInputException(what + ": the snapshot date is in the future");
+        throw new BadInputException(what() + ": the snapshot date is in the future");
       }
       String dialectName = request.dialect() != null ? request.dialect() : config.ingest().dialect();
       Dialect dialect = Dialect.load(dialectName);
@@ -87,43 +93,53 @@ public final class IngestJob {
         dialect = dialect.withEncoding(request.encoding());
       }
       AiKeywords keywords = AiKeywords.load(config.ingest().aiKeywords());
-      files = SnapshotReader.listFiles(warehouse.spark(), dialect, request.paths(), what);
-      String fingerprint = fingerprint(dialectName, dialect, files, what);
-      JobRunLog log = new JobRunLog(warehouse);
-      if (!request.force()) {
-        Optional<Row> done = log.upToDate(STAGE, date, fingerprint, Map.of(), WRITES);
-        if (done.isPresent()) {
-          IngestResult skipped = skipped(done.get(), runId, dialectName, date, files);
-          log.record(new JobRun(runId, STAGE, date, started, Instant.now(), JobRun.SKIPPED, skipped.rowsRead(), 0L, 0L, files, Map.of(),
-              Map.of(), fingerprint, "skipped: same files already ingested by run " + done.get().getAs("run_id")));
-          return skipped;
-        }
-      }
-      List<String> warnings = new ArrayList<>();
-      Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), dialect, files, what, warnings);
-      Normalise.Context ctx = new Normalise.Context(dialect, date, config.privacy().salt(), keywords.keywords(), runId);
-      // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
-      // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
-      Dataset<Row> flagged = Quarantine.flag(Normalise.registryColumns(raw, ctx), date)
-          .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        SnapshotReader.fileErrors(flagged, what);
-        IngestResult result = write(flagged, runId, dialectName, date, files, warnings);
-        log
-            .record(
-                new JobRun(runId, STAGE, date, started, Instant.now(), JobRun.SUCCEEDED, result.rowsRead(), result.rowsAccepted(),
-                    result.rowsQuarantined(), files, Map.of(),
-                    Map.of(Tables.REGISTRY_SNAPSHOT, result.snapshotVersion(), Tables.QUARANTINE, result.quarantineVersion()),
-                    fingerprint, summary(result)));
-        return result;
-      } finally {
-        flagged.unpersist();
-      }
-    } catch (RuntimeException e) { // RegsurvException, or Spark/Delta failures such as a concurrent commit
-      recordFailure(runId, date, started, files, e instanceof RegsurvException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
-      throw e;
+      source = new Source(dialectName, dialect, keywords, SnapshotReader.listFiles(warehouse.spark(), dialect, request.paths(), what()));
     }
+    return source;
+  }
+
+  @Override
+  public Inputs resolve() {
+    Source src = source();
+    return new Inputs(request.snapshotDate(), src.files(), Map.of(), fingerprint(src.dialectName(), src.dialect(), src.files(), what()), WRITES, true);
+  }
+
+  @Override
+  public IngestResult run(String runId, Inputs inputs) {
+    Source src = source();
+    LocalDate date = request.snapshotDate();
+    List<String> warnings = new ArrayList<>();
+    Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), src.files(), what(), warnings);
+    Normalise.Context ctx = new Normalise.Context(src.dialect(), date, config.privacy().salt(), src.keywords().keywords(), runId);
+    // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
+    // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
+    Dataset<Row> flagged = Quarantine.flag(Normalise.registryColumns(raw, ctx), date)
+        .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      SnapshotReader.fileErrors(flagged, what());
+      return write(flagged, runId, src.dialectName(), date, src.files(), warnings);
+    } finally {
+      flagged.unpersist();
+    }
+  }
+
+  /** The result of a run that found its work already done: the counts of the run that did it. */
+  @Override
+  public IngestResult alreadyDone(String runId, Inputs inputs, JobRun done) {
+    Map<String, Long> versions = done.versionsWritten();
+    return new IngestResult(runId, request.snapshotDate(), source().dialectName(), inputs.files(), done.rowsRead(), done.rowsWritten(),
+        done.rowsQuarantined(), Map.of(), 0, 0, 0, 0, versions.get(Tables.REGISTRY_SNAPSHOT), versions.get(Tables.QUARANTINE),
+        List.of(), done.runId());
+  }
+
+  @Override
+  public Outcome outcome(IngestResult r) {
+    if (r.skipped()) {
+      return new Outcome(null, r.rowsRead(), 0L, 0L, Map.of(), "skipped: same files already ingested by run " + r.skippedBecauseOfRun(), false);
+    }
+    return new Outcome(null, r.rowsRead(), r.rowsAccepted(), r.rowsQuarantined(),
+        Map.of(Tables.REGISTRY_SNAPSHOT, r.snapshotVersion(), Tables.QUARANTINE, r.quarantineVersion()), summary(r), false);
   }
 
   private IngestResult write(Dataset<Row> flagged, String runId, String dialectName, LocalDate date, List<String> files, List<String> warnings) {
@@ -188,23 +204,6 @@ public final class IngestJob {
       }
     }
     return JobRunLog.fingerprint(parts);
-  }
-
-  /** The result of a run that found its work already done: the counts of the run that did it. */
-  private static IngestResult skipped(Row done, String runId, String dialectName, LocalDate date, List<String> files) {
-    Map<String, Long> versions = done.getJavaMap(done.fieldIndex("versions_written"));
-    return new IngestResult(runId, date, dialectName, files, done.<Long>getAs("rows_read"), done.<Long>getAs("rows_written"),
-        done.<Long>getAs("rows_quarantined"), Map.of(), 0, 0, 0, 0, versions.get(Tables.REGISTRY_SNAPSHOT), versions.get(Tables.QUARANTINE),
-        List.of(), done.getAs("run_id"));
-  }
-
-  private void recordFailure(String runId, LocalDate date, Instant started, List<String> files, String message) {
-    try {
-      new JobRunLog(warehouse).record(new JobRun(runId, STAGE, date, started, Instant.now(), JobRun.FAILED, null, null, null, files, Map.of(), Map.of(), message));
-    } catch (RuntimeException e) {
-      // The original failure is what the user must see; a failing log write must not mask it.
-      System.err.println("regsurv ingest: could not record the failed run in ops.job_run: " + e.getMessage());
-    }
   }
 
   /** One line for ops.job_run.message. */

@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.regsurv.core.JobRun;
+import io.regsurv.core.RunStatus;
+import io.regsurv.core.Stage;
+import io.regsurv.core.StageJob;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,11 +38,11 @@ public final class JobRunLog {
     Row row =
         RowFactory.create(
             run.runId(),
-            run.stage(),
+            run.stage().id(),
             run.snapshotDate() == null ? null : Date.valueOf(run.snapshotDate()),
             Timestamp.from(run.startedAt()),
             run.endedAt() == null ? null : Timestamp.from(run.endedAt()),
-            run.status(),
+            run.status().id(),
             run.rowsRead(),
             run.rowsWritten(),
             run.rowsQuarantined(),
@@ -59,73 +62,92 @@ public final class JobRunLog {
         .save(warehouse.location(Tables.JOB_RUN));
   }
 
-  /** The latest succeeded run of a stage for a date, if any (one row: ops.job_run is small and the filter is pushed down). */
-  public Optional<Row> lastSucceeded(String stage, LocalDate date) {
+  /**
+   * The latest succeeded run of a stage for a date (NULL: for any date), if any (one row: ops.job_run
+   * is small and the filter is pushed down).
+   */
+  public Optional<JobRun> lastSucceeded(Stage stage, LocalDate date) {
     if (!warehouse.exists(Tables.JOB_RUN)) {
       return Optional.empty();
     }
-    List<Row> rows =
-        warehouse.read(Tables.JOB_RUN)
-            .where(col("stage").equalTo(stage)
-                .and(col("snapshot_date").equalTo(lit(Date.valueOf(date))))
-                .and(col("status").equalTo(JobRun.SUCCEEDED)))
-            .orderBy(col("started_at").desc())
-            .limit(1)
-            .collectAsList();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    var where = col("stage").equalTo(stage.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id()));
+    if (date != null) {
+      where = where.and(col("snapshot_date").equalTo(lit(Date.valueOf(date))));
+    }
+    List<Row> rows = warehouse.read(Tables.JOB_RUN).where(where).orderBy(col("started_at").desc()).limit(1).collectAsList();
+    return rows.isEmpty() ? Optional.empty() : Optional.of(fromRow(rows.get(0)));
   }
 
   /**
-   * The skip rule, the same for every stage that writes rows of one date: the latest succeeded
-   * run of {@code stage} for {@code date}, when it had the same input fingerprint, read the same
-   * Delta versions (or later ones whose commits change no row: OPTIMIZE, VACUUM), and no commit since has touched {@code date} in any table it wrote (other
-   * dates may have been written meanwhile). Empty means the stage must run.
-   *
-   * @param dateColumns the date column of each table the stage writes
+   * The skip rule, the same for every stage: the latest succeeded run of the stage for the inputs'
+   * date, when it had the same input fingerprint, read the same Delta versions (or later ones whose
+   * commits change no row: OPTIMIZE, VACUUM), and no commit since has touched the date in any table
+   * it wrote (other dates may have been written meanwhile; a table written as a whole must have no
+   * data commit since). Empty means the stage must run.
    */
-  public Optional<Row> upToDate(
-      String stage, LocalDate date, String fingerprint, Map<String, Long> versionsRead, Map<String, String> dateColumns) {
-    Optional<Row> last = lastSucceeded(stage, date);
+  public Optional<JobRun> upToDate(Stage stage, StageJob.Inputs inputs) {
+    Optional<JobRun> last = lastSucceeded(stage, inputs.date());
     if (last.isEmpty()) {
       return Optional.empty();
     }
-    Row run = last.get();
-    int fp = run.fieldIndex("input_fingerprint");
-    if (!Objects.equals(run.isNullAt(fp) ? null : run.getString(fp), fingerprint)) {
+    JobRun run = last.get();
+    if (!Objects.equals(run.inputFingerprint(), inputs.fingerprint())) {
       return Optional.empty();
     }
-    Map<String, Long> recordedRead = run.getJavaMap(run.fieldIndex("versions_read"));
-    if (!recordedRead.keySet().equals(versionsRead.keySet())) {
+    Map<String, Long> recordedRead = run.versionsRead();
+    if (!recordedRead.keySet().equals(inputs.versionsRead().keySet())) {
       return Optional.empty();
     }
-    for (Map.Entry<String, Long> r : versionsRead.entrySet()) {
+    for (Map.Entry<String, Long> r : inputs.versionsRead().entrySet()) {
       if (!onlyCompactedSince(r.getKey(), recordedRead.get(r.getKey()), r.getValue())) {
         return Optional.empty();
       }
     }
-    Map<String, Long> written = run.getJavaMap(run.fieldIndex("versions_written"));
-    if (!written.keySet().containsAll(dateColumns.keySet())) {
+    Map<String, Long> written = run.versionsWritten();
+    if (!written.keySet().containsAll(inputs.writes().keySet())) {
       return Optional.empty();
     }
-    for (Map.Entry<String, String> t : dateColumns.entrySet()) {
-      long recorded = written.get(t.getKey());
-      long current = warehouse.version(t.getKey());
+    for (Map.Entry<String, String> t : inputs.writes().entrySet()) {
+      String table = t.getKey();
+      long recorded = written.get(table);
+      long current = warehouse.exists(table) ? warehouse.version(table) : -1;
       if (current < recorded) {
         return Optional.empty(); // the table was dropped and made again
       }
-      if (onlyCompactedSince(t.getKey(), recorded, current)) {
+      if (onlyCompactedSince(table, recorded, current)) {
         continue;
       }
-      if (isPartitioned(t.getKey())) {
-        Optional<TreeSet<LocalDate>> touched = DeltaCommits.touchedDates(warehouse, t.getKey(), t.getValue(), recorded, current);
-        if (touched.isEmpty() || touched.get().contains(date)) {
+      if (t.getValue() == null || inputs.date() == null) {
+        return Optional.empty(); // written as a whole: any data commit since changed it
+      }
+      if (isPartitioned(table)) {
+        Optional<TreeSet<LocalDate>> touched = DeltaCommits.touchedDates(warehouse, table, t.getValue(), recorded, current);
+        if (touched.isEmpty() || touched.get().contains(inputs.date())) {
           return Optional.empty();
         }
-      } else if (changedSince(t.getKey(), t.getValue(), date, recorded)) {
+      } else if (changedSince(table, t.getValue(), inputs.date(), recorded)) {
         return Optional.empty();
       }
     }
     return last;
+  }
+
+  /** A row of ops.job_run as a {@link JobRun}. */
+  static JobRun fromRow(Row r) {
+    Date date = r.getAs("snapshot_date");
+    Timestamp ended = r.getAs("ended_at");
+    int fp = r.fieldIndex("input_fingerprint");
+    List<String> files = r.isNullAt(r.fieldIndex("input_files")) ? List.of() : r.getList(r.fieldIndex("input_files"));
+    return new JobRun(r.getAs("run_id"), Stage.of(r.getAs("stage")), date == null ? null : date.toLocalDate(),
+        r.<Timestamp>getAs("started_at").toInstant(), ended == null ? null : ended.toInstant(),
+        RunStatus.valueOf(r.<String>getAs("status").toUpperCase(java.util.Locale.ROOT)),
+        r.getAs("rows_read"), r.getAs("rows_written"), r.getAs("rows_quarantined"), files,
+        javaMap(r, "versions_read"), javaMap(r, "versions_written"), r.isNullAt(fp) ? null : r.getString(fp), r.getAs("message"));
+  }
+
+  private static Map<String, Long> javaMap(Row r, String column) {
+    int i = r.fieldIndex(column);
+    return r.isNullAt(i) ? Map.of() : r.getJavaMap(i);
   }
 
   /** Same version, or newer versions whose commits change no row (OPTIMIZE, VACUUM): the same data. */

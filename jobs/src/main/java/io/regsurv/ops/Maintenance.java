@@ -6,11 +6,12 @@ import static org.apache.spark.sql.functions.desc;
 import io.delta.tables.DeltaOptimizeBuilder;
 import io.regsurv.core.BadInputException;
 import io.regsurv.io.DeltaCommits;
-import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.core.JobRun;
+import io.regsurv.core.RunStatus;
+import io.regsurv.core.Stage;
+import io.regsurv.core.StageJob;
 import io.regsurv.io.Tables;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,17 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import org.apache.spark.sql.Row;
 
 /**
  * OPTIMIZE (Z-ORDER BY uscc on the big uscc-keyed tables) and VACUUM of every table, skipping
  * tables whose data has not changed since the last maintenance, so a nightly schedule costs little.
  */
-public final class Maintenance {
-  /** Delta's own default for delta.deletedFileRetentionDuration: 7 days. */
-  public static final int DEFAULT_RETENTION_HOURS = 168;
-
+public final class Maintenance implements StageJob<List<Maintenance.TableResult>> {
   /** Tables read by uscc (lookups, joins by firm): Z-ordering clusters each firm's rows into few files. */
   static final Set<String> ZORDER_BY_USCC = Set.of(Tables.REGISTRY_SNAPSHOT, Tables.FIRM, Tables.STATUS_HISTORY);
 
@@ -37,60 +34,77 @@ public final class Maintenance {
   public record TableResult(String table, String optimized, long filesAdded, long filesRemoved, long filesVacuumed, long versionAfter) {}
 
   private final Warehouse warehouse;
+  private final int retentionHours;
+  private final boolean optimizeAll;
 
-  public Maintenance(Warehouse warehouse) {
+  /** Optimizes what changed since the last maintenance (everything with {@code optimizeAll}), then vacuums every table. */
+  public Maintenance(Warehouse warehouse, int retentionHours, boolean optimizeAll) {
     this.warehouse = warehouse;
+    this.retentionHours = retentionHours;
+    this.optimizeAll = optimizeAll;
   }
 
-  /** Optimizes what changed since the last maintenance, then vacuums every table with the given retention. */
-  public List<TableResult> run(int retentionHours, boolean optimizeAll) {
+  @Override
+  public Stage stage() {
+    return Stage.MAINTAIN;
+  }
+
+  /** Maintenance always runs (its own check skips tables unchanged since the last maintain); reads every table's version. */
+  @Override
+  public Inputs resolve() {
     if (retentionHours < 0) {
       throw new BadInputException("Cannot maintain: --retention-hours must be >= 0 (got " + retentionHours + ")");
     }
-    String runId = "maintain-" + UUID.randomUUID();
-    Instant started = Instant.now();
     Map<String, Long> before = new LinkedHashMap<>();
-    Map<String, Long> after = new LinkedHashMap<>();
-    List<TableResult> results = new ArrayList<>();
-    JobRunLog log = new JobRunLog(warehouse);
-    Map<String, Long> lastSeen = optimizeAll ? Map.of() : lastMaintained();
-    try {
-      for (String table : Tables.ALL) {
-        if (!warehouse.exists(table)) {
-          continue;
-        }
-        long v0 = warehouse.version(table);
-        before.put(table, v0);
-        String optimized = "unchanged since last maintain";
-        long added = 0;
-        long removed = 0;
-        Long seen = lastSeen.get(table);
-        if (seen == null || !DeltaCommits.dataUnchanged(warehouse, table, seen, v0).orElse(false)) {
-          DeltaOptimizeBuilder builder = warehouse.delta(table).optimize();
-          String where = partitionFilter(table, seen, v0);
-          if (where != null) {
-            builder = builder.where(where);
-          }
-          Row metrics =
-              (ZORDER_BY_USCC.contains(table) ? builder.executeZOrderBy("uscc") : builder.executeCompaction())
-                  .select("metrics.numFilesAdded", "metrics.numFilesRemoved").head();
-          added = metrics.getLong(0);
-          removed = metrics.getLong(1);
-          optimized = (ZORDER_BY_USCC.contains(table) ? "z-ordered by uscc" : "compacted") + (where == null ? "" : " (" + where + ")");
-        }
-        long vacuumed = vacuum(table, retentionHours);
-        long v1 = warehouse.version(table);
-        after.put(table, v1);
-        results.add(new TableResult(table, optimized, added, removed, vacuumed, v1));
+    for (String table : Tables.ALL) {
+      if (warehouse.exists(table)) {
+        before.put(table, warehouse.version(table));
       }
-    } catch (RuntimeException e) {
-      recordQuietly(log, new JobRun(runId, JobRun.MAINTAIN, null, started, Instant.now(), JobRun.FAILED, null, null, null, List.of(),
-          before, after, String.valueOf(e.getMessage())), e);
-      throw e;
     }
+    return Inputs.always(before);
+  }
+
+  @Override
+  public List<TableResult> alreadyDone(String runId, Inputs inputs, JobRun done) {
+    throw new IllegalStateException("maintenance is never skipped");
+  }
+
+  @Override
+  public Outcome outcome(List<TableResult> results) {
+    Map<String, Long> after = new LinkedHashMap<>();
+    results.forEach(r -> after.put(r.table(), r.versionAfter()));
     long files = results.stream().mapToLong(TableResult::filesVacuumed).sum();
-    log.record(new JobRun(runId, JobRun.MAINTAIN, null, started, Instant.now(), JobRun.SUCCEEDED, null, null, null, List.of(), before, after,
-        "retention " + retentionHours + " h; " + results.size() + " tables; " + files + " unreferenced files vacuumed"));
+    return new Outcome(null, null, null, null, after,
+        "retention " + retentionHours + " h; " + results.size() + " tables; " + files + " unreferenced files vacuumed", false);
+  }
+
+  @Override
+  public List<TableResult> run(String runId, Inputs inputs) {
+    List<TableResult> results = new ArrayList<>();
+    Map<String, Long> lastSeen = optimizeAll ? Map.of() : lastMaintained();
+    for (Map.Entry<String, Long> e : inputs.versionsRead().entrySet()) {
+      String table = e.getKey();
+      long v0 = e.getValue();
+      String optimized = "unchanged since last maintain";
+      long added = 0;
+      long removed = 0;
+      Long seen = lastSeen.get(table);
+      if (seen == null || !DeltaCommits.dataUnchanged(warehouse, table, seen, v0).orElse(false)) {
+        DeltaOptimizeBuilder builder = warehouse.delta(table).optimize();
+        String where = partitionFilter(table, seen, v0);
+        if (where != null) {
+          builder = builder.where(where);
+        }
+        Row metrics =
+            (ZORDER_BY_USCC.contains(table) ? builder.executeZOrderBy("uscc") : builder.executeCompaction())
+                .select("metrics.numFilesAdded", "metrics.numFilesRemoved").head();
+        added = metrics.getLong(0);
+        removed = metrics.getLong(1);
+        optimized = (ZORDER_BY_USCC.contains(table) ? "z-ordered by uscc" : "compacted") + (where == null ? "" : " (" + where + ")");
+      }
+      long vacuumed = vacuum(table, retentionHours);
+      results.add(new TableResult(table, optimized, added, removed, vacuumed, warehouse.version(table)));
+    }
     return results;
   }
 
@@ -158,16 +172,8 @@ public final class Maintenance {
       return Map.of();
     }
     List<Row> rows = warehouse.read(Tables.JOB_RUN)
-        .where(col("stage").equalTo(JobRun.MAINTAIN).and(col("status").equalTo(JobRun.SUCCEEDED)))
+        .where(col("stage").equalTo(Stage.MAINTAIN.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id())))
         .orderBy(desc("started_at")).limit(1).select("versions_written").collectAsList();
     return rows.isEmpty() ? Map.of() : rows.get(0).getJavaMap(0);
-  }
-
-  private static void recordQuietly(JobRunLog log, JobRun run, RuntimeException original) {
-    try {
-      log.record(run);
-    } catch (RuntimeException suppressed) {
-      original.addSuppressed(suppressed);
-    }
   }
 }

@@ -5,7 +5,8 @@ import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.row_number;
 
 import io.regsurv.io.Warehouse;
-import io.regsurv.core.JobRun;
+import io.regsurv.core.RunStatus;
+import io.regsurv.core.Stage;
 import io.regsurv.io.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -63,13 +64,13 @@ public final class PipelineStatus {
     if (warehouse.exists(Tables.JOB_RUN)) {
       // The latest run of each (stage, date) when it failed: small by construction (one per stage and date).
       for (Row r : latest(warehouse.read(Tables.JOB_RUN))
-          .where(col("status").equalTo(JobRun.FAILED))
+          .where(col("status").equalTo(RunStatus.FAILED.id()))
           .orderBy("snapshot_date", "stage")
           .select("stage", "snapshot_date", "message", "started_at")
           .collectAsList()) {
         if (r.isNullAt(1)) {
           // A failure before the date was known (e.g. classify): resolved by any later good run of the stage.
-          Row good = lastSucceeded(r.getString(0));
+          Row good = lastSucceeded(Stage.of(r.getString(0)));
           if (good != null && good.getTimestamp(good.fieldIndex("started_at")).after(r.getTimestamp(3))) {
             continue;
           }
@@ -78,7 +79,7 @@ public final class PipelineStatus {
       }
     }
     if (!warehouse.exists(Tables.REGISTRY_SNAPSHOT)) {
-      out.add(RowFactory.create("ingest", null, "bronze.registry_snapshot does not exist", "regsurv ingest or regsurv run"));
+      out.add(RowFactory.create(Stage.INGEST.id(), null, "bronze.registry_snapshot does not exist", "regsurv ingest or regsurv run"));
       return out;
     }
     TreeSet<LocalDate> classified = new TreeSet<>();
@@ -92,21 +93,21 @@ public final class PipelineStatus {
     for (Row r : warehouse.read(Tables.REGISTRY_SNAPSHOT).select("snapshot_date").distinct().orderBy("snapshot_date").collectAsList()) {
       LocalDate d = r.getDate(0).toLocalDate();
       if (!classified.contains(d)) {
-        out.add(RowFactory.create("classify", Date.valueOf(d), "snapshot in bronze, not yet classified into silver", "regsurv classify"));
+        out.add(RowFactory.create(Stage.CLASSIFY.id(), Date.valueOf(d), "snapshot in bronze, not yet classified into silver", "regsurv classify"));
       }
     }
     if (warehouse.exists(Tables.FIRM)) {
       long firm = warehouse.version(Tables.FIRM);
-      for (String stage : List.of("survival", "report")) {
+      for (Stage stage : List.of(Stage.SURVIVAL, Stage.REPORT)) {
         Row last = lastSucceeded(stage);
         if (last == null) {
-          out.add(RowFactory.create(stage, null, "gold has never been computed from silver", "regsurv " + stage));
+          out.add(RowFactory.create(stage.id(), null, "gold has never been computed from silver", "regsurv " + stage));
           continue;
         }
         Map<String, Long> read = last.getJavaMap(last.fieldIndex("versions_read"));
         Long seen = read.get(Tables.FIRM);
         if (seen == null || seen < firm) {
-          out.add(RowFactory.create(stage, last.get(last.fieldIndex("snapshot_date")),
+          out.add(RowFactory.create(stage.id(), last.get(last.fieldIndex("snapshot_date")),
               "gold computed from silver.firm version " + seen + ", silver is at version " + firm, "regsurv " + stage));
         }
       }
@@ -114,12 +115,12 @@ public final class PipelineStatus {
     return out;
   }
 
-  private Row lastSucceeded(String stage) {
+  private Row lastSucceeded(Stage stage) {
     if (!warehouse.exists(Tables.JOB_RUN)) {
       return null;
     }
     List<Row> rows = warehouse.read(Tables.JOB_RUN)
-        .where(col("stage").equalTo(stage).and(col("status").isin(JobRun.SUCCEEDED, JobRun.SKIPPED)))
+        .where(col("stage").equalTo(stage.id()).and(col("status").isin(RunStatus.SUCCEEDED.id(), RunStatus.SKIPPED.id())))
         .orderBy(desc("started_at")).limit(1).collectAsList();
     return rows.isEmpty() ? null : rows.get(0);
   }

@@ -2,23 +2,25 @@ package io.regsurv.report;
 
 import io.regsurv.core.JobRun;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import io.regsurv.config.PublishedFigures;
 import io.regsurv.config.PublishedFigures.Figure;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
+import io.regsurv.core.JobRun;
+import io.regsurv.core.Stage;
+import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
 import java.sql.Date;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +31,7 @@ import org.apache.spark.sql.RowFactory;
  * many are abnormal, exits in the last 3 and 10 years, registered year-to-date, median lifetime by
  * era) from silver, next to the published figures when the data are of the registry's size.
  */
-public final class ReportJob {
+public final class ReportJob implements StageJob<ReportJob.ReportResult> {
   /** When to put the published figures beside ours. */
   public enum Comparison {
     /** When the data look like the full registry (existing firms within 10% of the published count). */
@@ -41,9 +43,15 @@ public final class ReportJob {
   private final Warehouse warehouse;
   private final RunConfig config;
 
-  public ReportJob(Warehouse warehouse, RunConfig config) {
+  private final LocalDate asOfOrNull;
+  private final Comparison comparison;
+
+  /** The figures as of {@code asOfOrNull} (NULL: the latest snapshot of an AI-related firm). */
+  public ReportJob(Warehouse warehouse, RunConfig config, LocalDate asOfOrNull, Comparison comparison) {
     this.warehouse = warehouse;
     this.config = config;
+    this.asOfOrNull = asOfOrNull;
+    this.comparison = comparison;
   }
 
   /** The figures computed, one per KPI, in print order. */
@@ -57,45 +65,61 @@ public final class ReportJob {
     }
   }
 
-  public ReportResult run(LocalDate asOfOrNull, Comparison comparison) {
-    return run(asOfOrNull, comparison, false);
+  @Override
+  public Stage stage() {
+    return Stage.REPORT;
   }
 
-  /** Computes the figures for the as-of date, unless gold already has them from the same inputs (and not {@code force}). */
-  public ReportResult run(LocalDate asOfOrNull, Comparison comparison, boolean force) {
-    Instant started = Instant.now();
-    if (!warehouse.exists(Tables.FIRM) || !warehouse.exists(Tables.STATUS_HISTORY)) {
-      throw new BadInputException("Cannot report: silver.firm does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
+  @Override
+  public Inputs resolve() {
+    for (String table : List.of(Tables.FIRM, Tables.STATUS_HISTORY)) {
+      if (!warehouse.exists(table)) {
+        throw new BadInputException("Cannot report: " + table + " does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
+      }
     }
-    String runId = UUID.randomUUID().toString();
-    long firmVersion = warehouse.version(Tables.FIRM);
-    long historyVersion = warehouse.version(Tables.STATUS_HISTORY);
-    Dataset<Row> firms = warehouse.readVersion(Tables.FIRM, firmVersion).filter(col("is_ai_related"));
-    Dataset<Row> history = warehouse.readVersion(Tables.STATUS_HISTORY, historyVersion);
-    LocalDate asOf = asOfOrNull != null ? asOfOrNull : latestSnapshot(firms);
-    Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion, Tables.STATUS_HISTORY, historyVersion));
+    Map<String, Long> read = new LinkedHashMap<>();
+    read.put(Tables.FIRM, warehouse.version(Tables.FIRM));
+    read.put(Tables.STATUS_HISTORY, warehouse.version(Tables.STATUS_HISTORY));
     if (warehouse.exists(Tables.COHORT_SUMMARY)) {
       read.put(Tables.COHORT_SUMMARY, warehouse.version(Tables.COHORT_SUMMARY));
     }
+    LocalDate asOf = asOfOrNull != null ? asOfOrNull : latestSnapshot(aiFirms(read.get(Tables.FIRM)));
     String fingerprint = JobRunLog.fingerprint(List.of(comparison.name(), String.valueOf(config.survival().eraBoundary())));
-    JobRunLog log = new JobRunLog(warehouse);
-    if (!force) {
-      java.util.Optional<Row> done = log.upToDate("report", asOf, fingerprint, read, Map.of(Tables.REGISTRY_KPI, "as_of_date"));
-      if (done.isPresent()) {
-        List<Kpi> stored = new ArrayList<>();
-        // One row per figure: small by construction.
-        for (Row r : warehouse.read(Tables.REGISTRY_KPI).where(col("as_of_date").equalTo(org.apache.spark.sql.functions.lit(Date.valueOf(asOf))))
-            .orderBy("kpi").collectAsList()) {
-          stored.add(new Kpi(r.getAs("kpi"), r.getAs("label"), r.<Double>getAs("value"), r.getAs("numerator"), r.getAs("denominator"),
-              r.getAs("published_value"), r.getAs("relative_difference"), r.getAs("definition")));
-        }
-        log.record(new JobRun(runId, "report", asOf, started, Instant.now(), JobRun.SKIPPED, null, 0L, null, List.of(), read, Map.of(),
-            fingerprint, "skipped: figures already computed from the same versions by run " + done.get().getAs("run_id")));
-        Map<String, Long> versions = done.get().getJavaMap(done.get().fieldIndex("versions_written"));
-        return new ReportResult(runId, asOf, firmVersion, stored, versions.get(Tables.REGISTRY_KPI), done.get().getAs("run_id"));
-      }
-    }
+    return new Inputs(asOf, List.of(), read, fingerprint, Map.of(Tables.REGISTRY_KPI, "as_of_date"), true);
+  }
 
+  private Dataset<Row> aiFirms(long firmVersion) {
+    return warehouse.readVersion(Tables.FIRM, firmVersion).filter(col("is_ai_related"));
+  }
+
+  @Override
+  public ReportResult alreadyDone(String runId, Inputs inputs, JobRun done) {
+    List<Kpi> stored = new ArrayList<>();
+    // One row per figure: small by construction.
+    for (Row r : warehouse.read(Tables.REGISTRY_KPI).where(col("as_of_date").equalTo(lit(Date.valueOf(inputs.date()))))
+        .orderBy("kpi").collectAsList()) {
+      stored.add(new Kpi(r.getAs("kpi"), r.getAs("label"), r.<Double>getAs("value"), r.getAs("numerator"), r.getAs("denominator"),
+          r.getAs("published_value"), r.getAs("relative_difference"), r.getAs("definition")));
+    }
+    return new ReportResult(runId, inputs.date(), inputs.versionsRead().get(Tables.FIRM), stored,
+        done.versionsWritten().get(Tables.REGISTRY_KPI), done.runId());
+  }
+
+  @Override
+  public Outcome outcome(ReportResult r) {
+    if (r.skipped()) {
+      return new Outcome(null, null, 0L, null, Map.of(), "skipped: figures already computed from the same versions by run " + r.skippedBecauseOfRun(), false);
+    }
+    return new Outcome(null, (long) r.kpis().size(), (long) r.kpis().size(), null, Map.of(Tables.REGISTRY_KPI, r.versionWritten()),
+        r.kpis().size() + " figures", false);
+  }
+
+  @Override
+  public ReportResult run(String runId, Inputs inputs) {
+    LocalDate asOf = inputs.date();
+    long firmVersion = inputs.versionsRead().get(Tables.FIRM);
+    Dataset<Row> firms = aiFirms(firmVersion);
+    Dataset<Row> history = warehouse.readVersion(Tables.STATUS_HISTORY, inputs.versionsRead().get(Tables.STATUS_HISTORY));
     List<Figure> headline = Kpis.headline(asOf, config.survival().eraBoundary());
     List<Figure> published = PublishedFigures.load().figures();
     List<Figure> all = new ArrayList<>(headline);
@@ -125,18 +149,23 @@ public final class ReportJob {
       kpis.add(byName.get(f.kpi()));
     }
     kpis.addAll(medianLifetimeByEra(asOf));
-    if (compare(comparison, byName.get(published.get(0).kpi()))) {
+    if (compare(comparison, byName.get(existingFigure(published).kpi()))) {
       for (Figure f : published) {
         kpis.add(byName.get(f.kpi()));
       }
     }
 
     long written = warehouse.replaceDate(Tables.REGISTRY_KPI, "as_of_date", asOf, toRows(kpis, asOf, firmVersion));
-    log
-        .record(
-            new JobRun(runId, "report", asOf, started, Instant.now(), JobRun.SUCCEEDED, (long) kpis.size(), (long) kpis.size(), null, List.of(),
-                read, Map.of(Tables.REGISTRY_KPI, written), fingerprint, kpis.size() + " figures"));
     return new ReportResult(runId, asOf, firmVersion, kpis, written, null);
+  }
+
+  /**
+   * The published count of existing firms, which decides whether the data are of the registry's
+   * size (--compare auto): found by its kind, not by its place in published-figures.json.
+   */
+  static Figure existingFigure(List<Figure> published) {
+    return published.stream().filter(f -> f.kind().equals("existing")).findFirst()
+        .orElseThrow(() -> new IllegalStateException("published-figures.json has no figure of kind existing"));
   }
 
   private static LocalDate latestSnapshot(Dataset<Row> firms) {

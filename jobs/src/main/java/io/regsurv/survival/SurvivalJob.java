@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -16,6 +15,9 @@ import static org.apache.spark.sql.functions.when;
 import io.regsurv.config.RunConfig;
 import io.regsurv.config.SurvivalSettings;
 import io.regsurv.core.BadInputException;
+import io.regsurv.core.JobRun;
+import io.regsurv.core.Stage;
+import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -28,13 +30,11 @@ import io.regsurv.stats.LogRankResult;
 import io.regsurv.stats.Subjects;
 import io.regsurv.stats.SurvivalSummary;
 import java.sql.Date;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -46,7 +46,7 @@ import org.apache.spark.storage.StorageLevel;
  * incidence per exit cause, cohort summaries and log-rank comparisons per dimension, and monthly
  * status transitions, all in gold and all computed by the one engine of {@code io.regsurv.stats}.
  */
-public final class SurvivalJob {
+public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
   /** Separates dimension and cohort inside the engine's single group column. */
   static final String SEP = "\u001F";
 
@@ -56,9 +56,14 @@ public final class SurvivalJob {
   private final Warehouse warehouse;
   private final RunConfig config;
 
-  public SurvivalJob(Warehouse warehouse, RunConfig config) {
+  private final LocalDate asOfOrNull;
+  private FirmFacts facts;
+
+  /** Survival as of {@code asOfOrNull} (NULL: the latest snapshot in silver.firm). */
+  public SurvivalJob(Warehouse warehouse, RunConfig config, LocalDate asOfOrNull) {
     this.warehouse = warehouse;
     this.config = config;
+    this.asOfOrNull = asOfOrNull;
   }
 
   /** What a run computed. */
@@ -85,132 +90,135 @@ public final class SurvivalJob {
   private static final List<String> WRITES =
       List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.COHORT_SUMMARY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_COMPARISON);
 
-  public SurvivalResult run(LocalDate asOfOrNull) {
-    return run(asOfOrNull, false);
+  /** What the driver needs to know about the firms, from one small aggregation. */
+  private record FirmFacts(long firmVersion, LocalDate latestSnapshot, long firms, long unknownStatus, boolean surveysSurvivorsOnly) {}
+
+  @Override
+  public Stage stage() {
+    return Stage.SURVIVAL;
   }
 
-  /** Computes gold for the as-of date, unless it is already there from the same inputs (and not {@code force}). */
-  public SurvivalResult run(LocalDate asOfOrNull, boolean force) {
-    Instant started = Instant.now();
+  @Override
+  public Inputs resolve() {
     if (!warehouse.exists(Tables.FIRM)) {
       throw new BadInputException("Cannot compute survival: silver.firm does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
     }
-    SurvivalSettings s = config.survival();
-    String runId = UUID.randomUUID().toString();
     long firmVersion = warehouse.version(Tables.FIRM);
-    Dataset<Row> firms = warehouse.readVersion(Tables.FIRM, firmVersion);
-
-    // One small aggregation for everything the driver needs to know about the firms.
-    Row facts =
-        firms.agg(
+    Row r =
+        warehouse.readVersion(Tables.FIRM, firmVersion).agg(
                 max("last_seen_snapshot"),
-                min("first_seen_snapshot"),
                 count(lit(1)),
                 sum(when(SurvivalSubjects.knownStatus(), 0).otherwise(1)),
                 sum(when(col("is_exited").and(col("exit_date").lt(col("first_seen_snapshot"))), 1).otherwise(0)),
                 sum(when(col("established_date").lt(col("first_seen_snapshot")), 1).otherwise(0)))
             .head();
-    if (facts.getLong(2) == 0) {
+    if (r.getLong(1) == 0) {
       throw new BadInputException("Cannot compute survival: silver.firm is empty");
     }
-    LocalDate asOf = asOfOrNull != null ? asOfOrNull : facts.getDate(0).toLocalDate();
-    long unknown = facts.getLong(3);
+    // Dumps that list exited firms observe every firm from its establishment; survivor-only
+    // dumps (no firm already exited at its first sighting, yet firms older than the dump) do not.
+    facts = new FirmFacts(firmVersion, r.getDate(0).toLocalDate(), r.getLong(1), r.getLong(2), r.getLong(3) == 0 && r.getLong(4) > 0);
+    LocalDate asOf = asOfOrNull != null ? asOfOrNull : facts.latestSnapshot();
     Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion));
-    Map<String, String> dateColumns = new LinkedHashMap<>();
-    WRITES.forEach(t -> dateColumns.put(t, "as_of_date"));
+    Map<String, String> writes = new LinkedHashMap<>();
+    WRITES.forEach(t -> writes.put(t, "as_of_date"));
     if (warehouse.exists(Tables.STATUS_EVENT)) {
       read.put(Tables.STATUS_EVENT, warehouse.version(Tables.STATUS_EVENT));
-      dateColumns.put(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date");
+      writes.put(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date");
     }
-    String fingerprint = JobRunLog.fingerprint(List.of(s.toString()));
-    JobRunLog log = new JobRunLog(warehouse);
-    if (!force) {
-      java.util.Optional<Row> done = log.upToDate("survival", asOf, fingerprint, read, dateColumns);
-      if (done.isPresent()) {
-        Row published =
-            warehouse.read(Tables.COHORT_SUMMARY).where(col("as_of_date").equalTo(lit(Date.valueOf(asOf))))
-                .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
-        Map<String, Long> versions = done.get().getJavaMap(done.get().fieldIndex("versions_written"));
-        long curveRows = done.get().<Long>getAs("rows_written");
-        log.record(new JobRun(runId, "survival", asOf, started, Instant.now(), JobRun.SKIPPED, facts.getLong(2), 0L, null, List.of(),
-            read, Map.of(), fingerprint, "skipped: gold already computed from the same silver versions by run " + done.get().getAs("run_id")));
-        return new SurvivalResult(runId, asOf, firmVersion, false, facts.getLong(2), unknown,
-            published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), curveRows,
-            versions, done.get().getAs("run_id"));
-      }
+    return new Inputs(asOf, List.of(), read, JobRunLog.fingerprint(config.survival().fingerprintParts()), writes, true);
+  }
+
+  @Override
+  public SurvivalResult alreadyDone(String runId, Inputs inputs, JobRun done) {
+    Row published =
+        warehouse.read(Tables.COHORT_SUMMARY).where(col("as_of_date").equalTo(lit(Date.valueOf(inputs.date()))))
+            .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
+    return new SurvivalResult(runId, inputs.date(), facts.firmVersion(), false, facts.firms(), facts.unknownStatus(),
+        published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), done.rowsWritten(),
+        done.versionsWritten(), done.runId());
+  }
+
+  @Override
+  public Outcome outcome(SurvivalResult r) {
+    if (r.skipped()) {
+      return new Outcome(null, r.firms(), 0L, null, Map.of(),
+          "skipped: gold already computed from the same silver versions by run " + r.skippedBecauseOfRun(), false);
     }
+    return new Outcome(null, r.firms(), r.curveRows(), null, r.versionsWritten(),
+        r.cohortsPublished() + " cohorts published, " + r.cohortsSuppressed() + " suppressed, " + r.firmsUnknownStatus()
+            + " firms of unknown status left out of survival" + (r.delayedEntry() ? ", delayed entry on" : ""), false);
+  }
+
+  @Override
+  public SurvivalResult run(String runId, Inputs inputs) {
+    SurvivalSettings s = config.survival();
+    LocalDate asOf = inputs.date();
+    long firmVersion = facts.firmVersion();
     boolean delayedEntry =
         switch (s.delayedEntry()) {
           case "on" -> true;
           case "off" -> false;
-          // Dumps that list exited firms observe every firm from its establishment; survivor-only
-          // dumps (no firm already exited at its first sighting, yet firms older than the dump) do not.
-          default -> facts.getLong(4) == 0 && facts.getLong(5) > 0;
+          default -> facts.surveysSurvivorsOnly();
         };
-
-    Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
-    Dataset<Row> cohorts = SurvivalSubjects.withCohorts(subjects, s.cohortDimensions(), s.eraBoundary());
-
-    // Firms that share cohort, entry, exit time, event and cause are interchangeable to every
-    // estimator: one weighted row each (a few hundred thousand instead of firms × dimensions).
-    Dataset<Row> cells =
-        Subjects.aggregated(cohorts.select(
-                group().as(Subjects.GROUP),
-                col("entry_days").as(Subjects.ENTRY),
-                col("time_days").as(Subjects.TIME),
-                col("event").as(Subjects.EVENT),
-                col("cause").as(Subjects.CAUSE)))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> cells = cells(warehouse.readVersion(Tables.FIRM, firmVersion), asOf, delayedEntry).persist(StorageLevel.MEMORY_AND_DISK());
     // Cohort sizes: one row per (dimension, cohort), small by construction.
     Dataset<Row> sizes =
         split(cells.groupBy(Subjects.GROUP)
                 .agg(sum(Subjects.WEIGHT).as("n_firms"), sum(col(Subjects.EVENT).multiply(col(Subjects.WEIGHT))).as("n_exits")))
             .cache();
-    Dataset<Row> published = sizes.filter(col("n_firms").geq(s.minCohortSize()))
-        .select(group().as(Subjects.GROUP));
+    Dataset<Row> published = sizes.filter(col("n_firms").geq(s.minCohortSize())).select(group().as(Subjects.GROUP));
     Dataset<Row> engineInput = cells.join(broadcast(published), Subjects.GROUP).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> written = new LinkedHashMap<>();
-      KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
-      Dataset<Row> curve = withLineage(split(KaplanMeier.estimate(engineInput, options)), asOf, firmVersion).cache();
-      try {
-        written.put(Tables.SURVIVAL_CURVE, warehouse.replaceDate(Tables.SURVIVAL_CURVE, "as_of_date", asOf, curve));
-        long curveRows = curve.count(); // cached: the rows just written, without reading them back
-
-        Dataset<Row> monthly = withLineage(CurveGrid.monthly(curve.drop("as_of_date", "source_version"), List.of("dimension", "cohort")), asOf, firmVersion);
-        written.put(Tables.SURVIVAL_CURVE_MONTHLY, warehouse.replaceDate(Tables.SURVIVAL_CURVE_MONTHLY, "as_of_date", asOf, monthly));
-
-        written.put(Tables.COHORT_SUMMARY, warehouse.replaceDate(Tables.COHORT_SUMMARY, "as_of_date", asOf, summaries(curve, sizes, asOf, firmVersion)));
-
-        Dataset<Row> cif =
-            withLineage(split(CumulativeIncidence.estimate(engineInput, s.confLevel())), asOf, firmVersion);
-        written.put(Tables.CUMULATIVE_INCIDENCE, warehouse.replaceDate(Tables.CUMULATIVE_INCIDENCE, "as_of_date", asOf, cif));
-
-        written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf, comparisons(engineInput, asOf, firmVersion)));
-
-        if (read.containsKey(Tables.STATUS_EVENT)) {
-          long eventVersion = read.get(Tables.STATUS_EVENT);
-          written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
-              transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
-        }
-
-        List<Row> sizeRows = sizes.agg(sum(when(col("n_firms").geq(s.minCohortSize()), 1).otherwise(0)), sum(when(col("n_firms").lt(s.minCohortSize()), 1).otherwise(0))).collectAsList();
-        long publishedCount = sizeRows.get(0).isNullAt(0) ? 0 : sizeRows.get(0).getLong(0);
-        long suppressedCount = sizeRows.get(0).isNullAt(1) ? 0 : sizeRows.get(0).getLong(1);
-        log
-            .record(
-                new JobRun(runId, "survival", asOf, started, Instant.now(), JobRun.SUCCEEDED, facts.getLong(2), curveRows, null, List.of(),
-                    read, written, fingerprint,
-                    publishedCount + " cohorts published, " + suppressedCount + " suppressed, " + unknown + " firms of unknown status left out of survival"
-                        + (delayedEntry ? ", delayed entry on" : "")));
-        return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.getLong(2), unknown, publishedCount, suppressedCount, curveRows, written, null);
-      } finally {
-        curve.unpersist();
+      long curveRows = writeCurves(engineInput, sizes, asOf, firmVersion, written);
+      Dataset<Row> cif = withLineage(split(CumulativeIncidence.estimate(engineInput, s.confLevel())), asOf, firmVersion);
+      written.put(Tables.CUMULATIVE_INCIDENCE, warehouse.replaceDate(Tables.CUMULATIVE_INCIDENCE, "as_of_date", asOf, cif));
+      written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf, comparisons(engineInput, asOf, firmVersion)));
+      if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
+        long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
+        written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
+            transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
       }
+      Row counts = sizes.agg(sum(when(col("n_firms").geq(s.minCohortSize()), 1).otherwise(0)), sum(when(col("n_firms").lt(s.minCohortSize()), 1).otherwise(0))).head();
+      return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(),
+          counts.isNullAt(0) ? 0 : counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1), curveRows, written, null);
     } finally {
       engineInput.unpersist();
       sizes.unpersist();
       cells.unpersist();
+    }
+  }
+
+  /**
+   * The engine's weighted subjects: firms that share cohort, entry, exit time, event and cause are
+   * interchangeable to every estimator, so one row each (a few hundred thousand instead of firms × dimensions).
+   */
+  private Dataset<Row> cells(Dataset<Row> firms, LocalDate asOf, boolean delayedEntry) {
+    SurvivalSettings s = config.survival();
+    Dataset<Row> cohorts = SurvivalSubjects.withCohorts(SurvivalSubjects.fromFirms(firms, asOf, delayedEntry), s.cohortDimensions(), s.eraBoundary());
+    return Subjects.aggregated(cohorts.select(
+        group().as(Subjects.GROUP),
+        col("entry_days").as(Subjects.ENTRY),
+        col("time_days").as(Subjects.TIME),
+        col("event").as(Subjects.EVENT),
+        col("cause").as(Subjects.CAUSE)));
+  }
+
+  /** Kaplan–Meier curves, their monthly grid and the cohort summaries; returns the number of curve rows. */
+  private long writeCurves(Dataset<Row> engineInput, Dataset<Row> sizes, LocalDate asOf, long firmVersion, Map<String, Long> written) {
+    SurvivalSettings s = config.survival();
+    KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
+    Dataset<Row> curve = withLineage(split(KaplanMeier.estimate(engineInput, options)), asOf, firmVersion).cache();
+    try {
+      written.put(Tables.SURVIVAL_CURVE, warehouse.replaceDate(Tables.SURVIVAL_CURVE, "as_of_date", asOf, curve));
+      long curveRows = curve.count(); // cached: the rows just written, without reading them back
+      Dataset<Row> monthly = withLineage(CurveGrid.monthly(curve.drop("as_of_date", "source_version"), List.of("dimension", "cohort")), asOf, firmVersion);
+      written.put(Tables.SURVIVAL_CURVE_MONTHLY, warehouse.replaceDate(Tables.SURVIVAL_CURVE_MONTHLY, "as_of_date", asOf, monthly));
+      written.put(Tables.COHORT_SUMMARY, warehouse.replaceDate(Tables.COHORT_SUMMARY, "as_of_date", asOf, summaries(curve, sizes, asOf, firmVersion)));
+      return curveRows;
+    } finally {
+      curve.unpersist();
     }
   }
 

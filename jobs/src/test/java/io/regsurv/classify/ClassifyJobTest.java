@@ -1,5 +1,8 @@
 package io.regsurv.classify;
 
+import io.regsurv.pipeline.Pipeline;
+import io.regsurv.config.RunConfig;
+
 import io.regsurv.BronzeFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +69,7 @@ class ClassifyJobTest {
   }
 
   private static ClassifyResult classify(Warehouse w) {
-    return new ClassifyJob(w, DEFAULTS, false).run();
+    return pipeline(w, DEFAULTS).classify(false);
   }
 
   private static Row firm(Warehouse w, String uscc) {
@@ -255,7 +258,7 @@ class ClassifyJobTest {
     assertThat(w.version(Tables.FIRM)).isEqualTo(firmVersion);
     assertThat(w.version(Tables.STATUS_EVENT)).isEqualTo(eventVersion);
 
-    ClassifyResult full = new ClassifyJob(w, DEFAULTS, true).run();
+    ClassifyResult full = pipeline(w, DEFAULTS).classify(true);
     assertThat(full.mode()).isEqualTo("full");
     incremental.forEach((table, rows) -> assertThat(contents(w, table)).as(table).isEqualTo(rows));
     assertThat(full.firms()).isEqualTo(9);
@@ -274,7 +277,7 @@ class ClassifyJobTest {
   @Order(5)
   void changedExitDefinitionRecomputes() {
     ClassifySettings cancelledOnly = new ClassifySettings(List.of("CANCELLED"), "midpoint", null, 10);
-    ClassifyResult narrow = new ClassifyJob(w, cancelledOnly, false).run();
+    ClassifyResult narrow = pipeline(w, cancelledOnly).classify(false);
     assertThat(narrow.mode()).isEqualTo("full");
     assertThat(narrow.reason()).contains("exit definition");
     assertThat((boolean) firm(w, "B").getAs("is_exited")).isFalse();
@@ -286,5 +289,11 @@ class ClassifyJobTest {
   @AfterAll
   void restoreShufflePartitions() {
     SharedSpark.spark().conf().set("spark.sql.shuffle.partitions", shufflePartitions);
+  }
+
+  /** The pipeline on {@code w} with the given classify settings and every other setting at its default. */
+  private static Pipeline pipeline(Warehouse w, ClassifySettings settings) {
+    RunConfig d = RunConfig.defaults();
+    return Pipeline.on(w, new RunConfig(w.root(), d.ingest(), settings, d.survival(), d.privacy()));
   }
 }

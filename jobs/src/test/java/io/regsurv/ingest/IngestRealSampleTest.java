@@ -24,8 +24,7 @@ class IngestRealSampleTest {
     Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
     long started = System.nanoTime();
     IngestResult r =
-        new IngestJob(wh, RunConfig.defaults(), new IngestJob.Request(LocalDate.of(2019, 12, 31), "registry-extract-csv", null, List.of(SAMPLE.toString())))
-            .run();
+        io.regsurv.pipeline.Pipeline.on(wh, RunConfig.defaults()).ingest(new IngestJob.Request(LocalDate.of(2019, 12, 31), "registry-extract-csv", null, List.of(SAMPLE.toString())));
     System.out.printf("real sample: %s in %.1f s; uscc_valid=false %d; capital parsed %d/%d%n", IngestJob.summary(r), (System.nanoTime() - started) / 1e9,
         r.usccInvalid(), r.capitalParsed(), r.capitalPresent());
 

@@ -15,6 +15,7 @@ import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,7 +58,7 @@ class ReportJobTest {
 
   @Test
   void headlineFiguresCountAiFirmsByStatusOnTheAsOfDate() {
-    ReportJob.ReportResult r = new ReportJob(warehouse, RunConfig.defaults()).run(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER);
+    ReportJob.ReportResult r = io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER, false);
     Map<String, Double> v = values(r);
     assertThat(v).containsEntry("existing_firms", 2.0) // A, D (E suspended the day before, F not AI)
         .containsEntry("registered_since_era", 4.0) // A, B, D, E
@@ -73,13 +74,13 @@ class ReportJobTest {
 
   @Test
   void statusIsTakenOnTheDayAsked() {
-    Map<String, Double> v = values(new ReportJob(warehouse, RunConfig.defaults()).run(LocalDate.of(2024, 7, 29), ReportJob.Comparison.NEVER));
+    Map<String, Double> v = values(io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 29), ReportJob.Comparison.NEVER, false));
     assertThat(v).containsEntry("existing_firms", 3.0).containsEntry("abnormal_since_era", 1.0);
   }
 
   @Test
   void publishedFiguresAreComputedOnTheirOwnDatesWhenAsked() {
-    ReportJob.ReportResult r = new ReportJob(warehouse, RunConfig.defaults()).run(LocalDate.of(2024, 7, 31), ReportJob.Comparison.ALWAYS);
+    ReportJob.ReportResult r = io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.ALWAYS, false);
     ReportJob.Kpi abnormal = r.kpis().stream().filter(k -> k.kpi().equals("published_abnormal_since_chatgpt")).findFirst().orElseThrow();
     assertThat(abnormal.value()).isEqualTo(1.0); // on 2024-07-29 only B is abnormal
     assertThat(abnormal.published()).isEqualTo(78612.0);
@@ -88,9 +89,9 @@ class ReportJobTest {
 
   @Test
   void rerunForTheSameDateReplacesItsRows() {
-    new ReportJob(warehouse, RunConfig.defaults()).run(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER);
-    ReportJob.ReportResult again = new ReportJob(warehouse, RunConfig.defaults()).run(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER);
-    new ReportJob(warehouse, RunConfig.defaults()).run(LocalDate.of(2024, 7, 29), ReportJob.Comparison.NEVER);
+    io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER, false);
+    ReportJob.ReportResult again = io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER, false);
+    io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 29), ReportJob.Comparison.NEVER, false);
     assertThat(warehouse.read(Tables.REGISTRY_KPI).filter("as_of_date = DATE'2024-07-31'").count()).isEqualTo(again.kpis().size());
     assertThat(warehouse.read(Tables.REGISTRY_KPI).select("as_of_date").distinct().count()).isEqualTo(2);
   }
@@ -105,8 +106,18 @@ class ReportJobTest {
   @Test
   void reportWithoutSilverIsBadInput(@TempDir Path empty) {
     Warehouse none = new Warehouse(SharedSpark.spark(), empty.toString());
-    assertThatThrownBy(() -> new ReportJob(none, RunConfig.defaults()).run(null, ReportJob.Comparison.AUTO))
+    assertThatThrownBy(() -> io.regsurv.pipeline.Pipeline.on(none, RunConfig.defaults()).report(null, ReportJob.Comparison.AUTO, false))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("run 'regsurv classify' first");
+  }
+
+  @Test
+  void compareAutoFindsThePublishedExistingCountByItsKindNotItsPlaceInTheFile() {
+    List<io.regsurv.config.PublishedFigures.Figure> figures = new java.util.ArrayList<>(io.regsurv.config.PublishedFigures.load().figures());
+    io.regsurv.config.PublishedFigures.Figure existing = ReportJob.existingFigure(figures);
+    assertThat(existing.kind()).hasToString("existing");
+    java.util.Collections.reverse(figures);
+    assertThat(ReportJob.existingFigure(figures)).isEqualTo(existing);
+    assertThat(figures.get(0)).isNotEqualTo(existing);
   }
 }

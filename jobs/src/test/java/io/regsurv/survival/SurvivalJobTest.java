@@ -47,7 +47,7 @@ class SurvivalJobTest {
 
   @Test
   void kaplanMeierOfTheWholeRegistryMatchesTheHandComputation() {
-    SurvivalJob.SurvivalResult r = new SurvivalJob(warehouse, config).run(AS_OF);
+    SurvivalJob.SurvivalResult r = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     assertThat(r.firms()).isEqualTo(5);
     assertThat(r.firmsUnknownStatus()).isEqualTo(1);
     assertThat(r.delayedEntry()).isFalse(); // A had exited before its first sighting: the dumps list exited firms
@@ -62,7 +62,7 @@ class SurvivalJobTest {
 
   @Test
   void smallCohortsAreSuppressedNotDropped() {
-    new SurvivalJob(warehouse, config).run(AS_OF);
+    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     List<Row> provinces =
         warehouse.read(Tables.COHORT_SUMMARY).filter(col("dimension").equalTo("province")).orderBy("cohort")
             .select("cohort", "n_firms", "suppressed", "median_days").collectAsList();
@@ -74,9 +74,9 @@ class SurvivalJobTest {
 
   @Test
   void everyGoldRowCarriesItsLineageAndARerunReplaces() {
-    SurvivalJob.SurvivalResult first = new SurvivalJob(warehouse, config).run(AS_OF);
+    SurvivalJob.SurvivalResult first = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     long rows = warehouse.read(Tables.SURVIVAL_CURVE).count();
-    new SurvivalJob(warehouse, config).run(AS_OF);
+    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     assertThat(warehouse.read(Tables.SURVIVAL_CURVE).count()).isEqualTo(rows);
     for (String t : List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_SUMMARY)) {
       assertThat(warehouse.read(t).filter(col("source_version").notEqual(first.sourceVersion()).or(col("as_of_date").notEqual(java.sql.Date.valueOf(AS_OF)))).count())
@@ -87,7 +87,7 @@ class SurvivalJobTest {
 
   @Test
   void causesAreSeparatedInTheCumulativeIncidence() {
-    new SurvivalJob(warehouse, config).run(AS_OF);
+    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     List<Row> cif =
         warehouse.read(Tables.CUMULATIVE_INCIDENCE).filter(col("dimension").equalTo("all").and(col("time_days").equalTo(40.0)))
             .orderBy("cause").select("cause", "cumulative_incidence").collectAsList();
@@ -107,7 +107,7 @@ class SurvivalJobTest {
 
   @Test
   void withoutSilverItIsBadInput(@TempDir Path empty) {
-    assertThatThrownBy(() -> new SurvivalJob(new Warehouse(SharedSpark.spark(), empty.toString()), config).run(AS_OF))
+    assertThatThrownBy(() -> io.regsurv.pipeline.Pipeline.on(new Warehouse(SharedSpark.spark(), empty.toString()), config).survival(AS_OF, false))
         .isInstanceOf(BadInputException.class).hasMessageContaining("run 'regsurv classify' first");
   }
 }
