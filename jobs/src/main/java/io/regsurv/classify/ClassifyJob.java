@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import io.regsurv.config.ClassifySettings;
 import io.regsurv.config.StatusDictionary;
 import io.regsurv.core.BadInputException;
-import io.regsurv.core.CanonicalStatus;
 import io.regsurv.io.DeltaCommits;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SilverStatusWriter;
@@ -151,7 +150,7 @@ public final class ClassifyJob {
     for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
       unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
-    long unknownRows = processed.where(col("status").equalTo(CanonicalStatus.UNKNOWN.name())).count();
+    long unknownRows = processed.where(col("status").equalTo(io.regsurv.core.CanonicalStatus.UNKNOWN.name())).count();
     Row totals =
         warehouse.read(Tables.FIRM)
             .agg(count(lit(1)), sum(when(col("is_exited"), 1).otherwise(0)))
