@@ -24,9 +24,10 @@ DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 JPYPE_JAR = "/usr/share/java/org.jpype.jar"
 
-# Exit causes in a fixed order and colour, the same in every figure.
-CAUSES = ["cancellation", "revocation", "suspension", "other"]
-CAUSE_COLOURS = {"cancellation": "#4C72B0", "revocation": "#C44E52", "suspension": "#DD8452", "other": "#8C8C8C"}
+# Colours of the exit causes, in the order the Java API lists them (io.regsurv.core.ExitCause):
+# the same cause keeps the same colour in every figure.
+CAUSE_PALETTE = ["#4C72B0", "#C44E52", "#DD8452", "#8C8C8C"]
+OTHER_CAUSE_COLOUR = "#55A868"
 
 _notebook = None
 
@@ -67,6 +68,19 @@ def connect(warehouse=None, heap="2g"):
         _notebook.close()
     _notebook = jpype.JClass("io.regsurv.api.Notebook").open(warehouse)
     return _notebook
+
+
+def exit_causes():
+    """The exit causes of gold.cumulative_incidence, in their fixed order, from the Java API."""
+    if _notebook is None:
+        connect()
+    return [str(c) for c in _notebook.exitCauses()]
+
+
+def cause_colours():
+    """Colour of each exit cause, keyed by the names the Java API returns."""
+    causes = exit_causes()
+    return {c: CAUSE_PALETTE[i] if i < len(CAUSE_PALETTE) else OTHER_CAUSE_COLOUR for i, c in enumerate(causes)}
 
 
 def query(sql, **params):
@@ -200,13 +214,14 @@ def stacked_incidence(ax, incidence, horizon_days, title=""):
     """Stacked cumulative incidence of each exit cause (gold.cumulative_incidence rows of one cohort)."""
     grid = np.linspace(0, horizon_days, 400)
     layers, labels, colours = [], [], []
-    for cause in CAUSES + sorted(set(incidence["cause"]) - set(CAUSES)):
+    causes, cause_colour = exit_causes(), cause_colours()
+    for cause in causes + sorted(set(incidence["cause"]) - set(causes)):
         part = incidence[incidence["cause"] == cause]
         if part.empty:
             continue
         layers.append(on_grid(part, "cumulative_incidence", grid))
         labels.append(cause)
-        colours.append(CAUSE_COLOURS.get(cause, "#55A868"))
+        colours.append(cause_colour.get(cause, OTHER_CAUSE_COLOUR))
     if layers:
         ax.stackplot(years(grid), *layers, labels=labels, colors=colours, alpha=0.85, step="post")
         total = np.sum(layers, axis=0)

@@ -5,6 +5,7 @@ import io.regsurv.pipeline.Pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.regsurv.core.ExitCause;
 import io.regsurv.core.Json;
 import io.regsurv.io.SparkSessions;
 import io.regsurv.io.Warehouse;
@@ -129,6 +130,14 @@ public final class Notebook implements AutoCloseable {
   /** The latest Delta version of a table, e.g. to label a figure with what it was drawn from. */
   public long version(String table) {
     return warehouse.version(table);
+  }
+
+  /**
+   * The exit causes of gold.cumulative_incidence, in the order figures stack and colour them: the
+   * notebooks take them from here rather than keep their own copy.
+   */
+  public List<String> exitCauses() {
+    return ExitCause.ids();
   }
 
   /** Stops the SparkSession if this notebook started it. */

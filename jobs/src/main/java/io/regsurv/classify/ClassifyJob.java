@@ -159,7 +159,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
       unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
-    long unknownRows = processed.where(col("status").equalTo("UNKNOWN")).count();
+    long unknownRows = processed.where(col("status").equalTo(io.regsurv.core.CanonicalStatus.UNKNOWN.name())).count();
     Row totals =
         warehouse.read(Tables.FIRM)
             .agg(count(lit(1)), sum(when(col("is_exited"), 1).otherwise(0)))

@@ -10,7 +10,19 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
+import static io.regsurv.core.CanonicalStatus.ACTIVE;
+import static io.regsurv.core.CanonicalStatus.CANCELLED;
+import static io.regsurv.core.CanonicalStatus.CLOSING;
+import static io.regsurv.core.CanonicalStatus.DORMANT;
+import static io.regsurv.core.CanonicalStatus.LIQUIDATING;
+import static io.regsurv.core.CanonicalStatus.MOVED_OUT;
+import static io.regsurv.core.CanonicalStatus.PAUSED_OR_CLOSED;
+import static io.regsurv.core.CanonicalStatus.REVOKED;
+import static io.regsurv.core.CanonicalStatus.REVOKED_CANCELLED;
+import static io.regsurv.core.CanonicalStatus.SUSPENDED;
+
 import io.regsurv.core.CanonicalStatus;
+import io.regsurv.core.TransitionKind;
 import io.regsurv.config.ClassifySettings;
 import io.regsurv.io.Tables;
 import java.sql.Date;
@@ -30,11 +42,11 @@ import org.apache.spark.sql.types.StructField;
  * from an empty state for a full recompute: that is what makes both paths give the same tables.
  */
 public final class FirmStatusStep {
-  /** Statuses from which a return to ACTIVE is a reinstatement (MOVED_OUT → ACTIVE is a move back in). */
-  static final List<String> PAUSED_OR_CLOSED =
-      List.of("SUSPENDED", "DORMANT", "LIQUIDATING", "REVOKED", "REVOKED_CANCELLED", "CANCELLED", "ANNULLED", "ORDERED_CLOSED");
+  /** status_event.event_date_source (and silver.firm.exit_date_source): the dump gave the date. */
+  static final String STATUS_DATE = "status_date";
 
-  static final List<String> CLOSING = List.of("CANCELLED", "REVOKED", "REVOKED_CANCELLED", "ANNULLED", "ORDERED_CLOSED");
+  /** ... or it was imputed between the two snapshots. */
+  static final String INTERVAL = "interval";
 
   private FirmStatusStep() {}
 
@@ -55,10 +67,33 @@ public final class FirmStatusStep {
       LocalDate previousSnapshot,
       ClassifySettings settings,
       long sourceVersion) {
+    Dataset<Row> t = transitions(join(state, snapshot), snapshotDate, previousSnapshot, settings);
+    return new Result(
+        firmRows(t, snapshotDate, sourceVersion),
+        events(t, snapshotDate, previousSnapshot, settings.intervalImputation()),
+        historyChanges(t, snapshotDate));
+  }
+
+  /**
+   * Every firm known or seen: the state's columns under alias {@code f}, the snapshot's under
+   * {@code o}; one side is all NULL for a firm new in the snapshot (no f) or missing from it (no o).
+   */
+  public static Dataset<Row> join(Dataset<Row> state, Dataset<Row> snapshot) {
     Dataset<Row> f = state.alias("f");
     Dataset<Row> o = snapshot.alias("o");
-    Dataset<Row> j = f.join(o, f.col("uscc").equalTo(o.col("uscc")), "full_outer");
+    return f.join(o, f.col("uscc").equalTo(o.col("uscc")), "full_outer");
+  }
 
+  /**
+   * The {@link #join} with what happened to each firm in this snapshot: boolean {@code seen},
+   * {@code known}, {@code new_firm}, {@code changed} (status differs), {@code was_exited},
+   * {@code exit_status}, {@code first_exit}, {@code reappeared}, {@code vanished}; the dates
+   * {@code interval_lower} (earliest day the new status can have begun), {@code event_date},
+   * {@code event_date_source}, {@code dump_date_usable} and {@code new_since} (start of the
+   * current status); and {@code transition_kind} of a status change.
+   */
+  public static Dataset<Row> transitions(
+      Dataset<Row> joined, LocalDate snapshotDate, LocalDate previousSnapshot, ClassifySettings settings) {
     Column s = lit(Date.valueOf(snapshotDate));
     Column p = previousSnapshot == null ? lit(null).cast("date") : lit(Date.valueOf(previousSnapshot));
     Column seen = col("o.uscc").isNotNull();
@@ -78,30 +113,74 @@ public final class FirmStatusStep {
     // showed the old one, or establishment for a firm first seen in this snapshot.
     Column lower = when(newFirm, established).otherwise(date_add(col("f.last_seen_snapshot"), 1));
     Column dumpDate =
-        when(status.equalTo("CANCELLED"), coalesce(col("o.cancellation_date"), col("o.status_date")))
-            .when(status.equalTo("REVOKED"), coalesce(col("o.revocation_date"), col("o.status_date")))
-            // Seen straight as 吊销，已注销, the firm's life ended at the revocation; after an
-            // observed REVOKED, this transition is the cancellation.
-            .when(
-                status.equalTo("REVOKED_CANCELLED"),
-                when(prevStatus.equalTo("REVOKED"), coalesce(col("o.cancellation_date"), col("o.status_date")))
-                    .otherwise(coalesce(col("o.revocation_date"), col("o.cancellation_date"), col("o.status_date"))))
-            .otherwise(col("o.status_date"));
+        dumpDate(status, prevStatus, col("o.cancellation_date"), col("o.revocation_date"), col("o.status_date"));
     // A dump date after the snapshot or before establishment is a data error: fall back to the interval.
     Column dumpDateUsable = dumpDate.isNotNull().and(dumpDate.geq(established)).and(dumpDate.leq(s));
-    Column imputed = impute(lower, s, settings.intervalImputation());
-    Column eventDate = when(dumpDateUsable, dumpDate).otherwise(imputed);
-    Column eventSource = when(dumpDateUsable, lit("status_date")).otherwise(lit("interval"));
+    Column eventDate = when(dumpDateUsable, dumpDate).otherwise(impute(lower, s, settings.intervalImputation()));
+    Column eventSource = when(dumpDateUsable, lit(STATUS_DATE)).otherwise(lit(INTERVAL));
 
     Column newSince =
-        when(newFirm, when(status.equalTo("ACTIVE"), established).otherwise(eventDate))
+        when(newFirm, when(status.equalTo(ACTIVE.name()), established).otherwise(eventDate))
             // Clamped so that SCD2 periods never run backwards when a dump date predates the last
             // observation of the old status (registries publish with a lag).
             .when(changed, greatest(eventDate, col("f.status_since_date")))
             .otherwise(col("f.status_since_date"));
-    Column firstSeen = coalesce(col("f.first_seen_snapshot"), s);
 
-    // ---- silver.firm: every column either from the new observation or kept from the state.
+    return joined.select(
+        col("*"),
+        seen.as("seen"),
+        known.as("known"),
+        newFirm.as("new_firm"),
+        changed.as("changed"),
+        wasExited.as("was_exited"),
+        isExitStatus.as("exit_status"),
+        firstExit.as("first_exit"),
+        lower.as("interval_lower"),
+        dumpDateUsable.as("dump_date_usable"),
+        eventDate.as("event_date"),
+        eventSource.as("event_date_source"),
+        newSince.as("new_since"),
+        transitionKind(status, prevStatus, firstExit).as("transition_kind"),
+        // A firm seen now but missing from the previous dump came back after a gap.
+        seen.and(known).and(p.isNotNull()).and(col("f.last_seen_snapshot").lt(p)).as("reappeared"),
+        // Listed in the previous dump, missing from this one.
+        known.and(not(seen)).and(p.isNotNull()).and(col("f.last_seen_snapshot").equalTo(p)).as("vanished"));
+  }
+
+  /** The date the dump gives for entering {@code status}: the specific date column of that status, else the status date. */
+  public static Column dumpDate(Column status, Column prevStatus, Column cancellationDate, Column revocationDate, Column statusDate) {
+    return when(status.equalTo(CANCELLED.name()), coalesce(cancellationDate, statusDate))
+        .when(status.equalTo(REVOKED.name()), coalesce(revocationDate, statusDate))
+        // Seen straight as 吊销，已注销, the firm's life ended at the revocation; after an
+        // observed REVOKED, this transition is the cancellation.
+        .when(
+            status.equalTo(REVOKED_CANCELLED.name()),
+            when(prevStatus.equalTo(REVOKED.name()), coalesce(cancellationDate, statusDate))
+                .otherwise(coalesce(revocationDate, cancellationDate, statusDate)))
+        .otherwise(statusDate);
+  }
+
+  /** The status_event.transition_kind of a change from {@code prevStatus} to {@code status}. */
+  public static Column transitionKind(Column status, Column prevStatus, Column firstExit) {
+    Column active = status.equalTo(ACTIVE.name());
+    return when(firstExit, kind(TransitionKind.EXIT))
+        .when(active.and(prevStatus.equalTo(MOVED_OUT.name())), kind(TransitionKind.MOVE_IN))
+        .when(active.and(prevStatus.isin((Object[]) CanonicalStatus.names(PAUSED_OR_CLOSED))), kind(TransitionKind.REINSTATEMENT))
+        .when(status.equalTo(MOVED_OUT.name()), kind(TransitionKind.MOVE_OUT))
+        .when(status.equalTo(SUSPENDED.name()), kind(TransitionKind.SUSPENSION))
+        .when(status.equalTo(DORMANT.name()), kind(TransitionKind.DORMANCY))
+        .when(status.equalTo(LIQUIDATING.name()), kind(TransitionKind.LIQUIDATION))
+        .when(status.isin((Object[]) CanonicalStatus.names(CLOSING)), kind(TransitionKind.CLOSURE))
+        .otherwise(kind(TransitionKind.OTHER));
+  }
+
+  /** The new silver.firm: every column either from the new observation or kept from the state. */
+  public static Dataset<Row> firmRows(Dataset<Row> transitions, LocalDate snapshotDate, long sourceVersion) {
+    Column s = lit(Date.valueOf(snapshotDate));
+    Column firstExit = col("first_exit");
+    Column fromInterval = not(col("dump_date_usable"));
+    Column established = col("o.established_date");
+    Column firstSeen = coalesce(col("f.first_seen_snapshot"), s);
     List<Column> firmCols = new ArrayList<>();
     for (StructField field : Tables.get(Tables.FIRM).schema().fields()) {
       String name = field.name();
@@ -111,106 +190,109 @@ public final class FirmStatusStep {
                 "registered_capital_amount", "registered_capital_currency", "is_ai_related",
                 "legal_representative_hash" -> col("o." + name);
             case "capital_band" -> capitalBand(col("o.registered_capital_amount"), col("o.registered_capital_currency"));
-            case "current_status" -> status;
+            case "current_status" -> col("o.status");
             case "current_status_raw" -> col("o.status_raw");
-            case "status_since_date" -> newSince;
+            case "status_since_date" -> col("new_since");
             case "first_seen_snapshot" -> firstSeen;
             case "last_seen_snapshot" -> s;
-            case "is_exited" -> wasExited.or(firstExit);
-            case "exit_date" -> when(firstExit, eventDate).otherwise(col("f.exit_date"));
-            case "exit_cause" -> when(firstExit, status).otherwise(col("f.exit_cause"));
-            case "exit_date_source" -> when(firstExit, eventSource).otherwise(col("f.exit_date_source"));
-            case "exit_date_lower" -> when(firstExit, when(not(dumpDateUsable), lower)).otherwise(col("f.exit_date_lower"));
-            case "exit_date_upper" -> when(firstExit, when(not(dumpDateUsable), s)).otherwise(col("f.exit_date_upper"));
+            case "is_exited" -> col("was_exited").or(firstExit);
+            case "exit_date" -> when(firstExit, col("event_date")).otherwise(col("f.exit_date"));
+            case "exit_cause" -> when(firstExit, col("o.status")).otherwise(col("f.exit_cause"));
+            case "exit_date_source" -> when(firstExit, col("event_date_source")).otherwise(col("f.exit_date_source"));
+            case "exit_date_lower" -> when(firstExit, when(fromInterval, col("interval_lower"))).otherwise(col("f.exit_date_lower"));
+            case "exit_date_upper" -> when(firstExit, when(fromInterval, s)).otherwise(col("f.exit_date_upper"));
             // Latest establishment date can be corrected after first sight; age at entry never negative.
             case "entry_age_days" -> greatest(lit(0), datediff(firstSeen, established));
             case "source_version" -> lit(sourceVersion);
             default -> throw new IllegalStateException("silver.firm column without a rule: " + name);
           };
-      firmCols.add(when(seen, fresh).otherwise(col("f." + name)).cast(field.dataType()).as(name));
+      firmCols.add(when(col("seen"), fresh).otherwise(col("f." + name)).cast(field.dataType()).as(name));
     }
-    Dataset<Row> firms = j.select(firmCols.toArray(Column[]::new));
+    return transitions.select(firmCols.toArray(Column[]::new));
+  }
 
-    // ---- silver.status_event
-    Column kind =
-        when(firstExit, lit("exit"))
-            .when(status.equalTo("ACTIVE").and(prevStatus.equalTo("MOVED_OUT")), lit("move_in"))
-            .when(status.equalTo("ACTIVE").and(prevStatus.isin(PAUSED_OR_CLOSED.toArray())), lit("reinstatement"))
-            .when(status.equalTo("MOVED_OUT"), lit("move_out"))
-            .when(status.equalTo("SUSPENDED"), lit("suspension"))
-            .when(status.equalTo("DORMANT"), lit("dormancy"))
-            .when(status.equalTo("LIQUIDATING"), lit("liquidation"))
-            .when(status.isin(CLOSING.toArray()), lit("closure"))
-            .otherwise(lit("other"));
-    Column nullDate = lit(null).cast("date");
-    // A firm seen now but missing from the previous dump came back after a gap.
-    Column reappeared = seen.and(known).and(p.isNotNull()).and(col("f.last_seen_snapshot").lt(p));
-    // Listed in the previous dump, missing from this one.
-    Column vanished = known.and(not(seen)).and(p.isNotNull()).and(col("f.last_seen_snapshot").equalTo(p));
+  /**
+   * The new silver.status_event rows: status changes (and a firm first seen already in an exit
+   * status), plus vanishings and reappearances, dated within the gap between the two dumps.
+   */
+  public static Dataset<Row> events(Dataset<Row> transitions, LocalDate snapshotDate, LocalDate previousSnapshot, String imputation) {
+    Column s = lit(Date.valueOf(snapshotDate));
+    Column p = previousSnapshot == null ? lit(null).cast("date") : lit(Date.valueOf(previousSnapshot));
+    Column fromInterval = not(col("dump_date_usable"));
     Column afterPrevious = date_add(p, 1);
-
     Dataset<Row> changes =
-        j.where(changed.or(newFirm.and(isExitStatus)))
+        transitions.where(col("changed").or(col("new_firm").and(col("exit_status"))))
             .select(
                 col("o.uscc").as("uscc"),
-                prevStatus.as("from_status"),
-                status.as("to_status"),
-                eventDate.as("event_date"),
-                when(not(dumpDateUsable), lower).as("event_date_lower"),
-                when(not(dumpDateUsable), s).as("event_date_upper"),
-                eventSource.as("event_date_source"),
+                col("f.current_status").as("from_status"),
+                col("o.status").as("to_status"),
+                col("event_date"),
+                when(fromInterval, col("interval_lower")).as("event_date_lower"),
+                when(fromInterval, s).as("event_date_upper"),
+                col("event_date_source"),
                 s.as("detected_in_snapshot"),
-                kind.as("transition_kind"));
+                col("transition_kind"));
     Dataset<Row> reappearances =
-        j.where(reappeared)
+        transitions.where(col("reappeared"))
             .select(
                 col("o.uscc").as("uscc"),
                 lit(CanonicalStatus.VANISHED).as("from_status"),
-                status.as("to_status"),
-                impute(afterPrevious, s, settings.intervalImputation()).as("event_date"),
+                col("o.status").as("to_status"),
+                impute(afterPrevious, s, imputation).as("event_date"),
                 afterPrevious.as("event_date_lower"),
                 s.as("event_date_upper"),
-                lit("interval").as("event_date_source"),
+                lit(INTERVAL).as("event_date_source"),
                 s.as("detected_in_snapshot"),
-                lit("reappear").as("transition_kind"));
+                kind(TransitionKind.REAPPEAR).as("transition_kind"));
     Dataset<Row> vanishings =
-        j.where(vanished)
+        transitions.where(col("vanished"))
             .select(
                 col("f.uscc").as("uscc"),
-                prevStatus.as("from_status"),
+                col("f.current_status").as("from_status"),
                 lit(CanonicalStatus.VANISHED).as("to_status"),
-                impute(afterPrevious, s, settings.intervalImputation()).as("event_date"),
+                impute(afterPrevious, s, imputation).as("event_date"),
                 afterPrevious.as("event_date_lower"),
                 s.as("event_date_upper"),
-                lit("interval").as("event_date_source"),
+                lit(INTERVAL).as("event_date_source"),
                 s.as("detected_in_snapshot"),
-                lit("vanish").as("transition_kind"));
-    Dataset<Row> events = conform(changes.unionByName(reappearances).unionByName(vanishings), Tables.STATUS_EVENT);
+                kind(TransitionKind.VANISH).as("transition_kind"));
+    return conform(changes.unionByName(reappearances).unionByName(vanishings), Tables.STATUS_EVENT);
+  }
 
-    // ---- silver.status_history changes: close the current period (merge_key = uscc) and open a new one (merge_key NULL).
+  /**
+   * The silver.status_history SCD2 changes: close the current period of a firm whose status changed
+   * (merge_key = uscc) and open a new one for it or for a new firm (merge_key NULL = insert).
+   */
+  public static Dataset<Row> historyChanges(Dataset<Row> transitions, LocalDate snapshotDate) {
+    Column s = lit(Date.valueOf(snapshotDate));
+    Column nullDate = lit(null).cast("date");
     Dataset<Row> closes =
-        j.where(changed)
+        transitions.where(col("changed"))
             .select(
                 col("o.uscc").as("merge_key"),
                 col("o.uscc").as("uscc"),
-                prevStatus.as("status"),
+                col("f.current_status").as("status"),
                 lit(null).cast("string").as("status_raw"),
                 nullDate.as("valid_from"),
-                newSince.as("valid_to"),
+                col("new_since").as("valid_to"),
                 lit(false).as("is_current"),
                 s.as("detected_in_snapshot"));
     Dataset<Row> opens =
-        j.where(changed.or(newFirm))
+        transitions.where(col("changed").or(col("new_firm")))
             .select(
                 lit(null).cast("string").as("merge_key"),
                 col("o.uscc").as("uscc"),
-                status.as("status"),
+                col("o.status").as("status"),
                 col("o.status_raw").as("status_raw"),
-                newSince.as("valid_from"),
+                col("new_since").as("valid_from"),
                 nullDate.as("valid_to"),
                 lit(true).as("is_current"),
                 s.as("detected_in_snapshot"));
-    return new Result(firms, events, closes.unionByName(opens));
+    return closes.unionByName(opens);
+  }
+
+  private static Column kind(TransitionKind kind) {
+    return lit(kind.id());
   }
 
   /** The date imputed inside [lower, upper] by the configured rule. */

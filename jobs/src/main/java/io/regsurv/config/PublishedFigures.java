@@ -1,6 +1,8 @@
 package io.regsurv.config;
 
+import io.regsurv.core.CanonicalStatus;
 import io.regsurv.core.Json;
+import io.regsurv.core.KpiKind;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -19,24 +21,24 @@ public record PublishedFigures(String source, List<Figure> figures) {
   public record Figure(
       String kpi,
       String label,
-      String kind,
+      KpiKind kind,
       LocalDate on,
       LocalDate from,
       LocalDate to,
-      List<String> causes,
+      List<CanonicalStatus> causes,
       double published,
       Boolean publishedIsLowerBound) {
 
     public Figure {
       causes = causes == null ? List.of() : List.copyOf(causes);
       publishedIsLowerBound = Boolean.TRUE.equals(publishedIsLowerBound);
-      if (!List.of("existing", "registered", "abnormal", "abnormal_share", "exits").contains(kind)) {
-        throw new IllegalArgumentException("unknown figure kind '" + kind + "' of " + kpi);
+      if (kind == null) {
+        throw new IllegalArgumentException(kpi + " needs 'kind' (one of " + String.join(", ", KpiKind.ids()) + ")");
       }
-      if ((kind.equals("existing") || kind.startsWith("abnormal")) && on == null) {
+      if (kind.needsStatusOn() && on == null) {
         throw new IllegalArgumentException(kpi + " needs 'on'");
       }
-      if (!kind.equals("existing") && (from == null || to == null)) {
+      if (kind != KpiKind.EXISTING && (from == null || to == null)) {
         throw new IllegalArgumentException(kpi + " needs 'from' and 'to'");
       }
     }

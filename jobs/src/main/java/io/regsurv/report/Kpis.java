@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.PublishedFigures.Figure;
+import io.regsurv.core.CanonicalStatus;
+import io.regsurv.core.KpiKind;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -23,9 +25,6 @@ import org.apache.spark.sql.SparkSession;
  * conditional sum over silver.firm joined with each firm's status on the dates the figures need.
  */
 public final class Kpis {
-  /** Canonical statuses counted as "abnormal" by the published report: cancelled, revoked, suspended. */
-  public static final List<String> ABNORMAL = List.of("CANCELLED", "REVOKED_CANCELLED", "REVOKED", "SUSPENDED");
-
   private Kpis() {}
 
   /** The column holding a firm's status on a date. */
@@ -76,7 +75,7 @@ public final class Kpis {
 
   /** The denominator of a share figure (firms registered in the window); NULL for plain counts. */
   public static Column denominator(Figure f) {
-    if (!f.kind().equals("abnormal_share")) {
+    if (f.kind() != KpiKind.ABNORMAL_SHARE) {
       return lit(null).cast("long");
     }
     return sum(when(registeredIn(f.from(), f.to()), lit(1L)).otherwise(lit(0L)));
@@ -84,14 +83,14 @@ public final class Kpis {
 
   private static Column numeratorCondition(Figure f) {
     return switch (f.kind()) {
-      case "existing" -> col(statusColumn(f.on())).equalTo(lit("ACTIVE"));
-      case "registered" -> registeredIn(f.from(), f.to());
-      case "abnormal", "abnormal_share" -> registeredIn(f.from(), f.to()).and(col(statusColumn(f.on())).isin(ABNORMAL.toArray()));
-      case "exits" -> {
+      case EXISTING -> col(statusColumn(f.on())).equalTo(lit(CanonicalStatus.ACTIVE.name()));
+      case REGISTERED -> registeredIn(f.from(), f.to());
+      case ABNORMAL, ABNORMAL_SHARE ->
+          registeredIn(f.from(), f.to()).and(col(statusColumn(f.on())).isin((Object[]) CanonicalStatus.names(CanonicalStatus.ABNORMAL)));
+      case EXITS -> {
         Column c = col("is_exited").and(col("exit_date").between(Date.valueOf(f.from()), Date.valueOf(f.to())));
-        yield f.causes().isEmpty() ? c : c.and(col("exit_cause").isin(f.causes().toArray()));
+        yield f.causes().isEmpty() ? c : c.and(col("exit_cause").isin((Object[]) CanonicalStatus.names(f.causes())));
       }
-      default -> throw new IllegalArgumentException(f.kind());
     };
   }
 
@@ -105,31 +104,31 @@ public final class Kpis {
    * years (and cancelled or revoked in the last 3); registered year-to-date.
    */
   public static List<Figure> headline(LocalDate asOf, LocalDate eraBoundary) {
-    List<String> cr = List.of("CANCELLED", "REVOKED", "REVOKED_CANCELLED");
+    List<CanonicalStatus> cr = List.copyOf(CanonicalStatus.CANCELLED_OR_REVOKED);
     LocalDate threeYears = asOf.minusYears(3).plusDays(1);
     LocalDate tenYears = asOf.minusYears(10).plusDays(1);
     LocalDate yearStart = asOf.withDayOfYear(1);
     return List.of(
-        new Figure("existing_firms", "AI-related firms existing (active) on " + asOf, "existing", asOf, null, null, null, Double.NaN, false),
-        new Figure("registered_since_era", "AI-related firms registered " + eraBoundary + ".." + asOf, "registered", null, eraBoundary, asOf, null, Double.NaN, false),
-        new Figure("abnormal_since_era", "of those, cancelled, revoked or suspended on " + asOf, "abnormal", asOf, eraBoundary, asOf, null, Double.NaN, false),
-        new Figure("abnormal_share_since_era", "share of those cancelled, revoked or suspended on " + asOf, "abnormal_share", asOf, eraBoundary, asOf, null, Double.NaN, false),
-        new Figure("exits_last_3y", "AI-related firms that exited " + threeYears + ".." + asOf, "exits", null, threeYears, asOf, null, Double.NaN, false),
-        new Figure("cancelled_revoked_last_3y", "of those, cancelled or revoked", "exits", null, threeYears, asOf, cr, Double.NaN, false),
-        new Figure("exits_last_10y", "AI-related firms that exited " + tenYears + ".." + asOf, "exits", null, tenYears, asOf, null, Double.NaN, false),
-        new Figure("registered_ytd", "AI-related firms registered " + yearStart + ".." + asOf, "registered", null, yearStart, asOf, null, Double.NaN, false));
+        new Figure("existing_firms", "AI-related firms existing (active) on " + asOf, KpiKind.EXISTING, asOf, null, null, null, Double.NaN, false),
+        new Figure("registered_since_era", "AI-related firms registered " + eraBoundary + ".." + asOf, KpiKind.REGISTERED, null, eraBoundary, asOf, null, Double.NaN, false),
+        new Figure("abnormal_since_era", "of those, cancelled, revoked or suspended on " + asOf, KpiKind.ABNORMAL, asOf, eraBoundary, asOf, null, Double.NaN, false),
+        new Figure("abnormal_share_since_era", "share of those cancelled, revoked or suspended on " + asOf, KpiKind.ABNORMAL_SHARE, asOf, eraBoundary, asOf, null, Double.NaN, false),
+        new Figure("exits_last_3y", "AI-related firms that exited " + threeYears + ".." + asOf, KpiKind.EXITS, null, threeYears, asOf, null, Double.NaN, false),
+        new Figure("cancelled_revoked_last_3y", "of those, cancelled or revoked", KpiKind.EXITS, null, threeYears, asOf, cr, Double.NaN, false),
+        new Figure("exits_last_10y", "AI-related firms that exited " + tenYears + ".." + asOf, KpiKind.EXITS, null, tenYears, asOf, null, Double.NaN, false),
+        new Figure("registered_ytd", "AI-related firms registered " + yearStart + ".." + asOf, KpiKind.REGISTERED, null, yearStart, asOf, null, Double.NaN, false));
   }
 
   /** A figure's definition in words, stored with it. */
   public static String definition(Figure f) {
     return switch (f.kind()) {
-      case "existing" -> "AI-related firms whose canonical status on " + f.on() + " (silver.status_history) is ACTIVE";
-      case "registered" -> "AI-related firms with established_date in [" + f.from() + ", " + f.to() + "]";
-      case "abnormal" -> "AI-related firms established in [" + f.from() + ", " + f.to() + "] whose status on " + f.on() + " is one of " + ABNORMAL;
-      case "abnormal_share" -> "abnormal / registered, firms established in [" + f.from() + ", " + f.to() + "], status on " + f.on();
-      case "exits" -> "AI-related firms whose first exit (silver.firm.exit_date, classify.exitStatuses) is in [" + f.from() + ", " + f.to() + "]"
+      case EXISTING -> "AI-related firms whose canonical status on " + f.on() + " (silver.status_history) is " + CanonicalStatus.ACTIVE;
+      case REGISTERED -> "AI-related firms with established_date in [" + f.from() + ", " + f.to() + "]";
+      case ABNORMAL -> "AI-related firms established in [" + f.from() + ", " + f.to() + "] whose status on " + f.on() + " is one of "
+          + CanonicalStatus.ABNORMAL;
+      case ABNORMAL_SHARE -> "abnormal / registered, firms established in [" + f.from() + ", " + f.to() + "], status on " + f.on();
+      case EXITS -> "AI-related firms whose first exit (silver.firm.exit_date, classify.exitStatuses) is in [" + f.from() + ", " + f.to() + "]"
           + (f.causes().isEmpty() ? "" : " with exit_cause in " + f.causes());
-      default -> f.kind();
     };
   }
 }

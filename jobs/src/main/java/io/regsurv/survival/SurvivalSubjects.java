@@ -14,11 +14,12 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import io.regsurv.core.BadInputException;
+import io.regsurv.core.CanonicalStatus;
+import io.regsurv.core.ExitCause;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,16 +33,6 @@ public final class SurvivalSubjects {
   /** Cohort dimensions and how a firm's cohort is derived in each. */
   public static final List<String> DIMENSIONS =
       List.of("all", "establishment_year", "establishment_quarter", "era", "province", "entity_type", "capital_band", "is_ai_related");
-
-  /** Exit causes grouped for competing risks: canonical status → cause. */
-  public static final Map<String, String> CAUSE_OF_STATUS =
-      Map.of(
-          "CANCELLED", "cancellation",
-          "REVOKED", "revocation",
-          "REVOKED_CANCELLED", "revocation",
-          "SUSPENDED", "suspension");
-
-  public static final String OTHER_CAUSE = "other";
 
   private SurvivalSubjects() {}
 
@@ -71,14 +62,16 @@ public final class SurvivalSubjects {
 
   /** Firms whose status is unknown (sources without a status column) carry no survival information. */
   public static Column knownStatus() {
-    return col("current_status").notEqual(lit("UNKNOWN")).or(col("is_exited"));
+    return col("current_status").notEqual(lit(CanonicalStatus.UNKNOWN.name())).or(col("is_exited"));
   }
 
-  /** The competing-risk cause group of a canonical exit status. */
+  /** The competing-risk cause group ({@link ExitCause}) of a canonical exit status. */
   public static Column causeOf(Column status) {
-    Column c = lit(OTHER_CAUSE);
-    for (Map.Entry<String, String> e : CAUSE_OF_STATUS.entrySet()) {
-      c = when(status.equalTo(e.getKey()), lit(e.getValue())).otherwise(c);
+    Column c = lit(ExitCause.OTHER.id());
+    for (ExitCause cause : ExitCause.values()) {
+      if (!cause.statuses().isEmpty()) {
+        c = when(status.isin((Object[]) CanonicalStatus.names(cause.statuses())), lit(cause.id())).otherwise(c);
+      }
     }
     return c;
   }
