@@ -9,7 +9,7 @@ import io.regsurv.config.PublishedFigures;
 import io.regsurv.config.PublishedFigures.Figure;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
-import io.regsurv.core.JobRun;
+import io.regsurv.core.KpiKind;
 import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
@@ -164,7 +164,7 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
    * size (--compare auto): found by its kind, not by its place in published-figures.json.
    */
   static Figure existingFigure(List<Figure> published) {
-    return published.stream().filter(f -> f.kind().equals("existing")).findFirst()
+    return published.stream().filter(f -> f.kind() == KpiKind.EXISTING).findFirst()
         .orElseThrow(() -> new IllegalStateException("published-figures.json has no figure of kind existing"));
   }
 

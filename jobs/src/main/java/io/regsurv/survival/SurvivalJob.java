@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.when;
 import io.regsurv.config.RunConfig;
 import io.regsurv.config.SurvivalSettings;
 import io.regsurv.core.BadInputException;
-import io.regsurv.core.JobRun;
 import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regsurv.SharedSpark;
 import io.regsurv.config.ClassifySettings;
-import io.regsurv.config.RunConfig;
 import io.regsurv.io.Warehouse;
 import io.regsurv.BronzeFixture.Firm;
 import io.regsurv.io.Tables;

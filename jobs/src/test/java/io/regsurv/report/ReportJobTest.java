@@ -115,7 +115,7 @@ class ReportJobTest {
   void compareAutoFindsThePublishedExistingCountByItsKindNotItsPlaceInTheFile() {
     List<io.regsurv.config.PublishedFigures.Figure> figures = new java.util.ArrayList<>(io.regsurv.config.PublishedFigures.load().figures());
     io.regsurv.config.PublishedFigures.Figure existing = ReportJob.existingFigure(figures);
-    assertThat(existing.kind()).hasToString("existing");
+    assertThat(existing.kind()).isEqualTo(io.regsurv.core.KpiKind.EXISTING);
     java.util.Collections.reverse(figures);
     assertThat(ReportJob.existingFigure(figures)).isEqualTo(existing);
     assertThat(figures.get(0)).isNotEqualTo(existing);
