@@ -93,17 +93,17 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     GeneratorSettings settings = settings();
     Generator.Result r = new Generator(settings).run();
-    print(spec.commandLine().getOut(), settings, r);
+    print(spec.commandLine().getOut(), settings, r, true);
     return 0;
   }
 
-  /** One line of what was written, then the calibration figures against the published ones at the registry's scale. */
-  static void print(PrintWriter o, GeneratorSettings settings, Generator.Result r) {
+  /** One line of what was written, then (with {@code calibration}) the truth's figures against the published ones at the registry's scale. */
+  static void print(PrintWriter o, GeneratorSettings settings, Generator.Result r, boolean calibration) {
     o.printf(Locale.ROOT, "regsurv generate: %d firms, %d snapshots (%s .. %s), %,d rows (%,d dirty) in %.1f s, %,.0f rows/s, %,d bytes -> %s%n",
         settings.firms(), settings.snapshots().size(), settings.snapshots().get(0),
         settings.snapshots().get(settings.snapshots().size() - 1), r.rowsWritten(), r.dirtyRows(), r.seconds(),
         r.rowsWritten() / Math.max(r.seconds(), 1e-9), r.bytesWritten(), settings.out());
-    for (Map.Entry<String, Long> e : r.figures().entrySet()) {
+    for (Map.Entry<String, Long> e : calibration ? r.figures().entrySet() : Map.<String, Long>of().entrySet()) {
       o.printf(Locale.ROOT, "  %-26s %,12d  (published %,d x scale %.4f)%n", e.getKey(), e.getValue(),
           io.regsurv.generate.Calibration.PUBLISHED.get(e.getKey()), settings.scale());
     }

@@ -40,12 +40,16 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--compare", defaultValue = "auto", description = "Print the published figures beside ours: auto (when the data are of the registry's size), always or never. Default: auto.")
   ReportJob.Comparison compare;
 
+  @Option(names = "--published-scale", paramLabel = "S", defaultValue = "1",
+      description = "Compare with the published counts times S, for a registry of S times the full size (the demo's: 50,000 / 2,287,100). Shares are compared as published. Default: ${DEFAULT-VALUE}.")
+  double publishedScale;
+
   @Option(names = "--force", description = "Recompute even when gold.registry_kpi already holds this as-of date from the same silver versions.")
   boolean force;
 
   @Override
   public Integer call() {
-    StagePrinter.report(common.pipeline().report(asOf, compare, force), spec.commandLine().getOut());
+    StagePrinter.report(common.pipeline().report(asOf, compare, publishedScale, force), spec.commandLine().getOut());
     return 0;
   }
 

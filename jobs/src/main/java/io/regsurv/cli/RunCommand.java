@@ -83,6 +83,11 @@ final class RunCommand implements Callable<Integer> {
    * standard error ({@code --- survival done in 12.3 s}), so a scheduler's log shows where time went.
    */
   static Pipeline.Listener progress(picocli.CommandLine.Model.CommandSpec spec, RunConfig config) {
+    return progress(spec, config, result -> true);
+  }
+
+  /** As {@link #progress(picocli.CommandLine.Model.CommandSpec, RunConfig)}, printing only the results {@code shown} accepts. */
+  static Pipeline.Listener progress(picocli.CommandLine.Model.CommandSpec spec, RunConfig config, java.util.function.Predicate<Object> shown) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.name();
@@ -95,7 +100,9 @@ final class RunCommand implements Callable<Integer> {
 
       @Override
       public void finished(Stage stage, Object result, double seconds) {
-        StagePrinter.print(result, config.survival().minCohortSize(), out, err);
+        if (shown.test(result)) {
+          StagePrinter.print(result, config.survival().minCohortSize(), out, err);
+        }
         err.printf("regsurv %s: --- %s done in %.1f s%n", name, stage, seconds);
         err.flush();
       }

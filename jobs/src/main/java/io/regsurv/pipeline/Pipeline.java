@@ -102,9 +102,14 @@ public final class Pipeline {
     return stage(new SurvivalJob(warehouse, config, asOf(asOf)), force, force ? "--force" : "");
   }
 
-  /** The headline figures as of {@code asOf} (NULL: survival.asOfDate, else the latest snapshot). */
+  /** The headline figures as of {@code asOf} (NULL: survival.asOfDate, else the latest snapshot), beside the published ones when they compare. */
   public ReportResult report(LocalDate asOf, Comparison comparison, boolean force) {
-    return stage(new ReportJob(warehouse, config, asOf(asOf), comparison), force, force ? "--force" : "");
+    return report(asOf, comparison, 1.0, force);
+  }
+
+  /** As {@link #report(LocalDate, Comparison, boolean)}, comparing with the published counts times {@code publishedScale}. */
+  public ReportResult report(LocalDate asOf, Comparison comparison, double publishedScale, boolean force) {
+    return stage(new ReportJob(warehouse, config, asOf(asOf), comparison, publishedScale), force, force ? "--force" : "");
   }
 
   /** OPTIMIZE and VACUUM (see {@link Maintenance}). */
@@ -124,21 +129,40 @@ public final class Pipeline {
    * report; stops at the first stage that fails. Each stage skips work already done unless {@code force}.
    */
   public RunResult run(Map<LocalDate, List<String>> snapshots, String dialect, LocalDate asOf, boolean force) {
+    return run(snapshots, new RunOptions(dialect, asOf, force, 1.0));
+  }
+
+  /**
+   * How a whole run behaves: the ingest dialect (NULL: ingest.dialect), the as-of date (NULL: the
+   * default), whether to redo work already done, and the scale of the published figures (1: the full registry).
+   */
+  public record RunOptions(String dialect, LocalDate asOf, boolean force, double publishedScale) {}
+
+  /** {@link #run(Map, String, LocalDate, boolean)} with every option. */
+  public RunResult run(Map<LocalDate, List<String>> snapshots, RunOptions options) {
+    String dialect = options.dialect();
+    LocalDate asOf = options.asOf();
+    boolean force = options.force();
     List<IngestResult> ingests = new ArrayList<>();
     for (Map.Entry<LocalDate, List<String>> e : new TreeMap<>(snapshots).entrySet()) {
       ingests.add(ingest(new IngestJob.Request(e.getKey(), dialect, null, e.getValue(), force)));
     }
     ClassifyResult classified = classify(force);
     SurvivalResult survival = survival(asOf, force);
-    ReportResult report = report(asOf, Comparison.AUTO, force);
+    ReportResult report = report(asOf, Comparison.AUTO, options.publishedScale(), force);
     return new RunResult(ingests, classified, survival, report);
   }
 
   /** {@link #run} over every dt=YYYY-MM-DD folder of {@code dir}. */
   public RunResult backfill(String dir, String dialect, LocalDate asOf, boolean force) {
+    return backfill(dir, new RunOptions(dialect, asOf, force, 1.0));
+  }
+
+  /** {@link #run(Map, RunOptions)} over every dt=YYYY-MM-DD folder of {@code dir}. */
+  public RunResult backfill(String dir, RunOptions options) {
     Map<LocalDate, List<String>> snapshots = new TreeMap<>();
     snapshotFolders(dir).forEach((date, folder) -> snapshots.put(date, List.of(folder)));
-    return run(snapshots, dialect, asOf, force);
+    return run(snapshots, options);
   }
 
   private LocalDate asOf(LocalDate asOf) {

@@ -34,7 +34,7 @@ import org.apache.spark.sql.RowFactory;
 public final class ReportJob implements StageJob<ReportJob.ReportResult> {
   /** When to put the published figures beside ours. */
   public enum Comparison {
-    /** When the data look like the full registry (existing firms within 10% of the published count). */
+    /** When the data look like the registry at the given scale (existing firms within 10% of the published count times the scale). */
     AUTO,
     ALWAYS,
     NEVER
@@ -45,13 +45,22 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
 
   private final LocalDate asOfOrNull;
   private final Comparison comparison;
+  private final double publishedScale;
 
-  /** The figures as of {@code asOfOrNull} (NULL: the latest snapshot of an AI-related firm). */
-  public ReportJob(Warehouse warehouse, RunConfig config, LocalDate asOfOrNull, Comparison comparison) {
+  /**
+   * The figures as of {@code asOfOrNull} (NULL: the latest snapshot of an AI-related firm), compared
+   * with the published ones times {@code publishedScale} where they are counts (1: the full registry;
+   * a synthetic registry's size over the full size for a smaller one).
+   */
+  public ReportJob(Warehouse warehouse, RunConfig config, LocalDate asOfOrNull, Comparison comparison, double publishedScale) {
+    if (!(publishedScale > 0 && publishedScale <= 1)) {
+      throw new BadInputException("Cannot report: the published figures' scale must be in (0, 1], got " + publishedScale);
+    }
     this.warehouse = warehouse;
     this.config = config;
     this.asOfOrNull = asOfOrNull;
     this.comparison = comparison;
+    this.publishedScale = publishedScale;
   }
 
   /** The figures computed, one per KPI, in print order. */
@@ -84,7 +93,9 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
       read.put(Tables.COHORT_SUMMARY, warehouse.version(Tables.COHORT_SUMMARY));
     }
     LocalDate asOf = asOfOrNull != null ? asOfOrNull : latestSnapshot(aiFirms(read.get(Tables.FIRM)));
-    String fingerprint = JobRunLog.fingerprint(List.of(comparison.name(), String.valueOf(config.survival().eraBoundary())));
+    String fingerprint = JobRunLog.fingerprint(publishedScale == 1.0
+        ? List.of(comparison.name(), String.valueOf(config.survival().eraBoundary()))
+        : List.of(comparison.name(), String.valueOf(config.survival().eraBoundary()), "publishedScale=" + publishedScale));
     return new Inputs(asOf, List.of(), read, fingerprint, Map.of(Tables.REGISTRY_KPI, "as_of_date"), true);
   }
 
@@ -140,9 +151,9 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
       long num = counts.isNullAt(2 * i) ? 0 : counts.getLong(2 * i);
       Long den = counts.isNullAt(2 * i + 1) ? null : counts.getLong(2 * i + 1);
       double value = den == null ? num : (den == 0 ? Double.NaN : (double) num / den);
-      Double pub = Double.isNaN(f.published()) ? null : f.published();
+      Double pub = Double.isNaN(f.published()) ? null : scaled(f, f.published());
       Double diff = pub == null ? null : (value - pub) / pub;
-      Kpi k = new Kpi(f.kpi(), f.label(), value, num, den, pub, diff, Kpis.definition(f));
+      Kpi k = new Kpi(f.kpi(), scaledLabel(f), value, num, den, pub, diff, Kpis.definition(f));
       byName.put(f.kpi(), k);
     }
     for (Figure f : headline) {
@@ -157,6 +168,22 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
 
     long written = warehouse.replaceDate(Tables.REGISTRY_KPI, "as_of_date", asOf, toRows(kpis, asOf, firmVersion));
     return new ReportResult(runId, asOf, firmVersion, kpis, written, null);
+  }
+
+  /**
+   * A published figure at this registry's scale: counts times {@link #publishedScale} (a 1/20-size
+   * registry is compared with 1/20 of each published count), shares as published.
+   */
+  private double scaled(Figure f, double published) {
+    return f.kind() == KpiKind.ABNORMAL_SHARE ? published : published * publishedScale;
+  }
+
+  /** The figure's label, marked when its published count was scaled. */
+  private String scaledLabel(Figure f) {
+    if (publishedScale == 1.0 || f.kind() == KpiKind.ABNORMAL_SHARE || Double.isNaN(f.published())) {
+      return f.label();
+    }
+    return f.label() + String.format(java.util.Locale.ROOT, " [published count scaled x%.4f]", publishedScale);
   }
 
   /**

@@ -120,4 +120,19 @@ class ReportJobTest {
     assertThat(ReportJob.existingFigure(figures)).isEqualTo(existing);
     assertThat(figures.get(0)).isNotEqualTo(existing);
   }
+
+  @Test
+  void aSmallerRegistryIsComparedWithThePublishedCountsAtItsScaleAndSharesAsPublished() {
+    ReportJob.ReportResult r = io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults())
+        .report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.ALWAYS, 0.5, false);
+    ReportJob.Kpi abnormal = r.kpis().stream().filter(k -> k.kpi().equals("published_abnormal_since_chatgpt")).findFirst().orElseThrow();
+    assertThat(abnormal.published()).isEqualTo(78612.0 * 0.5);
+    assertThat(abnormal.label()).endsWith("[published count scaled x0.5000]");
+    assertThat(abnormal.relativeDifference()).isCloseTo((1.0 - 39306) / 39306, org.assertj.core.data.Offset.offset(1e-12));
+    ReportJob.Kpi share = r.kpis().stream().filter(k -> k.kpi().equals("published_abnormal_share_since_chatgpt")).findFirst().orElseThrow();
+    assertThat(share.published()).isEqualTo(0.089);
+    assertThat(share.label()).doesNotContain("scaled");
+    assertThatThrownBy(() -> io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(null, ReportJob.Comparison.ALWAYS, 2.0, false))
+        .hasMessageContaining("scale must be in (0, 1]");
+  }
 }
