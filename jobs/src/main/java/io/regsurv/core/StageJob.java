@@ -14,6 +14,11 @@ import java.util.Map;
 public interface StageJob<R> {
   Stage stage();
 
+  /** The date the run is for when it is known before {@link #resolve} (recorded even if resolving fails); NULL if not. */
+  default LocalDate knownDate() {
+    return null;
+  }
+
   /** Reads what the work depends on (Delta versions, files, settings); cheap, no data is written. */
   Inputs resolve();
 

@@ -70,6 +70,11 @@ public final class IngestJob implements StageJob<IngestResult> {
   }
 
   @Override
+  public LocalDate knownDate() {
+    return request.snapshotDate();
+  }
+
+  @Override
   public Stage stage() {
     return Stage.INGEST;
   }

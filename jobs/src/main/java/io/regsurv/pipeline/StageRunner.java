@@ -48,7 +48,7 @@ public final class StageRunner {
     } catch (RuntimeException e) { // RegsurvException, or Spark/Delta failures such as a concurrent commit
       String message = e instanceof RegsurvException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
       try {
-        log.record(new JobRun(runId, job.stage(), inputs == null ? null : inputs.date(), started, Instant.now(), RunStatus.FAILED,
+        log.record(new JobRun(runId, job.stage(), inputs == null ? job.knownDate() : inputs.date(), started, Instant.now(), RunStatus.FAILED,
             null, null, null, inputs == null ? List.of() : inputs.files(), inputs == null ? Map.of() : inputs.versionsRead(), Map.of(),
             inputs == null ? null : inputs.fingerprint(), message));
       } catch (RuntimeException suppressed) {

@@ -75,6 +75,11 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
   }
 
   @Override
+  public LocalDate knownDate() {
+    return asOfOrNull;
+  }
+
+  @Override
   public Stage stage() {
     return Stage.REPORT;
   }

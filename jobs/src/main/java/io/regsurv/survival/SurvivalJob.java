@@ -93,6 +93,11 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
   private record FirmFacts(long firmVersion, LocalDate latestSnapshot, long firms, long unknownStatus, boolean surveysSurvivorsOnly) {}
 
   @Override
+  public LocalDate knownDate() {
+    return asOfOrNull;
+  }
+
+  @Override
   public Stage stage() {
     return Stage.SURVIVAL;
   }

@@ -60,6 +60,8 @@ class StageFailureTest {
       assertThat(status.out()).as(stage).containsPattern("(?m)^" + stage + ",.*,failed,");
       assertThat(status.out()).as(stage).containsPattern("(?m)^" + stage + ",.*last run failed: ");
     }
+    // A run whose date was known before it failed is recorded for that date.
+    assertThat(status.out()).containsPattern("(?m)^ingest,2024-07-31,failed,");
   }
 
   /** The stage's latest run in ops.job_run failed with a message that says why. */
