@@ -146,26 +146,31 @@ final class KmCommand implements Callable<Integer> {
         print(out, cif);
         return 0;
       }
+      // Cached because it is written, printed and summarised; the cache is the shared session's,
+      // so it must go on every path out (the in-process callers, tests and notebooks, keep running).
       Dataset<Row> curve = KaplanMeier.estimate(subjects, options).orderBy("group", "time").cache();
-      write(warehouse, curve);
-      if (!summary) {
-        print(out, curve);
-        return 0;
-      }
-      double horizon = rmstHorizon != null ? rmstHorizon
-          : curve.agg(functions.max("time")).head().getDouble(0);
-      print(out, io.regsurv.stats.SurvivalSummary.of(curve, horizon).orderBy("group"));
-      if (group != null) {
-        LogRankResult test = LogRank.test(subjects);
-        out.println();
-        List<Row> rows = new ArrayList<>();
-        for (LogRankResult.Group g : test.groups()) {
-          rows.add(RowFactory.create(g.group(), g.n(), g.observed(), g.expected(), test.chiSquare(), test.degreesOfFreedom(), test.pValue()));
+      try {
+        write(warehouse, curve);
+        if (!summary) {
+          print(out, curve);
+          return 0;
         }
-        format.print(out, List.of("group", "n", "observed", "expected", "chisq", "df", "p_value"), rows);
+        double horizon = rmstHorizon != null ? rmstHorizon
+            : curve.agg(functions.max("time")).head().getDouble(0);
+        print(out, io.regsurv.stats.SurvivalSummary.of(curve, horizon).orderBy("group"));
+        if (group != null) {
+          LogRankResult test = LogRank.test(subjects);
+          out.println();
+          List<Row> rows = new ArrayList<>();
+          for (LogRankResult.Group g : test.groups()) {
+            rows.add(RowFactory.create(g.group(), g.n(), g.observed(), g.expected(), test.chiSquare(), test.degreesOfFreedom(), test.pValue()));
+          }
+          format.print(out, List.of("group", "n", "observed", "expected", "chisq", "df", "p_value"), rows);
+        }
+        return 0;
+      } finally {
+        curve.unpersist();
       }
-      curve.unpersist();
-      return 0;
     } finally {
       subjects.unpersist();
     }

@@ -19,7 +19,6 @@ public record Dialect(
     String description,
     String format,
     String encoding,
-    String headerLanguage,
     Map<String, String> columns,
     List<String> ignoredColumns,
     List<String> required,
@@ -102,7 +101,7 @@ public record Dialect(
   /** The same dialect read in another encoding (a generator run "with --encoding GB18030"). */
   public Dialect withEncoding(String newEncoding) {
     try {
-      return new Dialect(description, format, newEncoding, headerLanguage, columns, ignoredColumns, required, dateFormats, nullTokens, statusDateFrom);
+      return new Dialect(description, format, newEncoding, columns, ignoredColumns, required, dateFormats, nullTokens, statusDateFrom);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--encoding " + newEncoding + ": " + e.getMessage(), e);
     }

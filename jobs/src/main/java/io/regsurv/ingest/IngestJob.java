@@ -18,6 +18,7 @@ import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SnapshotReader;
+import io.regsurv.io.WarehouseSalt;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class IngestJob implements StageJob<IngestResult> {
   }
 
   /** The dialect, keywords and files of the snapshot, checked before anything is read. */
-  private record Source(String dialectName, Dialect dialect, AiKeywords keywords, List<String> files) {}
+  private record Source(String dialectName, Dialect dialect, AiKeywords keywords, List<String> files, String salt) {}
 
   private String what() {
     return "Cannot ingest snapshot " + request.snapshotDate();
@@ -98,7 +99,8 @@ public final class IngestJob implements StageJob<IngestResult> {
         dialect = dialect.withEncoding(request.encoding());
       }
       AiKeywords keywords = AiKeywords.load(config.ingest().aiKeywords());
-      source = new Source(dialectName, dialect, keywords, SnapshotReader.listFiles(warehouse.spark(), dialect, request.paths(), what()));
+      source = new Source(dialectName, dialect, keywords, SnapshotReader.listFiles(warehouse.spark(), dialect, request.paths(), what()),
+          WarehouseSalt.resolve(warehouse, config.privacy()));
     }
     return source;
   }
@@ -106,7 +108,7 @@ public final class IngestJob implements StageJob<IngestResult> {
   @Override
   public Inputs resolve() {
     Source src = source();
-    return new Inputs(request.snapshotDate(), src.files(), Map.of(), fingerprint(src.dialectName(), src.dialect(), src.files(), what()), WRITES, true);
+    return new Inputs(request.snapshotDate(), src.files(), Map.of(), fingerprint(src, what()), WRITES, true);
   }
 
   @Override
@@ -115,7 +117,7 @@ public final class IngestJob implements StageJob<IngestResult> {
     LocalDate date = request.snapshotDate();
     List<String> warnings = new ArrayList<>();
     Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), src.files(), what(), warnings);
-    Normalise.Context ctx = new Normalise.Context(src.dialect(), date, config.privacy().salt(), src.keywords().keywords(), runId);
+    Normalise.Context ctx = new Normalise.Context(src.dialect(), date, src.salt(), src.keywords().keywords(), runId);
     // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
     // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
     Dataset<Row> flagged = Quarantine.flag(Normalise.registryColumns(raw, ctx), date)
@@ -194,8 +196,10 @@ public final class IngestJob implements StageJob<IngestResult> {
    * What the snapshot's rows are a function of besides the code: the dialect, the salt (it changes
    * every hash), the AI keyword list, the file layout setting and each file's path, size and time.
    */
-  private String fingerprint(String dialectName, Dialect dialect, List<String> files, String what) {
-    List<String> parts = new ArrayList<>(List.of(dialectName, dialect.encoding(), config.privacy().salt(), String.valueOf(config.ingest().aiKeywords()),
+  private String fingerprint(Source src, String what) {
+    List<String> files = src.files();
+    // The salt enters only through this SHA-256: ops.job_run never holds it.
+    List<String> parts = new ArrayList<>(List.of(src.dialectName(), src.dialect().encoding(), src.salt(), String.valueOf(config.ingest().aiKeywords()),
         String.valueOf(config.ingest().targetFileRows())));
     Configuration conf = warehouse.spark().sparkContext().hadoopConfiguration();
     for (String f : files) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.execution.CacheManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -127,6 +128,22 @@ class KmCommandTest {
     assertClose("S(1.5)", "0.75", rows.get(1).get("survival"), TOL);
     assertClose("S(2.25)", "0.5", rows.get(2).get("survival"), TOL);
     assertThat(SharedSpark.spark().table("gold.km_status_test").count()).isEqualTo(4);
+  }
+
+  @Test
+  void kmLeavesNothingCachedInTheSession() throws IOException {
+    Path csv = write("cache.csv", "t,e,g\n1,1,a\n2,0,a\n3,1,b\n4,1,b\n");
+    // The cache manager is the session's shared state; counting entries (not asserting it empty)
+    // keeps the test independent of what earlier tests in this JVM left behind.
+    CacheManager cache = ((org.apache.spark.sql.classic.SparkSession) SharedSpark.spark()).sharedState().cacheManager();
+    int before = cache.numCachedEntries();
+    Cli curve = Cli.run("km", "--csv", csv.toString(), "--time", "t", "--event", "e", "--format", "csv");
+    assertThat(curve.exitCode()).as(curve.err()).isZero();
+    assertThat(RReference.parse(curve.out())).hasSize(5);
+    assertThat(cache.numCachedEntries()).as("after a curve").isEqualTo(before);
+    Cli summary = Cli.run("km", "--csv", csv.toString(), "--time", "t", "--event", "e", "--group", "g", "--summary", "--format", "csv");
+    assertThat(summary.exitCode()).as(summary.err()).isZero();
+    assertThat(cache.numCachedEntries()).as("after a summary").isEqualTo(before);
   }
 
   @Test
