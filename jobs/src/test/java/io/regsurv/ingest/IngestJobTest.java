@@ -286,4 +286,29 @@ class IngestJobTest {
     });
     assertThat(warehouse(dir).read(Tables.REGISTRY_SNAPSHOT).filter("NOT uscc RLIKE '^[0-9A-Z]{18}$'").count()).isZero();
   }
+
+  @Test
+  void withNoSaltConfiguredEachWarehouseHashesNamesWithItsOwnSaltAndKeepsIt(@TempDir Path dir) throws IOException {
+    List<String> lines = List.of(HEADER, LINES.get(1));
+    write(dir.resolve("in/dt=2024-07-31"), "part-00000.csv", csv(lines, StandardCharsets.UTF_8));
+    write(dir.resolve("in/dt=2024-08-31"), "part-00000.csv", csv(lines, StandardCharsets.UTF_8));
+    String input = dir.resolve("in").toString();
+    for (String wh : List.of("a", "b")) {
+      assertThat(Cli.run("ingest", "--warehouse", dir.resolve(wh).toString(), "--snapshot-date", "2024-07-31", input + "/dt=2024-07-31").exitCode()).isZero();
+    }
+    assertThat(Cli.run("ingest", "--warehouse", dir.resolve("a").toString(), "--snapshot-date", "2024-08-31", input + "/dt=2024-08-31").exitCode()).isZero();
+    java.util.function.BiFunction<String, String, String> hash = (wh, date) -> new Warehouse(spark, dir.resolve(wh).toString())
+        .read(Tables.REGISTRY_SNAPSHOT).filter("snapshot_date = DATE'" + date + "'").head().getAs("legal_representative_hash");
+    assertThat(hash.apply("a", "2024-07-31")).isNotEqualTo(hash.apply("b", "2024-07-31")); // a salt per warehouse
+    assertThat(hash.apply("a", "2024-08-31")).isEqualTo(hash.apply("a", "2024-07-31")); // kept from then on
+    String salt = Files.readString(dir.resolve("a/_regsurv/salt")).strip();
+    assertThat(salt).matches("[0-9a-f]{64}");
+    // Never in ops.job_run.
+    assertThat(new Warehouse(spark, dir.resolve("a").toString()).read(Tables.JOB_RUN).toJSON().collectAsList()).noneMatch(r -> r.contains(salt));
+    // An explicitly configured salt wins.
+    Cli explicit = Cli.run("ingest", "--warehouse", dir.resolve("a").toString(), "--set", "privacy.salt=my-own-salt", "--force",
+        "--snapshot-date", "2024-07-31", input + "/dt=2024-07-31");
+    assertThat(explicit.exitCode()).as(explicit.err()).isZero();
+    assertThat(hash.apply("a", "2024-07-31")).isNotEqualTo(hash.apply("a", "2024-08-31"));
+  }
 }
