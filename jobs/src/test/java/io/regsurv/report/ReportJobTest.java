@@ -89,12 +89,20 @@ class ReportJobTest {
 
   @Test
   void rerunForTheSameDateReplacesItsRows() {
-    io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER, false);
-    ReportJob.ReportResult again = io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER, false);
-    io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults()).report(LocalDate.of(2024, 7, 29), ReportJob.Comparison.NEVER, false);
+    io.regsurv.pipeline.Pipeline pipeline = io.regsurv.pipeline.Pipeline.on(warehouse, RunConfig.defaults());
+    ReportJob.ReportResult first = pipeline.report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.NEVER, false);
+    pipeline.report(LocalDate.of(2024, 7, 29), ReportJob.Comparison.NEVER, false);
+    // Forced, so the rerun really writes (an unforced one is skipped as already done) — and with the
+    // published figures this time, so the replaced rows differ from the first run's.
+    ReportJob.ReportResult again = pipeline.report(LocalDate.of(2024, 7, 31), ReportJob.Comparison.ALWAYS, true);
+    assertThat(again.skipped()).isFalse();
+    assertThat(again.versionWritten()).isGreaterThan(first.versionWritten());
+    assertThat(again.kpis().size()).isGreaterThan(first.kpis().size());
     assertThat(warehouse.read(Tables.REGISTRY_KPI).filter("as_of_date = DATE'2024-07-31'").count()).isEqualTo(again.kpis().size());
+    assertThat(warehouse.read(Tables.REGISTRY_KPI).filter("as_of_date = DATE'2024-07-29'").count()).isGreaterThan(0);
     assertThat(warehouse.read(Tables.REGISTRY_KPI).select("as_of_date").distinct().count()).isEqualTo(2);
   }
+
 
   @Test
   void commandPrintsTheFigures() {

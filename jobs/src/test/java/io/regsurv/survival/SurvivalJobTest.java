@@ -76,7 +76,10 @@ class SurvivalJobTest {
   void everyGoldRowCarriesItsLineageAndARerunReplaces() {
     SurvivalJob.SurvivalResult first = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     long rows = warehouse.read(Tables.SURVIVAL_CURVE).count();
-    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    // Forced: an unforced rerun is skipped as already done and would replace nothing.
+    SurvivalJob.SurvivalResult again = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, true);
+    assertThat(again.skipped()).isFalse();
+    assertThat(again.versionsWritten().get(Tables.SURVIVAL_CURVE)).isGreaterThan(first.versionsWritten().get(Tables.SURVIVAL_CURVE));
     assertThat(warehouse.read(Tables.SURVIVAL_CURVE).count()).isEqualTo(rows);
     for (String t : List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_SUMMARY)) {
       assertThat(warehouse.read(t).filter(col("source_version").notEqual(first.sourceVersion()).or(col("as_of_date").notEqual(java.sql.Date.valueOf(AS_OF)))).count())
