@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  bronze.registry_snapshot, bronze.quarantine, silver.firm, silver.status_history, silver.status_event,");
     out.println("  gold.survival_curve, gold.survival_curve_monthly, gold.cumulative_incidence, gold.cohort_summary,");
     out.println("  gold.cohort_comparison, gold.status_transition_monthly, gold.registry_kpi, ops.job_run");
-    out.println("Try: bin/regsurv sql \"SELECT dimension, cohort, n_firms, median_days, survival_12m FROM gold.cohort_summary WHERE dimension = 'era'\"");
+    out.println("Try: bin/regsurv sql \"SELECT dimension, cohort, n_firms, coalesce(CAST(median_days AS STRING), IF(suppressed, 'suppressed: fewer than survival.minCohortSize firms', 'not reached: S(t) > 0.5 throughout')) AS median_days, survival_12m FROM gold.cohort_summary WHERE dimension = 'era'\"");
     out.flush();
     return 0;
   }
