@@ -15,8 +15,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogStorageFormat;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable$;
+import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
+import org.apache.spark.sql.catalyst.catalog.CatalogUtils;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The Delta warehouse: table locations ({@code <root>/<layer>/<table>}), creation from the table
@@ -115,14 +121,11 @@ public final class Warehouse {
    */
   public void registerExisting() {
     createDatabases();
-    for (String table : Tables.ALL) {
-      if (exists(table)) {
-        register(table);
-      }
-    }
+    // One listing per database folder finds the pipeline's tables and the others alike
+    // (a pipeline table lives at <root>/<db>/<table> too).
     for (String db : Tables.DATABASES) {
-      for (String name : otherTables(db)) {
-        registerAt(db, name, otherLocation(db, name));
+      for (String name : deltaFolders(db)) {
+        registerAt(db, name, root + "/" + db + "/" + name);
       }
     }
   }
@@ -141,8 +144,8 @@ public final class Warehouse {
     registerAt(database, name, otherLocation(database, name));
   }
 
-  /** Delta tables in a database folder that are not pipeline tables. */
-  private List<String> otherTables(String database) {
+  /** Delta tables in a database folder: sub-folders with a Delta log. */
+  private List<String> deltaFolders(String database) {
     List<String> names = new ArrayList<>();
     try {
       org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(root + "/" + database);
@@ -152,7 +155,7 @@ public final class Warehouse {
       }
       for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(dir)) {
         String name = st.getPath().getName();
-        if (st.isDirectory() && OTHER_NAME.matcher(name).matches() && !Tables.ALL.contains(database + "." + name)
+        if (st.isDirectory() && OTHER_NAME.matcher(name).matches()
             && fs.exists(new org.apache.hadoop.fs.Path(st.getPath(), "_delta_log"))) {
           names.add(name);
         }
@@ -200,7 +203,6 @@ public final class Warehouse {
   }
 
   private void registerAt(String database, String name, String location) {
-    String table = database + "." + name;
     // The session catalog directly: asking through Delta would read (possibly vanished) files.
     SessionCatalog catalog = spark.sessionState().catalog();
     TableIdentifier id = new TableIdentifier(name, Option.apply(database));
@@ -212,9 +214,21 @@ public final class Warehouse {
       // Dropping an external table's entry never touches its files.
       catalog.dropTable(id, true, false);
     }
-    // Names come from our table definitions or match OTHER_NAME (letters, digits, _); the location
-    // is quoted as a SQL string literal.
-    spark.sql("CREATE TABLE IF NOT EXISTS " + table + " USING delta LOCATION " + sqlString(location));
+    // The catalog entry Delta's own CREATE TABLE … USING delta LOCATION writes (provider delta, the
+    // location, no schema: Delta reads the schema from the log whenever the table is used), made
+    // without reading the log first: every command registers all tables at start-up, and a query
+    // should read the logs of the tables it uses only (CREATE TABLE reads each log: README, SQL).
+    CatalogTable entry = CatalogTable$.MODULE$.apply(id, CatalogTableType.EXTERNAL(),
+        new CatalogStorageFormat(Option.apply(CatalogUtils.stringToURI(location)), Option.empty(), Option.empty(), Option.empty(), false,
+            scala.collection.immutable.Map$.MODULE$.empty()),
+        new StructType(), Option.apply("delta"),
+        CatalogTable$.MODULE$.apply$default$6(), CatalogTable$.MODULE$.apply$default$7(), CatalogTable$.MODULE$.apply$default$8(),
+        CatalogTable$.MODULE$.apply$default$9(), CatalogTable$.MODULE$.apply$default$10(), CatalogTable$.MODULE$.apply$default$11(),
+        CatalogTable$.MODULE$.apply$default$12(), CatalogTable$.MODULE$.apply$default$13(), CatalogTable$.MODULE$.apply$default$14(),
+        CatalogTable$.MODULE$.apply$default$15(), CatalogTable$.MODULE$.apply$default$16(), CatalogTable$.MODULE$.apply$default$17(),
+        CatalogTable$.MODULE$.apply$default$18(), CatalogTable$.MODULE$.apply$default$19(), CatalogTable$.MODULE$.apply$default$20(),
+        CatalogTable$.MODULE$.apply$default$21());
+    catalog.createTable(entry, true, false);
   }
 
   private static String registeredLocation(SessionCatalog catalog, TableIdentifier id) {
@@ -235,10 +249,5 @@ public final class Warehouse {
         spark.sql("ALTER TABLE " + def.name() + " ADD CONSTRAINT " + c.getKey() + " CHECK (" + c.getValue() + ")");
       }
     }
-  }
-
-  /** A SQL string literal for a value we produced ourselves (paths): quotes and backslashes escaped. */
-  static String sqlString(String s) {
-    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }
