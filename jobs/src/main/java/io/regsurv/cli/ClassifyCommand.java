@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "classify",
     mixinStandardHelpOptions = true,
+    header = "Classify every firm's registration status from bronze into silver (firms, status history, events).",
     description = {
       "Classify every firm's registration status (silver.firm, silver.status_history, silver.status_event).",
       "Folds in only snapshots newer than those already classified; recomputes from all of bronze when an",

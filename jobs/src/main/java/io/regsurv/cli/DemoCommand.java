@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  gold.cohort_comparison, gold.status_transition_monthly, gold.registry_kpi, ops.job_run");
     out.println();
     StagePrinter.report(run.report(), out);
-    out.println("Try: bin/regsurv sql \"SELECT dimension, cohort, n_firms, median_days, survival_12m FROM gold.cohort_summary WHERE dimension = 'era'\"");
+    out.println("Try: bin/regsurv sql \"SELECT dimension, cohort, n_firms, coalesce(CAST(median_days AS STRING), IF(suppressed, 'suppressed: fewer than survival.minCohortSize firms', 'not reached: S(t) > 0.5 throughout')) AS median_days, survival_12m FROM gold.cohort_summary WHERE dimension = 'era'\"");
     out.flush();
     return 0;
   }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
     name = "generate",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    header = "Write a synthetic, deterministic registry of AI-related Chinese firms as bulk snapshots.",
     description = {
       "Write a synthetic, deterministic registry of AI-related Chinese firms as bulk",
       "snapshots <out>/dt=YYYY-MM-DD/part-NNNNN.csv[.gz] (or .jsonl[.gz]) plus its",

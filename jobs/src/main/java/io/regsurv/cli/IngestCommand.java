@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "ingest",
     mixinStandardHelpOptions = true,
+    header = "Load one bulk registry snapshot into bronze.registry_snapshot; unusable rows go to bronze.quarantine.",
     description = {
       "Load one bulk registry snapshot (CSV or JSON Lines, plain or gzip) into bronze.registry_snapshot;",
       "unusable rows go to bronze.quarantine with every reason. Re-running a date replaces its partition.",

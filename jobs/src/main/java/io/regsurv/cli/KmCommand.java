@@ -39,6 +39,10 @@ import picocli.CommandLine.Spec;
       "           --time duration_days --event exited --group province --summary"
     })
 final class KmCommand implements Callable<Integer> {
+  /** The README says the same, word for word. */
+  static final String SUMMARY_HELP = "Also print, after the curve, per group n, events, median with CI and RMST, and with --group"
+      + " the log-rank test; with --format csv or json, print only these (the log-rank test after an empty line), not the curve.";
+
   private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
 
   @Mixin CommonOptions common;
@@ -91,7 +95,7 @@ final class KmCommand implements Callable<Integer> {
   @Option(names = "--output-table", paramLabel = "DB.NAME", description = "Also write the curve (or incidence) table to this Delta table in the warehouse (replaced).")
   String outputTable;
 
-  @Option(names = "--summary", description = "Print per group n, events, median with CI and RMST instead of the curve; with --group also the log-rank test.")
+  @Option(names = "--summary", description = SUMMARY_HELP)
   boolean summary;
 
   @Option(names = "--rmst-horizon", paramLabel = "T", description = "RMST horizon (default: the largest time, as R's rmean=\"common\").")
@@ -154,6 +158,11 @@ final class KmCommand implements Callable<Integer> {
         if (!summary) {
           print(out, curve);
           return 0;
+        }
+        // The summary adds to the curve where a person reads it; csv and json stay one kind of row per block.
+        if (format == OutputFormat.TABLE) {
+          print(out, curve);
+          out.println();
         }
         double horizon = rmstHorizon != null ? rmstHorizon
             : curve.agg(functions.max("time")).head().getDouble(0);

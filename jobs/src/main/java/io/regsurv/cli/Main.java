@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Spark batch analytics over a company registry: ingest bulk snapshots into Delta (bronze),",
-      "classify status changes (silver), and compute cohort survival curves and headline figures (gold).",
+      "Spark batch analytics over a company registry: ingest bulk snapshots into Delta (bronze), classify status"
+          + " changes (silver), and compute cohort survival curves and headline figures (gold).",
       "",
       "Exit codes: 0 success, 1 job failed, 2 bad usage or bad input."
     },
@@ -65,10 +65,38 @@ public final class Main implements Runnable {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new Main())
+    CommandLine cl = new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setParameterExceptionHandler(new ErrorHandler())
         .setExecutionExceptionHandler(new ErrorHandler());
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
+    return cl;
+  }
+
+  /**
+   * The command list of {@code regsurv --help}: each command with its header, else the first
+   * sentence of its description. Picocli's own list shows the first line of the description, which
+   * for a description wrapped by hand stops mid-sentence.
+   */
+  private static String commandList(CommandLine.Help help) {
+    java.util.Map<String, CommandLine.Help> commands = help.subcommands();
+    if (commands.isEmpty()) {
+      return "";
+    }
+    java.util.Map<String, String> summaries = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<String, CommandLine.Help> command : commands.entrySet()) {
+      CommandLine.Model.UsageMessageSpec usage = command.getValue().commandSpec().usageMessage();
+      summaries.put(command.getKey(), usage.header().length > 0 ? usage.header()[0] : firstSentence(usage.description()));
+    }
+    // Picocli's two-column table (names, wrapped text), as its own list lays it out.
+    return help.createTextTable(summaries).toString();
+  }
+
+  /** The description's lines joined, up to the first full stop that ends a sentence (followed by a space or the end). */
+  static String firstSentence(String[] description) {
+    String text = String.join(" ", description).strip();
+    java.util.regex.Matcher end = java.util.regex.Pattern.compile("[.!?](\\s|$)").matcher(text);
+    return end.find() ? text.substring(0, end.start() + 1) : text;
   }
 
   @Override

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "maintain",
     mixinStandardHelpOptions = true,
+    header = "Compact (OPTIMIZE, Z-ORDER) and VACUUM the warehouse's tables.",
     description = {
       "Compact the files of every table written since the last maintain (OPTIMIZE; Z-ORDER BY uscc on",
       "bronze.registry_snapshot, silver.firm and silver.status_history), then VACUUM every table: delete data",

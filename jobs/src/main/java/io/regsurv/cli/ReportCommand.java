@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
+    header = "Compute, print and store the headline figures (gold.registry_kpi).",
     description = {
       "Compute the headline figures from silver.firm / silver.status_history and store them in gold.registry_kpi:",
       "AI-related firms existing on the as-of date; registered since the era boundary (2022-11-30) and how many",
@@ -63,9 +64,17 @@ final class ReportCommand implements Callable<Integer> {
     OutputFormat.TABLE.print(out, List.of("figure", "value", "published", "difference"), rows);
   }
 
+  /** Printed for a median whose Kaplan–Meier curve never falls to 0.5: gold holds NULL (NaN here). */
+  static final String MEDIAN_NOT_REACHED = "not reached (survival stays above 50% within the data)";
+
   private static String format(Kpi k, double v) {
     if (Double.isNaN(v)) {
-      return "n/a";
+      // Say why there is no number, where the number would be.
+      if (k.kpi().startsWith("median")) {
+        return k.definition() != null && k.definition().endsWith(ReportJob.MEDIAN_SUPPRESSED)
+            ? "suppressed (fewer than survival.minCohortSize firms)" : MEDIAN_NOT_REACHED;
+      }
+      return "n/a (no firms to divide by)";
     }
     if (k.kpi().contains("share")) {
       return String.format(Locale.ROOT, "%.2f%%", 100 * v);

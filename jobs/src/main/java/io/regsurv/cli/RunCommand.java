@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Run ingest, classify, survival and report for one new snapshot, or for a folder of them (--backfill).",
     description = {
       "Run the whole pipeline for one new snapshot (ingest → classify → survival → report), or for a",
       "directory of snapshots with --backfill (dt=YYYY-MM-DD/ folders, ingested in date order, then one",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "survival",
     mixinStandardHelpOptions = true,
+    header = "Compute survival curves, cumulative incidence, cohort summaries and log-rank tests into gold.",
     description = {
       "Compute from silver.firm, per cohort of every configured dimension (survival.cohortDimensions):",
       "Kaplan-Meier curves (gold.survival_curve, monthly grid in gold.survival_curve_monthly), cumulative",

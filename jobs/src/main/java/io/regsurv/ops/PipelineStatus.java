@@ -37,7 +37,7 @@ public final class PipelineStatus {
     this.warehouse = warehouse;
   }
 
-  /** The latest run of each (stage, date), newest first, at most {@code limit} rows. */
+  /** The latest run of each (stage, date), newest first, at most {@code limit} rows, each message whole. */
   public List<Row> latestRuns(int limit) {
     if (!warehouse.exists(Tables.JOB_RUN)) {
       return List.of();
@@ -48,7 +48,7 @@ public final class PipelineStatus {
         .limit(limit)
         .selectExpr("stage", "snapshot_date", "status", "started_at",
             "round(unix_millis(ended_at) / 1000.0 - unix_millis(started_at) / 1000.0, 1) AS seconds",
-            "rows_read", "rows_written", "rows_quarantined", "substring(message, 1, 120) AS message")
+            "rows_read", "rows_written", "rows_quarantined", "message")
         .collectAsList();
   }
 

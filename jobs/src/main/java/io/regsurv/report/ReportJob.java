@@ -216,6 +216,13 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
     };
   }
 
+  /** The definition of a median lifetime figure: says why its value can be NaN. */
+  public static final String MEDIAN_DEFINITION =
+      "Kaplan-Meier median of gold.cohort_summary, dimension era; NaN when survival never falls to 0.5 within the data";
+
+  /** Appended to {@link #MEDIAN_DEFINITION} when the era cohort is too small to publish (its median is then NaN). */
+  public static final String MEDIAN_SUPPRESSED = "suppressed: the cohort has fewer than survival.minCohortSize firms";
+
   /** Median lifetime by era from gold.cohort_summary of the same as-of date, when survival has run. */
   private List<Kpi> medianLifetimeByEra(LocalDate asOf) {
     List<Kpi> out = new ArrayList<>();
@@ -225,14 +232,14 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
     List<Row> rows =
         warehouse.read(Tables.COHORT_SUMMARY)
             .filter(col("dimension").equalTo("era").and(col("as_of_date").equalTo(Date.valueOf(asOf))))
-            .select("cohort", "median_days", "n_firms")
+            .select("cohort", "median_days", "n_firms", "suppressed")
             .orderBy("cohort")
             .collectAsList(); // one row per era: small by construction
     for (Row r : rows) {
       double median = r.isNullAt(1) ? Double.NaN : r.getDouble(1);
       out.add(new Kpi("median_lifetime_days_" + r.getString(0), "median lifetime (days) of firms established " + r.getString(0).replace('_', ' '),
           median, null, r.getLong(2), null, null,
-          "Kaplan-Meier median of gold.cohort_summary, dimension era; NaN when survival never falls to 0.5 within the data"));
+          r.getBoolean(3) ? MEDIAN_DEFINITION + "; " + MEDIAN_SUPPRESSED : MEDIAN_DEFINITION));
     }
     return out;
   }

@@ -97,6 +97,34 @@ class KmCommandTest {
   }
 
   @Test
+  void summaryAddsToTheCurveInATableAndReplacesItInCsv() throws IOException {
+    Cli curve = Cli.run(args("lung_sex", "--group", "group"));
+    Cli both = Cli.run(args("lung_sex", "--group", "group", "--summary"));
+    assertThat(both.exitCode()).as(both.err()).isZero();
+    // Table: the curve exactly as without --summary, then the summary, then the log-rank test.
+    assertThat(both.out()).startsWith(curve.out() + "\n");
+    String[] blocks = both.out().split("\\R\\R");
+    assertThat(blocks).hasSize(3);
+    assertThat(blocks[0].lines().findFirst().orElseThrow()).startsWith("group").contains("n_at_risk", "survival");
+    assertThat(blocks[1].lines().findFirst().orElseThrow()).contains("median", "rmst").doesNotContain("n_at_risk");
+    assertThat(blocks[1]).endsWith("(2 rows)");
+    assertThat(blocks[2].lines().findFirst().orElseThrow()).contains("chisq", "p_value");
+
+    // csv: only the summary and the test, each block with its own header.
+    Cli csv = Cli.run(args("lung_sex", "--group", "group", "--summary", "--format", "csv"));
+    assertThat(csv.out()).doesNotContain("n_at_risk");
+    assertThat(csv.out().split("\\R\\R")).hasSize(2);
+  }
+
+  @Test
+  void readmeDescribesSummaryInTheHelpsWords() throws IOException {
+    String readme = Files.readString(Path.of("README.md")).replace("`", "").replaceAll("\\s+", " ");
+    assertThat(readme).contains("--summary: " + KmCommand.SUMMARY_HELP.substring(0, 1).toLowerCase() + KmCommand.SUMMARY_HELP.substring(1));
+    Cli help = Cli.run("km", "--help");
+    assertThat(help.out().replaceAll("\\s+", " ")).contains(KmCommand.SUMMARY_HELP);
+  }
+
+  @Test
   void competingPrintsAalenJohansenIncidenceEqualToR() {
     Cli run = Cli.run("km", "--csv", RReference.path("mgus2_competing", "input.csv").toString(),
         "--time", "time", "--event", "cause", "--competing", "--censor-value", "censor", "--format", "csv");

@@ -19,6 +19,40 @@ class MainTest {
   }
 
   @Test
+  void helpSummarisesEveryCommandInOneWholeSentence() {
+    Cli r = Cli.run("--help");
+    assertThat(r.exitCode()).isZero();
+    // The command list: "  name   text", continuation lines indented further.
+    String list = r.out().substring(r.out().indexOf("Commands:\n") + "Commands:\n".length());
+    java.util.Map<String, String> summaries = new java.util.LinkedHashMap<>();
+    String current = null;
+    for (String line : list.split("\n")) {
+      java.util.regex.Matcher entry = java.util.regex.Pattern.compile("^  (\\S+)\\s+(.*)$").matcher(line);
+      if (entry.matches()) {
+        current = entry.group(1);
+        summaries.put(current, entry.group(2).strip());
+      } else if (current != null && line.startsWith("    ")) {
+        summaries.merge(current, line.strip(), (a, b) -> a + " " + b);
+      }
+    }
+    java.util.List<String> visible = Main.commandLine().getSubcommands().entrySet().stream()
+        .filter(e -> !e.getValue().getCommandSpec().usageMessage().hidden()).map(java.util.Map.Entry::getKey).toList();
+    assertThat(summaries.keySet()).containsExactlyElementsOf(visible);
+    summaries.forEach((name, summary) -> {
+      assertThat(summary).as(name).endsWith(".").doesNotContain(": .").hasSizeGreaterThan(30);
+      assertThat(summary.substring(0, summary.length() - 1)).as(name + ": one sentence").doesNotContainPattern("[.!?] ");
+    });
+    assertThat(summaries.get("demo")).endsWith("ingest every snapshot, classify, survival, report.");
+  }
+
+  @Test
+  void firstSentenceJoinsWrappedLinesAndStopsAtTheFirstFullStop() {
+    assertThat(Main.firstSentence(new String[] {"Compute from silver.firm, per cohort (a.b):", "curves and tests. More here."}))
+        .isEqualTo("Compute from silver.firm, per cohort (a.b): curves and tests.");
+    assertThat(Main.firstSentence(new String[] {"No full stop at all"})).isEqualTo("No full stop at all");
+  }
+
+  @Test
   void eachSubcommandHasHelp() {
     for (String sub : Main.commandLine().getSubcommands().keySet()) {
       if (sub.equals("help")) {
