@@ -55,6 +55,8 @@ final class StagePrinter {
     out.println("  bronze version: " + r.bronzeVersion() + ", rows read: " + r.rowsRead());
     if (!r.mode().equals("unchanged")) {
       out.println("  firms: " + r.firms() + ", exited: " + r.exits());
+      out.println("  firms known only by an invalid USCC (uscc_valid=false, 18 characters; left out of survival and the figures): "
+          + r.firmsInvalidUscc() + (r.firmsRegistrationNumber() > 0 ? "; keyed by a pre-2015 registration number (kept): " + r.firmsRegistrationNumber() : ""));
       out.println("  unknown status rows: " + r.unknownRows());
       r.unknownStatuses().forEach((raw, n) -> out.println("    " + raw + "  " + n));
     }
