@@ -77,6 +77,9 @@ final class StagePrinter {
     if (r.firmsUnknownStatus() > 0) {
       out.printf("  %,d firms of unknown status (no status column in the source, or a status string not in the dictionary) left out of survival%n", r.firmsUnknownStatus());
     }
+    if (r.firmsInvalidUscc() > 0) {
+      out.printf("  %,d firms known only by an invalid USCC (wrong check character; not counted above) left out of survival%n", r.firmsInvalidUscc());
+    }
     out.println("  delayed entry (left truncation): " + (r.delayedEntry() ? "on" : "off"));
     out.println("  versions written: " + r.versionsWritten());
     out.flush();
