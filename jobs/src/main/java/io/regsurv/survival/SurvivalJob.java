@@ -18,6 +18,7 @@ import io.regsurv.config.SurvivalSettings;
 import io.regsurv.core.BadInputException;
 import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
+import io.regsurv.core.Uscc;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -326,10 +327,16 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     return warehouse.spark().createDataFrame(rows, Tables.get(Tables.COHORT_COMPARISON).schema());
   }
 
-  /** Transitions per month of their (possibly imputed) date, up to the as-of date. */
-  private static Dataset<Row> transitions(Dataset<Row> events, LocalDate asOf, long sourceVersion) {
+  /**
+   * Transitions per month of their (possibly imputed) date, up to the as-of date. Events of firms
+   * known only by an invalid USCC are left out like the firms: such a row of an exited firm gives
+   * an exit of its own. silver.status_event has no uscc_valid, so the check is redone here (a UDF,
+   * see {@link Uscc#isValid(Column)}), over the events only, not the firms.
+   */
+  static Dataset<Row> transitions(Dataset<Row> events, LocalDate asOf, long sourceVersion) {
     return events
         .filter(col("event_date").isNotNull().and(col("event_date").leq(Date.valueOf(asOf))))
+        .filter(not(Uscc.isMistyped(col("uscc"), Uscc.isValid(col("uscc")))))
         .withColumn("month", date_trunc("month", col("event_date")).cast("date"))
         .groupBy("month", "from_status", "to_status", "transition_kind")
         .agg(count(lit(1)).as("n_transitions"))
