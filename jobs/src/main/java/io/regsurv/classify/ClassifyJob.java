@@ -3,6 +3,7 @@ package io.regsurv.classify;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -12,7 +13,9 @@ import io.regsurv.core.BadInputException;
 import io.regsurv.core.JobRun;
 import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
+import io.regsurv.core.Uscc;
 import io.regsurv.io.DeltaCommits;
+import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SilverStatusWriter;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -28,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -85,7 +89,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
   public ClassifyResult alreadyDone(String runId, Inputs inputs, JobRun done) {
     long bronzeVersion = inputs.versionsRead().get(Tables.REGISTRY_SNAPSHOT);
     return new ClassifyResult(runId, "unchanged", "bronze unchanged since version " + bronzeVersion + " (run " + done.runId() + ")", List.of(),
-        bronzeVersion, 0, 0, 0, 0, Map.of());
+        bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
   }
 
   @Override
@@ -100,10 +104,15 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         written, summary(r), r.mode().equals("unchanged"));
   }
 
-  /** One line for ops.job_run.message: mode, reason and the unknown statuses with counts. */
+  /** One line for ops.job_run.message: mode, reason, firms with an invalid code and the unknown statuses with counts. */
   static String summary(ClassifyResult r) {
     StringBuilder sb = new StringBuilder(r.mode()).append(" (").append(r.reason()).append("); snapshots ")
-        .append(r.snapshots()).append("; exits ").append(r.exits()).append("; unknown status rows ").append(r.unknownRows());
+        .append(r.snapshots()).append("; exits ").append(r.exits())
+        .append("; firms known only by an invalid USCC ").append(r.firmsInvalidUscc());
+    if (r.firmsRegistrationNumber() > 0) {
+      sb.append("; firms keyed by a pre-2015 registration number ").append(r.firmsRegistrationNumber());
+    }
+    sb.append("; unknown status rows ").append(r.unknownRows());
     if (!r.unknownStatuses().isEmpty()) {
       sb.append(": ");
       List<String> parts = new ArrayList<>();
@@ -125,7 +134,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     List<Row> marks = warehouse.read(Tables.CLASSIFY_WATERMARK).orderBy("recorded_at", "snapshot_date").collectAsList();
     Plan plan = plan(marks, fingerprint, bronzeVersion, bronze);
     if (plan.mode().equals("unchanged")) {
-      return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, Map.of());
+      return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
     }
     LocalDate previous = plan.previous();
     if (plan.mode().equals("full")) {
@@ -160,13 +169,15 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
     long unknownRows = processed.where(col("status").equalTo(io.regsurv.core.CanonicalStatus.UNKNOWN.name())).count();
+    Column mistyped = Uscc.isMistyped(col("uscc"), col("uscc_valid"));
     Row totals =
         warehouse.read(Tables.FIRM)
-            .agg(count(lit(1)), sum(when(col("is_exited"), 1).otherwise(0)))
+            .agg(count(lit(1)), sum(when(col("is_exited"), 1).otherwise(0)),
+                count(when(mistyped, 1)), count(when(not(col("uscc_valid")).and(not(mistyped)), 1)))
             .head();
     return new ClassifyResult(
         runId, plan.mode(), plan.reason(), plan.dates(), bronzeVersion, rowsRead,
-        totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), unknownRows, unknown);
+        totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), totals.getLong(2), totals.getLong(3), unknownRows, unknown);
   }
 
   /** What to fold in, from which previous snapshot, and why. */
@@ -178,10 +189,12 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       fullReason = "--full";
     } else if (marks.isEmpty()) {
       fullReason = "first run";
+    } else if (!warehouse.missingColumns(Tables.FIRM).isEmpty()) {
+      fullReason = "silver.firm lacks column(s) " + warehouse.missingColumns(Tables.FIRM) + " (made by an earlier regsurv)";
     } else {
       Row last = marks.get(marks.size() - 1);
       if (!last.getAs("settings_fingerprint").equals(fingerprint)) {
-        fullReason = "status dictionary or exit definition changed";
+        fullReason = "status dictionary, exit definition or silver.firm columns changed";
       } else if (silverChangedSince(last.getAs("firm_version"), Tables.FIRM)
           || silverChangedSince(last.getAs("status_history_version"), Tables.STATUS_HISTORY)
           || silverChangedSince(last.getAs("status_event_version"), Tables.STATUS_EVENT)) {
@@ -236,7 +249,12 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         .write().format("delta").mode("append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
   }
 
+  /**
+   * What silver depends on besides bronze. silver.firm's columns are part of it: a warehouse whose
+   * silver was made before a column was added is recomputed in full (not skipped, not folded into).
+   */
   private String fingerprint(StatusDictionary dictionary) {
-    return dictionary.fingerprint() + "/" + String.join(",", settings.exitStatuses()) + "/" + settings.intervalImputation();
+    return dictionary.fingerprint() + "/" + String.join(",", settings.exitStatuses()) + "/" + settings.intervalImputation()
+        + "/firm:" + JobRunLog.fingerprint(Tables.get(Tables.FIRM).columnNames()).substring(0, 12);
   }
 }

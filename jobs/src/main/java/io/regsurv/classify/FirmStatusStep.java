@@ -186,7 +186,8 @@ public final class FirmStatusStep {
       String name = field.name();
       Column fresh =
           switch (name) {
-            case "uscc", "name", "established_date", "province", "city", "entity_type",
+            // uscc_valid is a function of uscc, the key: it never differs between snapshots.
+            case "uscc", "uscc_valid", "name", "established_date", "province", "city", "entity_type",
                 "registered_capital_amount", "registered_capital_currency", "is_ai_related",
                 "legal_representative_hash" -> col("o." + name);
             case "capital_band" -> capitalBand(col("o.registered_capital_amount"), col("o.registered_capital_currency"));

@@ -55,6 +55,8 @@ final class StagePrinter {
     out.println("  bronze version: " + r.bronzeVersion() + ", rows read: " + r.rowsRead());
     if (!r.mode().equals("unchanged")) {
       out.println("  firms: " + r.firms() + ", exited: " + r.exits());
+      out.println("  firms known only by an invalid USCC (uscc_valid=false, 18 characters; left out of survival and the figures): "
+          + r.firmsInvalidUscc() + (r.firmsRegistrationNumber() > 0 ? "; keyed by a pre-2015 registration number (kept): " + r.firmsRegistrationNumber() : ""));
       out.println("  unknown status rows: " + r.unknownRows());
       r.unknownStatuses().forEach((raw, n) -> out.println("    " + raw + "  " + n));
     }
@@ -74,6 +76,9 @@ final class StagePrinter {
         r.asOfDate(), r.sourceVersion(), r.firms(), r.cohortsPublished(), r.cohortsSuppressed(), minCohortSize, r.curveRows());
     if (r.firmsUnknownStatus() > 0) {
       out.printf("  %,d firms of unknown status (no status column in the source, or a status string not in the dictionary) left out of survival%n", r.firmsUnknownStatus());
+    }
+    if (r.firmsInvalidUscc() > 0) {
+      out.printf("  %,d firms known only by an invalid USCC (wrong check character; not counted above) left out of survival%n", r.firmsInvalidUscc());
     }
     out.println("  delayed entry (left truncation): " + (r.delayedEntry() ? "on" : "off"));
     out.println("  versions written: " + r.versionsWritten());

@@ -1,5 +1,7 @@
 package io.regsurv.core;
 
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.sql.Column;
@@ -30,6 +32,17 @@ public final class Uscc {
   /** True when the (upper-cased) value has the shape of a code or a registration number. */
   public static Column hasIdentifierShape(Column code) {
     return code.rlike(IDENTIFIER_SHAPE);
+  }
+
+  /**
+   * True when a firm's key is an 18-character code whose check fails ({@code valid} is the stored
+   * {@link #isValid(Column)}): a typing error in the dump, not an identifier, so such a "firm" is
+   * seen under that code in one snapshot and never again. A 13- or 15-digit pre-2015 registration
+   * number also fails the check but identifies a real firm (often one that closed before it was
+   * given a USCC), so it is not mistyped.
+   */
+  public static Column isMistyped(Column code, Column valid) {
+    return not(valid).and(length(code).equalTo(18));
   }
 
   /** The check character for the first 17 characters, or -1 when one is outside the charset. */

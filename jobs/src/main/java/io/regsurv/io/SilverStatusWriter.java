@@ -20,10 +20,18 @@ public final class SilverStatusWriter {
     warehouse.ensure(Tables.CLASSIFY_WATERMARK);
   }
 
-  /** Empties the silver tables before a full recompute (one Delta version each; history stays for time travel). */
+  /**
+   * Empties the silver tables before a full recompute (one Delta version each; history stays for
+   * time travel). A table made by an earlier regsurv, without a column its definition now has, is
+   * replaced by an empty one of the current definition instead.
+   */
   public void clear() {
     for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT, Tables.CLASSIFY_WATERMARK}) {
-      warehouse.delta(table).delete();
+      if (warehouse.missingColumns(table).isEmpty()) {
+        warehouse.delta(table).delete();
+      } else {
+        warehouse.replaceWithDefinition(table);
+      }
     }
   }
 

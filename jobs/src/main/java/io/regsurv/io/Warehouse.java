@@ -171,21 +171,49 @@ public final class Warehouse {
     TableDefinition def = Tables.get(table);
     createDatabases();
     if (!exists(table)) {
-      DeltaTableBuilder builder =
-          DeltaTable.createIfNotExists(spark).location(location(table)).comment(def.comment());
-      for (StructField f : def.schema().fields()) {
-        builder = builder.addColumn(f);
-      }
-      if (!def.partitionedBy().isEmpty()) {
-        builder = builder.partitionedBy(def.partitionedBy().toArray(String[]::new));
-      }
-      for (Map.Entry<String, String> p : def.properties().entrySet()) {
-        builder = builder.property(p.getKey(), p.getValue());
-      }
-      builder.execute();
+      fromDefinition(DeltaTable.createIfNotExists(spark), def).execute();
     }
     register(table);
     addMissingConstraints(def);
+  }
+
+  /**
+   * The definition's columns that an existing table lacks, in definition order (empty when the
+   * table does not exist): a table created by an earlier version of regsurv.
+   */
+  public List<String> missingColumns(String table) {
+    if (!exists(table)) {
+      return List.of();
+    }
+    List<String> present = List.of(read(table).columns());
+    return Tables.get(table).columnNames().stream().filter(c -> !present.contains(c)).toList();
+  }
+
+  /**
+   * Replaces a table with an empty one of its current definition (Delta REPLACE: one commit, the
+   * old versions stay readable by time travel). Only for a derived table whose caller rewrites it
+   * straight away: how classify brings a silver table made before a column was added up to date,
+   * since a NOT NULL column cannot be added to a table that already has rows.
+   */
+  public void replaceWithDefinition(String table) {
+    TableDefinition def = Tables.get(table);
+    fromDefinition(DeltaTable.replace(spark), def).execute();
+    register(table);
+    addMissingConstraints(def);
+  }
+
+  private DeltaTableBuilder fromDefinition(DeltaTableBuilder builder, TableDefinition def) {
+    builder = builder.location(location(def.name())).comment(def.comment());
+    for (StructField f : def.schema().fields()) {
+      builder = builder.addColumn(f);
+    }
+    if (!def.partitionedBy().isEmpty()) {
+      builder = builder.partitionedBy(def.partitionedBy().toArray(String[]::new));
+    }
+    for (Map.Entry<String, String> p : def.properties().entrySet()) {
+      builder = builder.property(p.getKey(), p.getValue());
+    }
+    return builder;
   }
 
   private void createDatabases() {

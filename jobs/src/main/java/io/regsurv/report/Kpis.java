@@ -3,12 +3,14 @@ package io.regsurv.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.PublishedFigures.Figure;
 import io.regsurv.core.CanonicalStatus;
 import io.regsurv.core.KpiKind;
+import io.regsurv.core.Uscc;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -26,6 +28,15 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Kpis {
   private Kpis() {}
+
+  /**
+   * The firms every figure counts: AI-related firms of silver.firm, less those known only by an
+   * invalid USCC ({@link Uscc#isMistyped}: a typing error in one dump, not a firm; left out as
+   * survival leaves them out, never merged with the valid twin).
+   */
+  public static Dataset<Row> counted(Dataset<Row> firms) {
+    return firms.filter(col("is_ai_related").and(not(Uscc.isMistyped(col("uscc"), col("uscc_valid")))));
+  }
 
   /** The column holding a firm's status on a date. */
   static String statusColumn(LocalDate on) {

@@ -91,6 +91,10 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
         throw new BadInputException("Cannot report: " + table + " does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
       }
     }
+    if (!warehouse.missingColumns(Tables.FIRM).isEmpty()) {
+      throw new BadInputException("Cannot report: silver.firm in " + warehouse.root() + " was made by an earlier regsurv (no column "
+          + String.join(", ", warehouse.missingColumns(Tables.FIRM)) + "); run 'regsurv classify' first");
+    }
     Map<String, Long> read = new LinkedHashMap<>();
     read.put(Tables.FIRM, warehouse.version(Tables.FIRM));
     read.put(Tables.STATUS_HISTORY, warehouse.version(Tables.STATUS_HISTORY));
@@ -105,7 +109,7 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
   }
 
   private Dataset<Row> aiFirms(long firmVersion) {
-    return warehouse.readVersion(Tables.FIRM, firmVersion).filter(col("is_ai_related"));
+    return Kpis.counted(warehouse.readVersion(Tables.FIRM, firmVersion));
   }
 
   @Override

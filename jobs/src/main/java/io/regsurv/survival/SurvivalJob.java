@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.substring_index;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -17,6 +18,7 @@ import io.regsurv.config.SurvivalSettings;
 import io.regsurv.core.BadInputException;
 import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
+import io.regsurv.core.Uscc;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -65,7 +67,13 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     this.asOfOrNull = asOfOrNull;
   }
 
-  /** What a run computed. */
+  /**
+   * What a run computed.
+   *
+   * @param firms firms of silver.firm with a usable code (a valid USCC or a pre-2015 registration number)
+   * @param firmsUnknownStatus of those, firms of unknown status: left out of the curves
+   * @param firmsInvalidUscc firms known only by an invalid USCC: not counted in {@code firms}, left out of the curves
+   */
   public record SurvivalResult(
       String runId,
       LocalDate asOfDate,
@@ -73,6 +81,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       boolean delayedEntry,
       long firms,
       long firmsUnknownStatus,
+      long firmsInvalidUscc,
       long cohortsPublished,
       long cohortsSuppressed,
       long curveRows,
@@ -90,7 +99,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.COHORT_SUMMARY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_COMPARISON);
 
   /** What the driver needs to know about the firms, from one small aggregation. */
-  private record FirmFacts(long firmVersion, LocalDate latestSnapshot, long firms, long unknownStatus, boolean surveysSurvivorsOnly) {}
+  private record FirmFacts(
+      long firmVersion, LocalDate latestSnapshot, long firms, long unknownStatus, long invalidUscc, boolean surveysSurvivorsOnly) {}
 
   @Override
   public LocalDate knownDate() {
@@ -107,21 +117,30 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     if (!warehouse.exists(Tables.FIRM)) {
       throw new BadInputException("Cannot compute survival: silver.firm does not exist in " + warehouse.root() + "; run 'regsurv classify' first");
     }
+    if (!warehouse.missingColumns(Tables.FIRM).isEmpty()) {
+      throw new BadInputException("Cannot compute survival: silver.firm in " + warehouse.root() + " was made by an earlier regsurv (no column "
+          + String.join(", ", warehouse.missingColumns(Tables.FIRM)) + "); run 'regsurv classify' first");
+    }
     long firmVersion = warehouse.version(Tables.FIRM);
+    // Every fact is about the firms survival can use: a mistyped code is not a firm.
+    Column firm = SurvivalSubjects.identified();
     Row r =
         warehouse.readVersion(Tables.FIRM, firmVersion).agg(
-                max("last_seen_snapshot"),
-                count(lit(1)),
-                sum(when(SurvivalSubjects.knownStatus(), 0).otherwise(1)),
-                sum(when(col("is_exited").and(col("exit_date").lt(col("first_seen_snapshot"))), 1).otherwise(0)),
-                sum(when(col("established_date").lt(col("first_seen_snapshot")), 1).otherwise(0)))
+                max(when(firm, col("last_seen_snapshot"))),
+                count(when(firm, 1)),
+                count(when(firm.and(not(SurvivalSubjects.knownStatus())), 1)),
+                count(when(firm.and(col("is_exited")).and(col("exit_date").lt(col("first_seen_snapshot"))), 1)),
+                count(when(firm.and(col("established_date").lt(col("first_seen_snapshot"))), 1)),
+                count(when(not(firm), 1)))
             .head();
     if (r.getLong(1) == 0) {
-      throw new BadInputException("Cannot compute survival: silver.firm is empty");
+      throw new BadInputException("Cannot compute survival: silver.firm is empty"
+          + (r.getLong(5) == 0 ? "" : " but for " + r.getLong(5) + " firms known only by an invalid USCC"));
     }
     // Dumps that list exited firms observe every firm from its establishment; survivor-only
     // dumps (no firm already exited at its first sighting, yet firms older than the dump) do not.
-    facts = new FirmFacts(firmVersion, r.getDate(0).toLocalDate(), r.getLong(1), r.getLong(2), r.getLong(3) == 0 && r.getLong(4) > 0);
+    facts = new FirmFacts(
+        firmVersion, r.getDate(0).toLocalDate(), r.getLong(1), r.getLong(2), r.getLong(5), r.getLong(3) == 0 && r.getLong(4) > 0);
     LocalDate asOf = asOfOrNull != null ? asOfOrNull : facts.latestSnapshot();
     Map<String, Long> read = new LinkedHashMap<>(Map.of(Tables.FIRM, firmVersion));
     Map<String, String> writes = new LinkedHashMap<>();
@@ -138,20 +157,23 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     Row published =
         warehouse.read(Tables.COHORT_SUMMARY).where(col("as_of_date").equalTo(lit(Date.valueOf(inputs.date()))))
             .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
-    return new SurvivalResult(runId, inputs.date(), facts.firmVersion(), false, facts.firms(), facts.unknownStatus(),
+    return new SurvivalResult(runId, inputs.date(), facts.firmVersion(), false, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
         published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), done.rowsWritten(),
         done.versionsWritten(), done.runId());
   }
 
   @Override
   public Outcome outcome(SurvivalResult r) {
+    // Rows read: every silver.firm row, the firms known only by an invalid USCC included.
+    long rowsRead = r.firms() + r.firmsInvalidUscc();
     if (r.skipped()) {
-      return new Outcome(null, r.firms(), 0L, null, Map.of(),
+      return new Outcome(null, rowsRead, 0L, null, Map.of(),
           "skipped: gold already computed from the same silver versions by run " + r.skippedBecauseOfRun(), false);
     }
-    return new Outcome(null, r.firms(), r.curveRows(), null, r.versionsWritten(),
+    return new Outcome(null, rowsRead, r.curveRows(), null, r.versionsWritten(),
         r.cohortsPublished() + " cohorts published, " + r.cohortsSuppressed() + " suppressed, " + r.firmsUnknownStatus()
-            + " firms of unknown status left out of survival" + (r.delayedEntry() ? ", delayed entry on" : ""), false);
+            + " firms of unknown status left out of survival, " + r.firmsInvalidUscc() + " firms known only by an invalid USCC left out"
+            + (r.delayedEntry() ? ", delayed entry on" : ""), false);
   }
 
   @Override
@@ -185,7 +207,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
             transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
       }
       Row counts = sizes.agg(sum(when(col("n_firms").geq(s.minCohortSize()), 1).otherwise(0)), sum(when(col("n_firms").lt(s.minCohortSize()), 1).otherwise(0))).head();
-      return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(),
+      return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
           counts.isNullAt(0) ? 0 : counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1), curveRows, written, null);
     } finally {
       engineInput.unpersist();
@@ -310,10 +332,16 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     return warehouse.spark().createDataFrame(rows, Tables.get(Tables.COHORT_COMPARISON).schema());
   }
 
-  /** Transitions per month of their (possibly imputed) date, up to the as-of date. */
-  private static Dataset<Row> transitions(Dataset<Row> events, LocalDate asOf, long sourceVersion) {
+  /**
+   * Transitions per month of their (possibly imputed) date, up to the as-of date. Events of firms
+   * known only by an invalid USCC are left out like the firms: such a row of an exited firm gives
+   * an exit of its own. silver.status_event has no uscc_valid, so the check is redone here (a UDF,
+   * see {@link Uscc#isValid(Column)}), over the events only, not the firms.
+   */
+  static Dataset<Row> transitions(Dataset<Row> events, LocalDate asOf, long sourceVersion) {
     return events
         .filter(col("event_date").isNotNull().and(col("event_date").leq(Date.valueOf(asOf))))
+        .filter(not(Uscc.isMistyped(col("uscc"), Uscc.isValid(col("uscc")))))
         .withColumn("month", date_trunc("month", col("event_date")).cast("date"))
         .groupBy("month", "from_status", "to_status", "transition_kind")
         .agg(count(lit(1)).as("n_transitions"))

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.quarter;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
@@ -16,6 +17,7 @@ import static org.apache.spark.sql.functions.year;
 import io.regsurv.core.BadInputException;
 import io.regsurv.core.CanonicalStatus;
 import io.regsurv.core.ExitCause;
+import io.regsurv.core.Uscc;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -37,7 +39,7 @@ public final class SurvivalSubjects {
   private SurvivalSubjects() {}
 
   /**
-   * Firms with a known status established by {@code asOf}: columns of the firm plus
+   * Firms with a usable code ({@link #identified()}) and a known status, established by {@code asOf}: columns of the firm plus
    * {@code entry_days} (0, or the age at first observation when {@code delayedEntry}),
    * {@code time_days}, {@code event} (1 = exited by asOf) and {@code cause} (NULL when censored).
    * A firm still alive is censored at its last observation or the as-of date, whichever is first.
@@ -51,6 +53,7 @@ public final class SurvivalSubjects {
     Dataset<Row> subjects =
         firms
             .filter(col("established_date").leq(asOfDate))
+            .filter(identified())
             .filter(knownStatus())
             .withColumn("time_days", datediff(end, col("established_date")).cast("double"))
             .withColumn("event", when(exited, lit(1)).otherwise(lit(0)))
@@ -63,6 +66,16 @@ public final class SurvivalSubjects {
   /** Firms whose status is unknown (sources without a status column) carry no survival information. */
   public static Column knownStatus() {
     return col("current_status").notEqual(lit(CanonicalStatus.UNKNOWN.name())).or(col("is_exited"));
+  }
+
+  /**
+   * Firms known by a code that identifies them: not an 18-character code with a wrong check
+   * character ({@link Uscc#isMistyped}). Such a code is a typing error in one dump: as a firm of
+   * its own it would be seen once and then vanish, a spurious censoring (or, at the last snapshot,
+   * a spurious survivor). It is left out, not merged with its valid twin (no fuzzy matching).
+   */
+  public static Column identified() {
+    return not(Uscc.isMistyped(col("uscc"), col("uscc_valid")));
   }
 
   /** The competing-risk cause group ({@link ExitCause}) of a canonical exit status. */

@@ -4,6 +4,9 @@ import io.regsurv.pipeline.Pipeline;
 import io.regsurv.config.RunConfig;
 
 import io.regsurv.BronzeFixture;
+import static io.regsurv.SilverFixtures.MISTYPED_USCC;
+import static io.regsurv.SilverFixtures.REGISTRATION_NUMBER;
+import static io.regsurv.SilverFixtures.VALID_USCC;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regsurv.SharedSpark;
@@ -283,6 +286,44 @@ class ClassifyJobTest {
     assertThat(firm(w, "I").<String>getAs("exit_cause")).isEqualTo("CANCELLED");
     assertThat(firm(w, "I").<Date>getAs("exit_date")).isEqualTo(Date.valueOf("2024-03-20"));
     assertThat(narrow.exits()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(6)
+  void silverMadeBeforeUsccValidIsRebuiltAndFirmsOfAnInvalidUsccAreCounted(@TempDir Path dir) {
+    Warehouse b = warehouse(dir);
+    BronzeFixture bronze = new BronzeFixture(b);
+    bronze.snapshot(S1, Firm.of(VALID_USCC, "存续", "2015-03-01"), Firm.of(MISTYPED_USCC, "存续", "2016-03-01"),
+        Firm.of(REGISTRATION_NUMBER, "存续", "2010-03-01"));
+    b.delta(Tables.REGISTRY_SNAPSHOT).updateExpr("uscc <> '" + VALID_USCC + "'", Map.of("uscc_valid", "false"));
+    ClassifyResult first = classify(b);
+    assertThat(first.firms()).isEqualTo(3);
+    assertThat(first.firmsInvalidUscc()).isEqualTo(1);
+    assertThat(first.firmsRegistrationNumber()).isEqualTo(1);
+    assertThat(ClassifyJob.summary(first)).contains("firms known only by an invalid USCC 1", "pre-2015 registration number 1");
+    assertThat((boolean) firm(b, MISTYPED_USCC).getAs("uscc_valid")).isFalse();
+    assertThat((boolean) firm(b, VALID_USCC).getAs("uscc_valid")).isTrue();
+
+    // silver.firm as an earlier regsurv left it: the same rows, no uscc_valid column.
+    b.read(Tables.FIRM).drop("uscc_valid").write().format("delta").mode("overwrite").option("overwriteSchema", "true")
+        .save(b.location(Tables.FIRM));
+    assertThat(b.missingColumns(Tables.FIRM)).containsExactly("uscc_valid");
+    RunConfig d = RunConfig.defaults();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Pipeline.on(b, d).survival(LocalDate.parse(S1), false))
+        .isInstanceOf(io.regsurv.core.BadInputException.class).hasMessageContaining("no column uscc_valid");
+
+    ClassifyResult upgraded = classify(b);
+    assertThat(upgraded.mode()).isEqualTo("full");
+    assertThat(upgraded.reason()).contains("uscc_valid");
+    assertThat(b.missingColumns(Tables.FIRM)).isEmpty();
+    org.apache.spark.sql.types.StructField field = b.read(Tables.FIRM).schema().apply("uscc_valid");
+    assertThat(field.nullable()).isFalse();
+    assertThat(field.getComment().isDefined()).isTrue();
+    assertThat(firm(b, MISTYPED_USCC).<Boolean>getAs("uscc_valid")).isFalse();
+    assertThat(upgraded.firmsInvalidUscc()).isEqualTo(1);
+    // The table's CHECK constraints survive the rebuild.
+    Map<String, String> props = b.delta(Tables.FIRM).detail().select("properties").head().getJavaMap(0);
+    assertThat(props).containsKeys("delta.constraints.exit_has_date", "delta.constraints.seen_in_order");
   }
 
   @AfterAll

@@ -6,6 +6,9 @@ import static io.regsurv.core.CanonicalStatus.DORMANT;
 import static io.regsurv.core.CanonicalStatus.MOVED_OUT;
 import static io.regsurv.core.CanonicalStatus.REVOKED;
 import static io.regsurv.core.CanonicalStatus.SUSPENDED;
+import static io.regsurv.SilverFixtures.MISTYPED_USCC;
+import static io.regsurv.SilverFixtures.REGISTRATION_NUMBER;
+import static io.regsurv.SilverFixtures.VALID_USCC;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -150,6 +153,29 @@ class FirmStatusStepTest {
     assertThat(exits).containsEntry("A", "REVOKED 2023-06-01").containsEntry("B", "REVOKED 2024-02-05");
   }
 
+  @Test
+  void firmKnownOnlyByAnInvalidUsccIsAFirmOfItsOwnWithItsFlagDownAndItsTwinIsUnaffected() {
+    // The twin's row of this dump carries a mistyped check character: two firms, never merged.
+    FirmStatusStep.Result r =
+        fold(state(known(VALID_USCC, ACTIVE)), snapshot(seen(MISTYPED_USCC, ACTIVE, "uscc_valid", false)), P);
+    Map<String, String> firms =
+        r.firms().collectAsList().stream()
+            .collect(Collectors.toMap(f -> f.getAs("uscc"), f -> f.getAs("uscc_valid") + " " + f.getAs("last_seen_snapshot")));
+    assertThat(firms).containsOnly(Map.entry(VALID_USCC, "true " + P), Map.entry(MISTYPED_USCC, "false " + S));
+    assertThat(events(r.events())).containsExactly(VALID_USCC + " vanish ACTIVE->VANISHED 2024-02-15 interval [2024-02-01..2024-02-29]");
+    assertThat(history(r.historyChanges())).containsExactly("open " + MISTYPED_USCC + " ACTIVE 2020-01-01..null");
+  }
+
+  @Test
+  void usccFlagIsTakenFromTheSnapshotAndKeptWhileTheFirmIsMissing() {
+    Map<String, Object> mistyped = with(known(MISTYPED_USCC, ACTIVE), "uscc_valid", false);
+    FirmStatusStep.Result r =
+        fold(state(mistyped, known("A", ACTIVE)), snapshot(seen("A", ACTIVE), seen(REGISTRATION_NUMBER, ACTIVE, "uscc_valid", false)), P);
+    Map<String, Boolean> valid =
+        r.firms().collectAsList().stream().collect(Collectors.toMap(f -> f.getAs("uscc"), f -> f.getAs("uscc_valid")));
+    assertThat(valid).containsOnly(Map.entry("A", true), Map.entry(MISTYPED_USCC, false), Map.entry(REGISTRATION_NUMBER, false));
+  }
+
   // ---- the pieces
 
   @Test
@@ -258,6 +284,7 @@ class FirmStatusStepTest {
   private static Map<String, Object> known(String uscc, CanonicalStatus status) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("uscc", uscc);
+    f.put("uscc_valid", true);
     f.put("established_date", d(ESTABLISHED));
     f.put("capital_band", "unknown");
     f.put("is_ai_related", true);

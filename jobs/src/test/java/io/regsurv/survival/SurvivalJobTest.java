@@ -2,6 +2,7 @@ package io.regsurv.survival;
 
 import static io.regsurv.SilverFixtures.firm;
 import static io.regsurv.SilverFixtures.firms;
+import static io.regsurv.SilverFixtures.MISTYPED_USCC;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -98,6 +99,33 @@ class SurvivalJobTest {
     assertThat(cif).extracting(x -> x.getString(0)).contains("cancellation", "revocation");
     assertThat(cif.stream().filter(x -> x.getString(0).equals("cancellation")).findFirst().orElseThrow().getDouble(1)).isCloseTo(0.25, Offset.offset(1e-12));
     assertThat(cif.stream().filter(x -> x.getString(0).equals("revocation")).findFirst().orElseThrow().getDouble(1)).isCloseTo(0.375, Offset.offset(1e-12));
+  }
+
+  @Test
+  void firmKnownOnlyByAnInvalidUsccIsLeftOutAndCountedAndTheCurvesAreUnchanged() {
+    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    List<String> before = curves();
+    // A mistyped code seen in one dump only: as a firm it would be censored at 2024-01-31 in 广东.
+    firms(firm(MISTYPED_USCC, false, "2024-01-01", "ACTIVE", null, null, "2024-01-31", "2024-01-31", "广东", true))
+        .write().format("delta").mode("append").save(warehouse.location(Tables.FIRM));
+    SurvivalJob.SurvivalResult r = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    assertThat(r.firms()).isEqualTo(5);
+    assertThat(r.firmsUnknownStatus()).isEqualTo(1);
+    assertThat(r.firmsInvalidUscc()).isEqualTo(1);
+    assertThat(curves()).isEqualTo(before);
+    Row run = warehouse.read(Tables.JOB_RUN).where(col("run_id").equalTo(r.runId())).select("message", "rows_read").head();
+    assertThat(run.getString(0)).contains("1 firms known only by an invalid USCC left out");
+    assertThat(run.getLong(1)).isEqualTo(6); // every silver.firm row was read
+  }
+
+  /** Every gold row survival wrote, but for the lineage that a rerun changes. */
+  private List<String> curves() {
+    List<String> rows = new java.util.ArrayList<>();
+    for (String t : List.of(Tables.SURVIVAL_CURVE, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_SUMMARY)) {
+      warehouse.read(t).drop("source_version").collectAsList().forEach(x -> rows.add(t + " " + x));
+    }
+    rows.sort(null);
+    return rows;
   }
 
   @Test

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static io.regsurv.SilverFixtures.firm;
 import static io.regsurv.SilverFixtures.firms;
+import static io.regsurv.SilverFixtures.MISTYPED_USCC;
+import static io.regsurv.SilverFixtures.REGISTRATION_NUMBER;
+import static io.regsurv.SilverFixtures.VALID_USCC;
 
 import io.regsurv.core.BadInputException;
 import java.time.LocalDate;
@@ -49,6 +52,27 @@ class SurvivalSubjectsTest {
             AS_OF,
             false);
     assertThat(s.select("uscc").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("C");
+  }
+
+  @Test
+  void firmKnownOnlyByAnInvalidUsccIsNotASubjectAndItsValidTwinIsUnaffected() {
+    // The dirty row of one dump: the twin's code with a wrong check character, seen once.
+    Row twin = firm(VALID_USCC, "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", "广东");
+    Row mistyped = firm(MISTYPED_USCC, false, "2023-01-01", "ACTIVE", null, null, "2024-03-31", "2024-03-31", "广东", true);
+    Dataset<Row> with = SurvivalSubjects.fromFirms(firms(twin, mistyped), AS_OF, false);
+    Dataset<Row> without = SurvivalSubjects.fromFirms(firms(twin), AS_OF, false);
+    assertThat(with.select("uscc").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly(VALID_USCC);
+    assertThat(with.collectAsList()).isEqualTo(without.collectAsList());
+  }
+
+  @Test
+  void firmKeyedByARegistrationNumberIsASubjectThoughItsUsccFlagIsDown() {
+    Dataset<Row> s =
+        SurvivalSubjects.fromFirms(
+            firms(firm(REGISTRATION_NUMBER, false, "2010-01-01", "CANCELLED", "2014-06-30", "CANCELLED", "2019-12-31", "2024-07-31", null, true)),
+            AS_OF, false);
+    assertThat(s.select("uscc", "event").collectAsList()).extracting(r -> r.getString(0) + ":" + r.getInt(1))
+        .containsExactly(REGISTRATION_NUMBER + ":1");
   }
 
   @Test
