@@ -1,0 +1,633 @@
+package io.regsurv.stats;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import io.regsurv.core.BadInputException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.special.Erf;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+
+/**
+ * Cox proportional-hazards regression equal to R's {@code survival::coxph} (3.5-3): Newton–Raphson
+ * with step halving from β = 0, R's convergence rule, Efron or Breslow ties, delayed entry and
+ * strata, with the per-iteration risk-set sums computed by Spark.
+ *
+ * <p>What is computed where. Spark: the covariate checks, the dummy coding, the collapse of
+ * subjects with the same (stratum, covariate pattern, entry, time, event) into one weighted cell,
+ * and per iteration the risk-set sums S0 = Σ w·e^η, S1 = Σ w·e^η·x, S2 = Σ w·e^η·xxᵀ over
+ * {entry < t ≤ time} for each distinct event time t of each stratum, with the same sums over the
+ * events tied at t (Efron) — a cumulative sum over descending time, partitioned by stratum, of the
+ * per-time exits minus the per-time entries. The driver: one row per distinct (stratum, event
+ * time), i.e. at most (distinct event times × strata) × (2 + 4p + p(p+1)) doubles, whatever the
+ * number of subjects, and the p-vectors and p×p matrices of Newton–Raphson.
+ */
+public final class CoxModel {
+  /** R's coxph.control: eps, iter.max, toler.chol = .Machine$double.eps^0.75, toler.inf = sqrt(eps). */
+  static final double EPS = 1e-9;
+  static final int ITER_MAX = 20;
+  static final double TOLER_CHOL = Math.pow(Math.ulp(1.0), 0.75);
+  static final double TOLER_INF = Math.sqrt(EPS);
+
+  private static final String S = "s";
+  private static final String T = "t";
+  private static final String W = "w";
+  private static final String ENTRY = "entry";
+  private static final String TIME = "time";
+  private static final String EVENT = "event";
+
+  private CoxModel() {}
+
+  /** A covariate's model terms: the column's name and, for a categorical one, its non-reference levels. */
+  record Covariate(String column, boolean categorical, List<String> levels, String reference) {
+    List<String> terms() {
+      if (!categorical) {
+        return List.of(column);
+      }
+      return levels.stream().filter(l -> !l.equals(reference)).map(l -> column + l).toList();
+    }
+  }
+
+  /**
+   * Fits the model to an arbitrary table (one row per subject).
+   *
+   * @param source how the user named the input, for messages
+   * @throws BadInputException naming the column or term: no events, a constant or collinear term,
+   *     too many levels, a non-numeric value in a numeric column, a missing column
+   */
+  public static CoxFit fit(Dataset<Row> table, CoxSpec spec, String source) {
+    String prefix = "Cannot fit a Cox model to " + source + ": ";
+    List<String> present = Arrays.asList(table.columns());
+    List<String> needed = new ArrayList<>(spec.covariates());
+    if (spec.strata() != null) {
+      needed.add(spec.strata());
+    }
+    for (String name : needed) {
+      if (!present.contains(name)) {
+        throw new BadInputException(prefix + "column '" + name + "' not found (columns: " + String.join(", ", present) + ")");
+      }
+    }
+    for (String name : spec.references().keySet()) {
+      if (!spec.covariates().contains(name)) {
+        throw new BadInputException(prefix + "--reference names '" + name + "', which is not a covariate (covariates: "
+            + String.join(", ", spec.covariates()) + ")");
+      }
+    }
+    // Time, entry and event: the same checks and messages as km.
+    Subjects.from(table, new SubjectSpec(spec.time(), spec.event(), spec.entry(), null, null, null, false, null), source);
+
+    List<Covariate> covariates = classify(table, spec, prefix);
+    List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
+    int p = terms.size();
+
+    // Rows with a missing covariate or stratum are dropped, as R's default na.action (na.omit).
+    Column complete = lit(true);
+    List<Column> design = new ArrayList<>();
+    for (Covariate c : covariates) {
+      complete = complete.and(org.apache.spark.sql.functions.not(missing(column(c.column()))));
+      Column v = column(c.column());
+      if (c.categorical()) {
+        Column text = v.cast("string");
+        for (String level : c.levels()) {
+          if (!level.equals(c.reference())) {
+            design.add(when(text.equalTo(lit(level)), 1.0).otherwise(0.0));
+          }
+        }
+      } else {
+        design.add(trim(v.cast("string")).try_cast("double"));
+      }
+    }
+    Column stratum = lit("");
+    if (spec.strata() != null) {
+      complete = complete.and(org.apache.spark.sql.functions.not(missing(column(spec.strata()))));
+      stratum = column(spec.strata()).cast("string");
+    }
+    List<Column> cellKey = new ArrayList<>();
+    cellKey.add(stratum.as(S));
+    cellKey.add((spec.entry() == null ? lit(0.0) : trim(column(spec.entry()).cast("string")).try_cast("double")).as(ENTRY));
+    cellKey.add(trim(column(spec.time()).cast("string")).try_cast("double").as(TIME));
+    cellKey.add(when(trim(column(spec.event()).cast("string")).try_cast("double").equalTo(1.0), 1).otherwise(0).as(EVENT));
+    for (int j = 0; j < p; j++) {
+      cellKey.add(design.get(j).as(x(j)));
+    }
+    // The collapse: the cost of every iteration follows the distinct cells, not the subjects.
+    Dataset<Row> cells = table.where(complete).groupBy(cellKey.toArray(Column[]::new))
+        .agg(count(lit(1)).cast("double").as(W)).cache();
+    try {
+      List<Column> moments = new ArrayList<>(List.of(sum(W), sum(col(W).multiply(col(EVENT)))));
+      for (int j = 0; j < p; j++) {
+        moments.add(sum(col(W).multiply(col(x(j)))));
+        moments.add(min(x(j)));
+        moments.add(max(x(j)));
+      }
+      Row m = cells.agg(moments.get(0), moments.subList(1, moments.size()).toArray(Column[]::new)).head();
+      if (m.isNullAt(0)) {
+        throw new BadInputException(prefix + "no rows with every covariate present");
+      }
+      double n = m.getDouble(0);
+      double events = m.getDouble(1);
+      if (events == 0) {
+        throw new BadInputException(prefix + "no events (event column '" + spec.event() + "' is never 1 among the "
+            + (long) n + " subjects with every covariate present)");
+      }
+      double[] mean = new double[p];
+      for (int j = 0; j < p; j++) {
+        mean[j] = m.getDouble(2 + 3 * j) / n;
+        if (m.getDouble(3 + 3 * j) == m.getDouble(4 + 3 * j)) {
+          throw new BadInputException(prefix + "covariate term '" + terms.get(j) + "' is constant (every subject has "
+              + m.getDouble(3 + 3 * j) + "); remove it");
+        }
+      }
+      Iteration iteration = new Iteration(cells, p, mean, spec.entry() != null, spec.ties());
+      return newtonRaphson(iteration, terms, (long) n, (long) events, spec.confLevel(), prefix);
+    } finally {
+      cells.unpersist();
+    }
+  }
+
+  /** Which covariates are numeric, and the sorted levels of the categorical ones (one pass, plus one bounded distinct per categorical). */
+  static List<Covariate> classify(Dataset<Row> table, CoxSpec spec, String prefix) {
+    List<String> text = new ArrayList<>();
+    for (String c : spec.covariates()) {
+      if (typeOf(table, c) instanceof StringType && !spec.categorical().contains(c)) {
+        text.add(c);
+      }
+    }
+    Row checks = null;
+    if (!text.isEmpty()) {
+      List<Column> aggs = new ArrayList<>();
+      for (String c : text) {
+        Column v = trim(column(c));
+        Column present = org.apache.spark.sql.functions.not(missing(column(c)));
+        Column parsed = v.try_cast("double");
+        aggs.add(sum(when(present.and(parsed.isNull()), 1L).otherwise(0L)));
+        aggs.add(first(when(present.and(parsed.isNull()), column(c)), true));
+        aggs.add(sum(when(present.and(parsed.isNotNull()), 1L).otherwise(0L)));
+      }
+      checks = table.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
+    }
+    List<Covariate> result = new ArrayList<>();
+    for (String c : spec.covariates()) {
+      DataType type = typeOf(table, c);
+      boolean categorical;
+      if (spec.categorical().contains(c)) {
+        categorical = true;
+      } else if (type instanceof NumericType) {
+        categorical = false;
+      } else if (type instanceof StringType) {
+        int i = text.indexOf(c);
+        long bad = checks.isNullAt(3 * i) ? 0 : checks.getLong(3 * i);
+        long good = checks.isNullAt(3 * i + 2) ? 0 : checks.getLong(3 * i + 2);
+        if (bad > 0 && good > 0) {
+          throw new BadInputException(prefix + "numeric covariate '" + c + "' has " + bad + " non-numeric value(s), e.g. '"
+              + checks.get(3 * i + 1) + "' (use --categorical " + c + " to treat it as categorical)");
+        }
+        categorical = good == 0;
+      } else {
+        categorical = true; // boolean, date …: levels of their text form, as R's factor()
+      }
+      if (!categorical) {
+        if (spec.references().containsKey(c)) {
+          throw new BadInputException(prefix + "--reference " + c + "=" + spec.references().get(c) + ": '" + c
+              + "' is numeric, not categorical (use --categorical " + c + ")");
+        }
+        result.add(new Covariate(c, false, List.of(), null));
+        continue;
+      }
+      Column v = column(c).cast("string");
+      // At most max-levels + 1 distinct values reach the driver: enough to tell "too many".
+      List<String> levels = new ArrayList<>(table.where(org.apache.spark.sql.functions.not(missing(column(c))))
+          .select(v.as("level")).distinct().limit(spec.maxLevels() + 1).collectAsList().stream().map(r -> r.getString(0)).toList());
+      if (levels.size() > spec.maxLevels()) {
+        throw new BadInputException(prefix + "categorical covariate '" + c + "' has more than " + spec.maxLevels()
+            + " levels (raise --max-levels, or leave it out)");
+      }
+      levels.sort(null);
+      if (levels.size() < 2) {
+        throw new BadInputException(prefix + "categorical covariate '" + c + "' is constant ("
+            + (levels.isEmpty() ? "no values" : "every subject has '" + levels.get(0) + "'") + "); remove it");
+      }
+      String reference = spec.references().getOrDefault(c, levels.get(0));
+      if (!levels.contains(reference)) {
+        throw new BadInputException(prefix + "--reference " + c + "=" + reference + ": no such level (levels: "
+            + String.join(", ", levels.subList(0, Math.min(levels.size(), 20))) + (levels.size() > 20 ? ", …" : "") + ")");
+      }
+      if (type instanceof BooleanType) {
+        // Spark's text of a boolean; R names the term colTRUE, regsurv coltrue.
+        levels = List.copyOf(levels);
+      }
+      result.add(new Covariate(c, true, List.copyOf(levels), reference));
+    }
+    return result;
+  }
+
+  private static DataType typeOf(Dataset<Row> table, String column) {
+    return table.schema().apply(column).dataType();
+  }
+
+  /** R's NA: NULL, empty text or the text NA. */
+  private static Column missing(Column c) {
+    Column t = trim(c.cast("string"));
+    return c.isNull().or(t.equalTo("")).or(t.equalTo("NA"));
+  }
+
+  /** A column by its exact name (dots and spaces are part of the name, not a path). */
+  private static Column column(String name) {
+    return col("`" + name.replace("`", "``") + "`");
+  }
+
+  static String x(int j) {
+    return "x" + j;
+  }
+
+  /** Log partial likelihood, score and information at one β. */
+  record Evaluation(double loglik, double[] u, double[][] imat) {}
+
+  /** The Spark side of one Newton–Raphson step: the risk-set sums at a given β, finished on the driver. */
+  static final class Iteration {
+    private final Dataset<Row> cells;
+    private final int p;
+    private final double[] mean;
+    private final boolean delayedEntry;
+    private final CoxSpec.Ties ties;
+
+    Iteration(Dataset<Row> cells, int p, double[] mean, boolean delayedEntry, CoxSpec.Ties ties) {
+      this.cells = cells;
+      this.p = p;
+      this.mean = mean;
+      this.delayedEntry = delayedEntry;
+      this.ties = ties;
+    }
+
+    private Column xc(int j) {
+      return col(x(j)).minus(lit(mean[j]));
+    }
+
+    Evaluation evaluate(double[] beta) {
+      // Centred covariates, as R (the likelihood is unchanged; e^η stays in range).
+      Column eta = lit(0.0);
+      for (int j = 0; j < p; j++) {
+        eta = eta.plus(xc(j).multiply(lit(beta[j])));
+      }
+      Column r = col(W).multiply(exp(eta));
+      Column ev = col(EVENT).equalTo(1);
+      List<String> risk = new ArrayList<>();
+      List<Column> exits = new ArrayList<>(List.of(col(S), col(TIME).as(T)));
+      List<Column> entries = new ArrayList<>(List.of(col(S), col(ENTRY).as(T)));
+      List<String> eventCols = new ArrayList<>();
+      List<Column> exitEvents = new ArrayList<>();
+      risk.add("r");
+      exits.add(r.as("r"));
+      entries.add(r.unary_$minus().as("r"));
+      for (int j = 0; j < p; j++) {
+        risk.add("rx" + j);
+        exits.add(r.multiply(xc(j)).as("rx" + j));
+        entries.add(r.multiply(xc(j)).unary_$minus().as("rx" + j));
+      }
+      for (int j = 0; j < p; j++) {
+        for (int k = j; k < p; k++) {
+          risk.add("rxx" + j + "_" + k);
+          exits.add(r.multiply(xc(j)).multiply(xc(k)).as("rxx" + j + "_" + k));
+          entries.add(r.multiply(xc(j)).multiply(xc(k)).unary_$minus().as("rxx" + j + "_" + k));
+        }
+      }
+      // Over the events at t: their count, Σ w·η and Σ w·x (numerator), and for Efron the
+      // risk-set sums restricted to the tied events.
+      eventCols.add("d");
+      exitEvents.add(when(ev, col(W)).otherwise(0.0).as("d"));
+      eventCols.add("eeta");
+      exitEvents.add(when(ev, col(W).multiply(eta)).otherwise(0.0).as("eeta"));
+      for (int j = 0; j < p; j++) {
+        eventCols.add("ex" + j);
+        exitEvents.add(when(ev, col(W).multiply(xc(j))).otherwise(0.0).as("ex" + j));
+      }
+      for (String name : risk) {
+        eventCols.add("e" + name);
+      }
+      exitEvents.add(when(ev, r).otherwise(0.0).as("er"));
+      for (int j = 0; j < p; j++) {
+        exitEvents.add(when(ev, r.multiply(xc(j))).otherwise(0.0).as("erx" + j));
+      }
+      for (int j = 0; j < p; j++) {
+        for (int k = j; k < p; k++) {
+          exitEvents.add(when(ev, r.multiply(xc(j)).multiply(xc(k))).otherwise(0.0).as("erxx" + j + "_" + k));
+        }
+      }
+      exits.addAll(exitEvents);
+      Dataset<Row> points = cells.select(exits.toArray(Column[]::new));
+      if (delayedEntry) {
+        // A subject enters the risk set after its entry: subtracting it at point = entry removes it
+        // from every risk set at t ≤ entry, so the cumulative sum at t is Σ_{time ≥ t} − Σ_{entry ≥ t}.
+        for (String name : eventCols) {
+          entries.add(lit(0.0).as(name));
+        }
+        points = points.unionByName(cells.select(entries.toArray(Column[]::new)));
+      }
+      List<Column> sums = new ArrayList<>();
+      for (String name : risk) {
+        sums.add(sum(name).as(name));
+      }
+      for (String name : eventCols) {
+        sums.add(sum(name).as(name));
+      }
+      Dataset<Row> perTime = points.groupBy(S, T).agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new));
+      // Partitioned by stratum: the window sees one row per distinct time point of a stratum
+      // (already aggregated), never the subjects.
+      WindowSpec atRisk = Window.partitionBy(S).orderBy(col(T).desc()).rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+      List<Column> out = new ArrayList<>();
+      for (String name : risk) {
+        out.add(sum(name).over(atRisk).as(name));
+      }
+      for (String name : eventCols) {
+        out.add(col(name));
+      }
+      List<Row> rows = perTime.select(out.toArray(Column[]::new)).where(col("d").gt(0)).collectAsList();
+      return finish(rows);
+    }
+
+    private Evaluation finish(List<Row> rows) {
+      int q = p * (p + 1) / 2;
+      // Column offsets in a collected row: risk (1 + p + q), then d, eeta, ex (p), er, erx (p), erxx (q).
+      int iD = 1 + p + q;
+      int iEta = iD + 1;
+      int iEx = iEta + 1;
+      int iEr = iEx + p;
+      int iErx = iEr + 1;
+      int iErxx = iErx + p;
+      double loglik = 0;
+      double[] u = new double[p];
+      double[][] imat = new double[p][p];
+      double[] s1 = new double[p];
+      double[] e1 = new double[p];
+      for (Row row : rows) {
+        double s0 = row.getDouble(0);
+        double d = row.getDouble(iD);
+        double e0 = row.getDouble(iEr);
+        for (int j = 0; j < p; j++) {
+          s1[j] = row.getDouble(1 + j);
+          e1[j] = row.getDouble(iErx + j);
+        }
+        // Efron (1977): the k-th of d tied events sees the risk set less k/d of the tied events.
+        // The p×p sums factor through five scalars, so a day with many ties costs O(d + p²).
+        long dead = Math.round(d);
+        double a1 = 0;
+        double af = 0;
+        double b1 = 0;
+        double bf = 0;
+        double bff = 0;
+        for (long k = 0; k < dead; k++) {
+          double f = ties == CoxSpec.Ties.EFRON ? (double) k / dead : 0.0;
+          double den = s0 - f * e0;
+          loglik -= Math.log(den);
+          a1 += 1 / den;
+          af += f / den;
+          b1 += 1 / (den * den);
+          bf += f / (den * den);
+          bff += f * f / (den * den);
+        }
+        loglik += row.getDouble(iEta);
+        int t = 0;
+        for (int j = 0; j < p; j++) {
+          u[j] += row.getDouble(iEx + j) - (s1[j] * a1 - e1[j] * af);
+          for (int k = j; k < p; k++, t++) {
+            double s2 = row.getDouble(1 + p + t);
+            double e2 = row.getDouble(iErxx + t);
+            double v = s2 * a1 - e2 * af
+                - (s1[j] * s1[k] * b1 - (s1[j] * e1[k] + e1[j] * s1[k]) * bf + e1[j] * e1[k] * bff);
+            imat[j][k] += v;
+            if (k != j) {
+              imat[k][j] += v;
+            }
+          }
+        }
+      }
+      return new Evaluation(loglik, u, imat);
+    }
+  }
+
+  /** R's coxfit6/agfit4 Newton–Raphson loop, step halving and convergence rule, then R's summary statistics. */
+  static CoxFit newtonRaphson(Iteration iteration, List<String> terms, long n, long events, double confLevel, String prefix) {
+    int p = terms.size();
+    double[] beta = new double[p];
+    Evaluation start = iteration.evaluate(beta);
+    double loglikNull = start.loglik();
+    Cholesky chol0 = Cholesky.of(start.imat());
+    if (chol0.firstSingular() >= 0) {
+      throw new BadInputException(prefix + "covariate term '" + terms.get(chol0.firstSingular())
+          + "' is collinear with the terms before it (or constant within every stratum); remove it");
+    }
+    double[] step0 = chol0.solve(start.u());
+    double score = dot(start.u(), step0);
+    double loglik = loglikNull;
+    double[] newBeta = add(beta, step0);
+    int halving = 0;
+    boolean converged = false;
+    int iter;
+    Evaluation current = start;
+    for (iter = 1; iter <= ITER_MAX; iter++) {
+      current = iteration.evaluate(newBeta);
+      double newLoglik = current.loglik();
+      if (Math.abs(1 - loglik / newLoglik) <= EPS && halving == 0) {
+        loglik = newLoglik;
+        converged = true;
+        break;
+      }
+      if (iter == ITER_MAX) {
+        loglik = newLoglik;
+        break;
+      }
+      if (newLoglik < loglik || Double.isNaN(newLoglik)) {
+        // Not converging: go back part of the way (agfit4's weighted halving).
+        halving++;
+        for (int j = 0; j < p; j++) {
+          newBeta[j] = (newBeta[j] + halving * beta[j]) / (halving + 1.0);
+        }
+      } else {
+        halving = 0;
+        loglik = newLoglik;
+        Cholesky chol = Cholesky.of(current.imat());
+        double[] step = chol.solve(current.u());
+        beta = newBeta.clone();
+        newBeta = add(newBeta, step);
+      }
+    }
+    int iterations = Math.min(iter, ITER_MAX);
+    double[] coef = newBeta;
+    Cholesky cholFinal = Cholesky.of(current.imat());
+    double[][] var = cholFinal.inverse();
+    List<String> warnings = new ArrayList<>();
+    if (!converged) {
+      warnings.add("Ran out of iterations and did not converge");
+    } else {
+      // R's coxph.fit: a score that is not small relative to the step at convergence means the
+      // likelihood flattened out while the coefficient still runs (e.g. a level with no events).
+      List<String> infinite = new ArrayList<>();
+      for (int j = 0; j < p; j++) {
+        double inf = 0;
+        for (int k = 0; k < p; k++) {
+          inf += current.u()[k] * var[k][j];
+        }
+        inf = Math.abs(inf);
+        if (inf > EPS && inf > TOLER_INF * Math.abs(coef[j])) {
+          infinite.add(terms.get(j));
+        }
+      }
+      if (!infinite.isEmpty()) {
+        warnings.add("Loglik converged before variable " + String.join(",", infinite) + "; coefficient may be infinite.");
+      }
+    }
+    double z = Math.sqrt(2.0) * Erf.erfInv(confLevel);
+    List<CoxFit.Term> rows = new ArrayList<>();
+    for (int j = 0; j < p; j++) {
+      double se = Math.sqrt(var[j][j]);
+      double zj = coef[j] / se;
+      rows.add(new CoxFit.Term(terms.get(j), coef[j], Math.exp(coef[j]), se, zj, ChiSquare.upperTail(zj * zj, 1),
+          Math.exp(coef[j] - z * se), Math.exp(coef[j] + z * se)));
+    }
+    // R's coxph: the Wald statistic βᵀ V⁻¹ β with V the inverse information at the fit.
+    double[] informationTimesCoef = new double[p];
+    for (int j = 0; j < p; j++) {
+      informationTimesCoef[j] = dot(current.imat()[j], coef);
+    }
+    double wald = dot(coef, informationTimesCoef);
+    double lr = 2 * (loglik - loglikNull);
+    return new CoxFit(rows, n, events, loglikNull, loglik, lr, p, ChiSquare.upperTail(lr, p), wald, ChiSquare.upperTail(wald, p),
+        score, ChiSquare.upperTail(score, p), iterations, converged, confLevel, warnings);
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+
+  private static double[] add(double[] a, double[] b) {
+    double[] c = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      c[i] = a[i] + b[i];
+    }
+    return c;
+  }
+
+  /** R's cholesky2: LDLᵀ of a symmetric matrix, a pivot below toler.chol × the largest diagonal marks a singular column. */
+  static final class Cholesky {
+    private final double[][] a;
+    private final int firstSingular;
+
+    private Cholesky(double[][] a, int firstSingular) {
+      this.a = a;
+      this.firstSingular = firstSingular;
+    }
+
+    static Cholesky of(double[][] matrix) {
+      int n = matrix.length;
+      double[][] a = new double[n][];
+      double largest = 0;
+      for (int i = 0; i < n; i++) {
+        a[i] = matrix[i].clone();
+        largest = Math.max(largest, Math.abs(a[i][i]));
+      }
+      double eps = largest * TOLER_CHOL;
+      int singular = -1;
+      for (int i = 0; i < n; i++) {
+        double pivot = a[i][i];
+        if (!Double.isFinite(pivot) || pivot < eps) {
+          a[i][i] = 0;
+          if (singular < 0) {
+            singular = i;
+          }
+          continue;
+        }
+        for (int j = i + 1; j < n; j++) {
+          double temp = a[j][i] / pivot;
+          a[j][i] = temp;
+          a[j][j] -= temp * temp * pivot;
+          for (int k = j + 1; k < n; k++) {
+            a[k][j] -= temp * a[k][i];
+          }
+        }
+      }
+      return new Cholesky(a, singular);
+    }
+
+    int firstSingular() {
+      return firstSingular;
+    }
+
+    /** x with Ax = b (singular columns get 0, as R's chsolve2). */
+    double[] solve(double[] b) {
+      int n = a.length;
+      double[] y = b.clone();
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++) {
+          y[i] -= y[j] * a[i][j];
+        }
+      }
+      for (int i = n - 1; i >= 0; i--) {
+        if (a[i][i] == 0) {
+          y[i] = 0;
+        } else {
+          y[i] /= a[i][i];
+          for (int j = i + 1; j < n; j++) {
+            y[i] -= y[j] * a[j][i];
+          }
+        }
+      }
+      return y;
+    }
+
+    double[][] inverse() {
+      int n = a.length;
+      double[][] inv = new double[n][n];
+      for (int c = 0; c < n; c++) {
+        double[] e = new double[n];
+        e[c] = 1;
+        double[] col = solve(e);
+        for (int r = 0; r < n; r++) {
+          inv[r][c] = col[r];
+        }
+      }
+      return inv;
+    }
+  }
+
+  /** The fit's model statistics as name → value, in the order they are printed. */
+  public static Map<String, Object> modelLines(CoxFit fit) {
+    java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("n", fit.n());
+    m.put("n_events", fit.nEvents());
+    m.put("loglik_null", fit.loglikNull());
+    m.put("loglik", fit.loglik());
+    m.put("lr_chisq", fit.lrChisq());
+    m.put("lr_df", fit.df());
+    m.put("lr_p_value", fit.lrP());
+    m.put("wald_chisq", fit.waldChisq());
+    m.put("wald_p_value", fit.waldP());
+    m.put("score_chisq", fit.scoreChisq());
+    m.put("score_p_value", fit.scoreP());
+    m.put("iterations", fit.iterations());
+    m.put("converged", fit.converged());
+    return m;
+  }
+}
