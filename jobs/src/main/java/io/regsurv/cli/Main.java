@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       GenerateCommand.class,
       KmCommand.class,
+      CoxCommand.class,
       StatusCommand.class,
       MaintainCommand.class,
       io.regsurv.bench.Benchmark.class,

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code r-cox/} (copied from shared/reference/r-cox): every coefficient, standard error, test
  * and likelihood to 1e-6 relative, both tie methods.
  */
-class CoxReferenceTest {
+public class CoxReferenceTest {
   static final double TOL = 1e-6;
 
   static Stream<Arguments> cases() {

@@ -1,0 +1,49 @@
+package io.regsurv.cli;
+
+import io.regsurv.core.BadInputException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * The input of the commands that analyse an arbitrary table ({@code cox}; {@code km} reads the
+ * same three options): exactly one of a CSV file, a Delta table or a warehouse query.
+ */
+final class SubjectInput {
+  @Option(names = "--csv", paramLabel = "FILE", description = "CSV file with a header row (UTF-8), read as text and parsed exactly.")
+  String csv;
+
+  @Option(names = "--delta", paramLabel = "PATH", description = "Delta table folder or URI.")
+  String delta;
+
+  @Option(names = "--query", paramLabel = "SQL", description = "Spark SQL query against the warehouse catalog, e.g. on silver.firm.")
+  String query;
+
+  /** How the user named the input, for messages. */
+  String source() {
+    if (csv != null) {
+      return "CSV file " + csv;
+    }
+    return delta != null ? "Delta table " + delta : "query";
+  }
+
+  /**
+   * The input table (lazy).
+   *
+   * @param what what could not be done if the file is missing, e.g. "Cannot fit a Cox model to"
+   */
+  Dataset<Row> read(SparkSession spark, String what) {
+    if (csv != null) {
+      if (!new java.io.File(csv).isFile() && !csv.contains("://")) {
+        throw new BadInputException(what + " " + source() + ": file not found");
+      }
+      // Every column as text: the estimators parse numbers themselves and name the bad values.
+      return spark.read().option("header", "true").option("encoding", "UTF-8").option("mode", "FAILFAST").csv(csv);
+    }
+    if (delta != null) {
+      return spark.read().format("delta").load(delta);
+    }
+    return spark.sql(query);
+  }
+}
