@@ -443,20 +443,20 @@ public final class CoxModel {
     boolean converged = false;
     int iter;
     Evaluation current = start;
+    double[] coef = null;
     for (iter = 1; iter <= ITER_MAX; iter++) {
       current = iteration.evaluate(newBeta);
       double newLoglik = current.loglik();
-      if (Math.abs(1 - loglik / newLoglik) <= EPS && halving == 0) {
+      boolean finite = Double.isFinite(newLoglik) && Arrays.stream(current.u()).allMatch(Double::isFinite)
+          && Arrays.stream(current.imat()).flatMapToDouble(Arrays::stream).allMatch(Double::isFinite);
+      if (finite && Math.abs(1 - loglik / newLoglik) <= EPS) {
         loglik = newLoglik;
+        coef = newBeta;
         converged = true;
         break;
       }
-      if (iter == ITER_MAX) {
-        loglik = newLoglik;
-        break;
-      }
-      if (newLoglik < loglik || Double.isNaN(newLoglik)) {
-        // Not converging: go back part of the way (agfit4's weighted halving).
+      if (!finite || newLoglik < loglik) {
+        // Not converging: back towards the last good β, more each time (coxfit6/agfit4).
         halving++;
         for (int j = 0; j < p; j++) {
           newBeta[j] = (newBeta[j] + halving * beta[j]) / (halving + 1.0);
@@ -464,14 +464,19 @@ public final class CoxModel {
       } else {
         halving = 0;
         loglik = newLoglik;
-        Cholesky chol = Cholesky.of(current.imat());
-        double[] step = chol.solve(current.u());
+        double[] step = Cholesky.of(current.imat()).solve(current.u());
         beta = newBeta.clone();
         newBeta = add(newBeta, step);
       }
     }
-    int iterations = Math.min(iter, ITER_MAX);
-    double[] coef = newBeta;
+    if (!converged) {
+      // Out of iterations: R returns the last good β, with its likelihood and information.
+      iter = ITER_MAX;
+      coef = beta;
+      current = iteration.evaluate(beta);
+      loglik = current.loglik();
+    }
+    int iterations = iter;
     Cholesky cholFinal = Cholesky.of(current.imat());
     double[][] var = cholFinal.inverse();
     List<String> warnings = new ArrayList<>();
