@@ -13,6 +13,7 @@ import java.util.List;
  * @param lrChisq likelihood-ratio statistic 2(loglik − loglikNull), df = number of terms
  * @param waldChisq Wald statistic βᵀIβ (I the information at the fit)
  * @param scoreChisq score (log-rank) statistic UᵀI⁻¹U at β = 0
+ * @param concordance Harrell's C as R's coxph computes it (timewt "n"), NaN before it is computed
  * @param iterations Newton–Raphson iterations, counted as R counts them
  * @param converged whether |1 − loglik_old/loglik_new| ≤ 1e-9 was reached within 20 iterations
  * @param warnings what R would warn about (non-convergence, coefficients running to infinity)
@@ -30,6 +31,7 @@ public record CoxFit(
     double waldP,
     double scoreChisq,
     double scoreP,
+    double concordance,
     int iterations,
     boolean converged,
     double confLevel,
@@ -41,5 +43,10 @@ public record CoxFit(
   public CoxFit {
     terms = List.copyOf(terms);
     warnings = List.copyOf(warnings);
+  }
+
+  public CoxFit withConcordance(double value) {
+    return new CoxFit(terms, n, nEvents, loglikNull, loglik, lrChisq, df, lrP, waldChisq, waldP, scoreChisq, scoreP, value,
+        iterations, converged, confLevel, warnings);
   }
 }

@@ -158,7 +158,12 @@ public final class CoxModel {
         }
       }
       Iteration iteration = new Iteration(cells, p, mean, spec.entry() != null, spec.ties());
-      return newtonRaphson(iteration, terms, (long) n, (long) events, spec.confLevel(), prefix);
+      CoxFit fit = newtonRaphson(iteration, terms, (long) n, (long) events, spec.confLevel(), prefix);
+      Column eta = lit(0.0);
+      for (int j = 0; j < p; j++) {
+        eta = eta.plus(col(x(j)).minus(lit(mean[j])).multiply(lit(fit.terms().get(j).coef())));
+      }
+      return fit.withConcordance(CoxConcordance.of(cells, eta, spec.entry() != null));
     } finally {
       cells.unpersist();
     }
@@ -516,7 +521,7 @@ public final class CoxModel {
     double wald = dot(coef, informationTimesCoef);
     double lr = 2 * (loglik - loglikNull);
     return new CoxFit(rows, n, events, loglikNull, loglik, lr, p, ChiSquare.upperTail(lr, p), wald, ChiSquare.upperTail(wald, p),
-        score, ChiSquare.upperTail(score, p), iterations, converged, confLevel, warnings);
+        score, ChiSquare.upperTail(score, p), Double.NaN, iterations, converged, confLevel, warnings);
   }
 
   private static double dot(double[] a, double[] b) {
@@ -631,6 +636,7 @@ public final class CoxModel {
     m.put("wald_p_value", fit.waldP());
     m.put("score_chisq", fit.scoreChisq());
     m.put("score_p_value", fit.scoreP());
+    m.put("concordance", fit.concordance());
     m.put("iterations", fit.iterations());
     m.put("converged", fit.converged());
     return m;

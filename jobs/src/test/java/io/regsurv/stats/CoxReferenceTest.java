@@ -95,6 +95,7 @@ public class CoxReferenceTest {
     worst = Math.max(worst, relative(at + "loglik", m.get("loglik"), fit.loglik(), TOL));
     worst = Math.max(worst, relative(at + "lr_chisq", m.get("lr_chisq"), fit.lrChisq(), TOL));
     worst = Math.max(worst, relative(at + "score_chisq", m.get("score_chisq"), fit.scoreChisq(), TOL));
+    worst = Math.max(worst, relative(at + "concordance", m.get("concordance"), fit.concordance(), TOL));
     assertThat(fit.df()).isEqualTo(Integer.parseInt(m.get("lr_df")));
     // The reference's Wald statistic is summary.coxph's, rounded to 2 decimals.
     assertThat(Math.abs(fit.waldChisq() - Double.parseDouble(m.get("wald_chisq")))).as(at + "wald_chisq " + fit.waldChisq()).isLessThanOrEqualTo(0.005);
