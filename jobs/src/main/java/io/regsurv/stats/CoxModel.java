@@ -38,7 +38,7 @@ import org.apache.spark.sql.types.StringType;
  * {entry < t ≤ time} for each distinct event time t of each stratum, with the same sums over the
  * events tied at t (Efron) — a cumulative sum over descending time, partitioned by stratum, of the
  * per-time exits minus the per-time entries. The driver: one row per distinct (stratum, event
- * time), i.e. at most (distinct event times × strata) × (2 + 4p + p(p+1)) doubles, whatever the
+ * time), i.e. at most (distinct event times × strata) × (4 + 3p + p(p+1)) doubles, whatever the
  * number of subjects, and the p-vectors and p×p matrices of Newton–Raphson.
  */
 public final class CoxModel {
