@@ -58,10 +58,19 @@ public class CoxReferenceTest {
     return spec.withTies(CoxSpec.Ties.parse(ties));
   }
 
+  /** Largest relative difference to R per quantity over all cases, printed after the tests. */
+  static final Map<String, Double> WORST = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  @org.junit.jupiter.api.AfterAll
+  static void printWorst() {
+    WORST.forEach((q, d) -> System.out.printf("max relative difference to R, %s: %.3g%n", q, d));
+  }
+
   /** |a − e| ≤ tol·|e| (relative), the quantity's name in the message. */
   static double relative(String what, String expected, double actual, double tol) {
     double e = Double.parseDouble(expected);
     double diff = Math.abs(actual - e) / Math.max(Math.abs(e), Double.MIN_NORMAL);
+    WORST.merge(what.substring(what.lastIndexOf(' ') + 1), diff, Math::max);
     assertThat(diff).as(what + ": expected " + expected + ", was " + actual).isLessThanOrEqualTo(tol);
     return diff;
   }
