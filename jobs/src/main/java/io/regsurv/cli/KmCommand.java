@@ -50,18 +50,7 @@ final class KmCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Input input;
-
-  static final class Input {
-    @Option(names = "--csv", paramLabel = "FILE", description = "CSV file with a header row (UTF-8), read as text and parsed exactly.")
-    String csv;
-
-    @Option(names = "--delta", paramLabel = "PATH", description = "Delta table folder or URI.")
-    String delta;
-
-    @Option(names = "--query", paramLabel = "SQL", description = "Spark SQL query against the warehouse catalog, e.g. on silver.firm.")
-    String query;
-  }
+  SubjectInput input;
 
   @Option(names = "--time", required = true, paramLabel = "COL", description = "Duration (exit time) column.")
   String time;
@@ -124,22 +113,9 @@ final class KmCommand implements Callable<Integer> {
     RunConfig config = common.config();
     Warehouse warehouse = CommonOptions.openWarehouse("km", config);
     SparkSession spark = warehouse.spark();
-    String source;
-    Dataset<Row> table;
-    if (input.csv != null) {
-      source = "CSV file " + input.csv;
-      if (!new java.io.File(input.csv).isFile() && !input.csv.contains("://")) {
-        throw new BadInputException("Cannot estimate survival from " + source + ": file not found");
-      }
-      // Every column as text: Subjects.from parses numbers itself and names the bad values.
-      table = spark.read().option("header", "true").option("encoding", "UTF-8").option("mode", "FAILFAST").csv(input.csv);
-    } else if (input.delta != null) {
-      source = "Delta table " + input.delta;
-      table = spark.read().format("delta").load(input.delta);
-    } else {
-      source = "query";
-      table = spark.sql(input.query);
-    }
+    String source = input.source();
+    // Every column of a CSV as text: Subjects.from parses numbers itself and names the bad values.
+    Dataset<Row> table = input.read(spark, "Cannot estimate survival from");
     SubjectSpec subjectSpec = new SubjectSpec(time, event, entry, group, eventValues, censorValues, competing, censorValue);
     Dataset<Row> subjects = Subjects.from(table, subjectSpec, source).cache();
     try {

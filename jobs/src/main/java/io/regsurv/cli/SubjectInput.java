@@ -7,8 +7,8 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**
- * The input of the commands that analyse an arbitrary table ({@code cox}; {@code km} reads the
- * same three options): exactly one of a CSV file, a Delta table or a warehouse query.
+ * The input of the commands that analyse an arbitrary table ({@code km}, {@code cox}): exactly one
+ * of a CSV file, a Delta table or a warehouse query.
  */
 final class SubjectInput {
   @Option(names = "--csv", paramLabel = "FILE", description = "CSV file with a header row (UTF-8), read as text and parsed exactly.")
