@@ -2,7 +2,6 @@ package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
-import io.regsurv.io.Tables;
 import io.regsurv.io.Warehouse;
 import io.regsurv.stats.CoxFit;
 import io.regsurv.stats.CoxModel;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -34,7 +32,6 @@ import picocli.CommandLine.Spec;
       "           --time duration_days --event exited --covariates era,province --reference province=Beijing"
     })
 final class CoxCommand implements Callable<Integer> {
-  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
   static final List<String> TERM_COLUMNS = List.of("term", "coef", "hazard_ratio", "std_err", "z", "p_value", "hr_lower", "hr_upper");
 
   @Mixin CommonOptions common;
@@ -97,12 +94,7 @@ final class CoxCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("Cannot fit a Cox model: " + e.getMessage());
     }
-    if (outputTable != null && !TABLE_NAME.matcher(outputTable).matches()) {
-      throw new BadInputException("Cannot write --output-table '" + outputTable + "': expected db.name (letters, digits, _)");
-    }
-    if (outputTable != null && Tables.ALL.contains(outputTable)) {
-      throw new BadInputException("Cannot write --output-table " + outputTable + ": it is a pipeline table; choose another name");
-    }
+    OutputTable.check(outputTable);
     RunConfig config = common.config();
     Warehouse warehouse = CommonOptions.openWarehouse("cox", config);
     CoxFit fit = CoxModel.fit(input.read(warehouse.spark(), "Cannot fit a Cox model to"), model, input.source());
@@ -111,7 +103,13 @@ final class CoxCommand implements Callable<Integer> {
     for (CoxFit.Term t : fit.terms()) {
       terms.add(RowFactory.create(t.term(), t.coef(), t.hazardRatio(), t.stdErr(), t.z(), t.pValue(), t.hrLower(), t.hrUpper()));
     }
-    write(warehouse, terms);
+    if (outputTable != null) {
+      StructType schema = new StructType().add("term", DataTypes.StringType, false);
+      for (String c : TERM_COLUMNS.subList(1, TERM_COLUMNS.size())) {
+        schema = schema.add(c, DataTypes.DoubleType, false);
+      }
+      OutputTable.write(warehouse, outputTable, warehouse.spark().createDataFrame(terms, schema));
+    }
     PrintWriter out = spec.commandLine().getOut();
     format.print(out, TERM_COLUMNS, terms);
     out.println();
@@ -126,23 +124,4 @@ final class CoxCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void write(Warehouse warehouse, List<Row> terms) {
-    if (outputTable == null) {
-      return;
-    }
-    String database = outputTable.substring(0, outputTable.indexOf('.'));
-    String name = outputTable.substring(outputTable.indexOf('.') + 1);
-    if (!Tables.DATABASES.contains(database)) {
-      throw new BadInputException("Cannot write --output-table " + outputTable + ": database '" + database
-          + "' does not exist (use one of the warehouse's: bronze, silver, gold, ops)");
-    }
-    StructType schema = new StructType().add("term", DataTypes.StringType, false);
-    for (String c : TERM_COLUMNS.subList(1, TERM_COLUMNS.size())) {
-      schema = schema.add(c, DataTypes.DoubleType, false);
-    }
-    // Under the warehouse root (<root>/<db>/<name>), as km's --output-table: registerExisting finds it at the next start.
-    warehouse.spark().createDataFrame(terms, schema).write().format("delta").mode("overwrite").option("overwriteSchema", "true")
-        .save(warehouse.otherLocation(database, name));
-    warehouse.registerOther(database, name);
-  }
 }

@@ -3,7 +3,6 @@ package io.regsurv.cli;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
 import io.regsurv.io.Warehouse;
-import io.regsurv.io.Tables;
 import io.regsurv.stats.ConfType;
 import io.regsurv.stats.CumulativeIncidence;
 import io.regsurv.stats.KaplanMeier;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -42,8 +40,6 @@ final class KmCommand implements Callable<Integer> {
   /** The README says the same, word for word. */
   static final String SUMMARY_HELP = "Also print, after the curve, per group n, events, median with CI and RMST, and with --group"
       + " the log-rank test; with --format csv or json, print only these (the log-rank test after an empty line), not the curve.";
-
-  private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*");
 
   @Mixin CommonOptions common;
 
@@ -104,12 +100,7 @@ final class KmCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadInputException("Cannot estimate survival: " + e.getMessage());
     }
-    if (outputTable != null && !TABLE_NAME.matcher(outputTable).matches()) {
-      throw new BadInputException("Cannot write --output-table '" + outputTable + "': expected db.name (letters, digits, _)");
-    }
-    if (outputTable != null && Tables.ALL.contains(outputTable)) {
-      throw new BadInputException("Cannot write --output-table " + outputTable + ": it is a pipeline table; choose another name");
-    }
+    OutputTable.check(outputTable);
     RunConfig config = common.config();
     Warehouse warehouse = CommonOptions.openWarehouse("km", config);
     SparkSession spark = warehouse.spark();
@@ -122,7 +113,7 @@ final class KmCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (competing) {
         Dataset<Row> cif = CumulativeIncidence.estimate(subjects, options.confLevel()).orderBy("group", "time", "cause");
-        write(warehouse, cif);
+        OutputTable.write(warehouse, outputTable, cif);
         print(out, cif);
         return 0;
       }
@@ -130,7 +121,7 @@ final class KmCommand implements Callable<Integer> {
       // so it must go on every path out (the in-process callers, tests and notebooks, keep running).
       Dataset<Row> curve = KaplanMeier.estimate(subjects, options).orderBy("group", "time").cache();
       try {
-        write(warehouse, curve);
+        OutputTable.write(warehouse, outputTable, curve);
         if (!summary) {
           print(out, curve);
           return 0;
@@ -166,19 +157,4 @@ final class KmCommand implements Callable<Integer> {
     format.print(out, Arrays.asList(result.columns()), result.collectAsList());
   }
 
-  private void write(Warehouse warehouse, Dataset<Row> result) {
-    if (outputTable == null) {
-      return;
-    }
-    String database = outputTable.substring(0, outputTable.indexOf('.'));
-    // Written under the warehouse root (<root>/<db>/<name>), not as a managed table under
-    // spark.sql.warehouse.dir: registerExisting finds it there at the next start.
-    String name = outputTable.substring(outputTable.indexOf('.') + 1);
-    if (!Tables.DATABASES.contains(database)) {
-      throw new BadInputException("Cannot write --output-table " + outputTable + ": database '" + database
-          + "' does not exist (use one of the warehouse's: bronze, silver, gold, ops)");
-    }
-    result.write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(warehouse.otherLocation(database, name));
-    warehouse.registerOther(database, name);
-  }
 }

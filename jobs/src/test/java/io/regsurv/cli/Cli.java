@@ -27,4 +27,11 @@ public record Cli(int exitCode, String out, String err) {
     String[] lines = err.strip().split("\n");
     return lines[lines.length - 1];
   }
+
+  /** Bad input: exit 2 and one line on stderr that says {@code message}. */
+  public void assertBadInput(String message) {
+    org.assertj.core.api.Assertions.assertThat(exitCode).as(err).isEqualTo(2);
+    org.assertj.core.api.Assertions.assertThat(err.strip().lines().count()).as(err).isEqualTo(1);
+    org.assertj.core.api.Assertions.assertThat(lastErrLine()).contains(message);
+  }
 }

@@ -177,26 +177,20 @@ class KmCommandTest {
   @Test
   void badInputFailsWithOneLineAndExitTwo() throws IOException {
     Path good = write("good.csv", "t,e,a\n5,1,0\n6,0,1\n");
-    assertBad(Cli.run("km", "--csv", good.toString(), "--time", "duration", "--event", "e"), "column 'duration' not found");
+    Cli.run("km", "--csv", good.toString(), "--time", "duration", "--event", "e").assertBadInput("column 'duration' not found");
     Path text = write("text.csv", "t,e\n5,1\nabc,0\n");
-    assertBad(Cli.run("km", "--csv", text.toString(), "--time", "t", "--event", "e"), "non-numeric value(s), e.g. 'abc'");
+    Cli.run("km", "--csv", text.toString(), "--time", "t", "--event", "e").assertBadInput("non-numeric value(s), e.g. 'abc'");
     Path negative = write("neg.csv", "t,e\n5,1\n-2,0\n");
-    assertBad(Cli.run("km", "--csv", negative.toString(), "--time", "t", "--event", "e"), "negative duration");
+    Cli.run("km", "--csv", negative.toString(), "--time", "t", "--event", "e").assertBadInput("negative duration");
     Path entryAfter = write("entry.csv", "a,t,e\n1,5,1\n7,6,0\n");
-    assertBad(Cli.run("km", "--csv", entryAfter.toString(), "--time", "t", "--event", "e", "--entry", "a"), "entry ≥ exit");
+    Cli.run("km", "--csv", entryAfter.toString(), "--time", "t", "--event", "e", "--entry", "a").assertBadInput("entry ≥ exit");
     Path badEvent = write("event.csv", "t,e\n5,1\n6,2\n");
-    assertBad(Cli.run("km", "--csv", badEvent.toString(), "--time", "t", "--event", "e"), "outside the declared set, e.g. '2'");
+    Cli.run("km", "--csv", badEvent.toString(), "--time", "t", "--event", "e").assertBadInput("outside the declared set, e.g. '2'");
     Path status = write("status.csv", "t,s\n5,cancelled\n6,moved\n");
-    assertBad(Cli.run("km", "--csv", status.toString(), "--time", "t", "--event", "s", "--event-values", "cancelled",
-        "--censor-values", "active"), "e.g. 'moved'");
-    assertBad(Cli.run("km", "--csv", good.toString(), "--time", "t", "--event", "e", "--conf-type", "arcsin"), "conf type must be");
-    assertBad(Cli.run("km", "--csv", dir.resolve("nope.csv").toString(), "--time", "t", "--event", "e"), "file not found");
-  }
-
-  private static void assertBad(Cli run, String message) {
-    assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-    assertThat(run.err().strip().lines().count()).as(run.err()).isEqualTo(1);
-    assertThat(run.lastErrLine()).contains(message);
+    Cli.run("km", "--csv", status.toString(), "--time", "t", "--event", "s", "--event-values", "cancelled",
+        "--censor-values", "active").assertBadInput("e.g. 'moved'");
+    Cli.run("km", "--csv", good.toString(), "--time", "t", "--event", "e", "--conf-type", "arcsin").assertBadInput("conf type must be");
+    Cli.run("km", "--csv", dir.resolve("nope.csv").toString(), "--time", "t", "--event", "e").assertBadInput("file not found");
   }
 
   private Path write(String name, String content) throws IOException {
