@@ -1,10 +1,5 @@
 package io.regsurv.cli;
 
-import io.regsurv.config.RunConfig;
-import io.regsurv.io.Warehouse;
-import io.regsurv.classify.ClassifyJob;
-import io.regsurv.classify.ClassifyResult;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,13 +1,9 @@
 package io.regsurv.cli;
 
-import io.regsurv.config.RunConfig;
-import io.regsurv.io.Warehouse;
 import io.regsurv.ingest.IngestJob;
 import io.regsurv.ingest.IngestResult;
-import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,5 @@
 package io.regsurv.cli;
 
-import io.regsurv.config.RunConfig;
 import io.regsurv.ops.Maintenance;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,9 +1,7 @@
 package io.regsurv.cli;
 
-import io.regsurv.config.RunConfig;
 import io.regsurv.report.ReportJob;
 import io.regsurv.report.ReportJob.Kpi;
-import io.regsurv.report.ReportJob.ReportResult;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.ArrayList;

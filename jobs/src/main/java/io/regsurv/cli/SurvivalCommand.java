@@ -1,9 +1,6 @@
 package io.regsurv.cli;
 
 import io.regsurv.pipeline.Pipeline;
-import io.regsurv.survival.SurvivalJob;
-import io.regsurv.survival.SurvivalJob.SurvivalResult;
-import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
