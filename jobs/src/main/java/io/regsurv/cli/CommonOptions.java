@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every job command shares: configuration file, overrides, warehouse, verbosity. */
 final class CommonOptions {
-  @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file; overrides the built-in defaults (see README).")
+  @Option(names = "--config", paramLabel = "FILE", description = "JSON configuration file; overrides the built-in defaults (see docs/reference.md).")
   Path configFile;
 
   @Option(names = "--warehouse", paramLabel = "DIR|URI", description = "Delta warehouse root (default: ./warehouse, or the config's 'warehouse').")
@@ -24,6 +26,12 @@ final class CommonOptions {
 
   @Option(names = {"-v", "--verbose"}, description = "Show stack traces of failures.")
   boolean verbose;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /** The progress line on a terminal; NULL when output is not a terminal (cron, CI, tests) or before {@link #pipeline()}. */
+  private TerminalProgress progress;
 
   /** The effective configuration: defaults, then --config, then --set, then --warehouse. */
   RunConfig config() {
@@ -42,8 +50,18 @@ final class CommonOptions {
     return warehouse;
   }
 
-  /** The pipeline on the effective configuration's warehouse. */
+  /** The pipeline on the effective configuration's warehouse; on a terminal, its stages show a progress line. */
   Pipeline pipeline() {
-    return Pipeline.open(config());
+    Pipeline pipeline = Pipeline.open(config());
+    if (TerminalProgress.wanted()) {
+      progress = TerminalProgress.attach(pipeline.warehouse().spark(), command.commandLine().getErr());
+      pipeline.withListener(progress);
+    }
+    return pipeline;
+  }
+
+  /** {@code listener} with the terminal's progress line around each stage ({@code listener} itself when there is none). */
+  Pipeline.Listener withProgress(Pipeline.Listener listener) {
+    return progress == null ? listener : progress.around(listener);
   }
 }

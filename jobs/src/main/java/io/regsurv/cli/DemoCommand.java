@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
     GenerateCommand.print(spec.commandLine().getOut(), settings, new Generator(settings).run(), false);
     err.printf("regsurv demo: --- generate done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     Pipeline pipeline = common.pipeline();
-    pipeline.withListener(RunCommand.progress(spec, pipeline.config(), result -> !(result instanceof ReportResult)));
+    pipeline.withListener(common.withProgress(RunCommand.progress(spec, pipeline.config(), result -> !(result instanceof ReportResult))));
     // Published counts are compared at the demo's size (50,000 of the registry's 2,287,100 firms).
     Pipeline.RunResult run = pipeline.backfill(data, new Pipeline.RunOptions(null, null, false, settings.scale()));
     RunConfig config = pipeline.config();

@@ -64,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Pipeline pipeline = common.pipeline();
-    pipeline.withListener(progress(spec, pipeline.config()));
+    pipeline.withListener(common.withProgress(progress(spec, pipeline.config())));
     if (target.backfill != null) {
       if (!paths.isEmpty()) {
         throw new BadInputException("--backfill takes its snapshots from the directory; do not also give PATHs");
