@@ -1,12 +1,16 @@
 package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
+import io.regsurv.generate.FirmModel;
 import io.regsurv.generate.Generator;
 import io.regsurv.generate.GeneratorSettings;
 import io.regsurv.pipeline.Pipeline;
+import io.regsurv.report.ReportJob.Kpi;
 import io.regsurv.report.ReportJob.ReportResult;
 import io.regsurv.io.SparkSessions;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,6 +37,35 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--firms", paramLabel = "N", description = "Firms ever registered (default: the generator's demo preset, 50,000).")
   Long firms;
 
+  /** The demo's last line: the next thing to try. */
+  static final String NEXT = "Next: bin/regsurv sql \"SELECT cohort, n_firms, n_exits, survival_12m, survival_24m FROM gold.cohort_summary"
+      + " WHERE dimension = 'establishment_year'\"  (the curves: bin/docs-figures or notebooks/; every command: docs/usage.md)";
+
+  /**
+   * The headline figures: first those with no published counterpart, then, last on the screen,
+   * those beside the published ones at the published dates, shares as published and counts scaled
+   * to the demo's size, marked {@code *} (the label's "[published count scaled x…]" shortened).
+   */
+  static void figures(PrintWriter out, ReportResult report, double scale) {
+    List<Kpi> own = report.kpis().stream().filter(k -> k.published() == null).toList();
+    List<Kpi> compared = report.kpis().stream().filter(k -> k.published() != null)
+        .map(k -> new Kpi(k.kpi(), k.label().replaceFirst(" \\[published count scaled x[0-9.]+\\]$", " *"), k.value(), k.numerator(),
+            k.denominator(), k.published(), k.relativeDifference(), k.definition()))
+        .toList();
+    out.println("Headline figures as of " + report.asOfDate() + " (silver.firm version " + report.sourceVersion() + "; gold.registry_kpi version "
+        + report.versionWritten() + (report.skipped() ? ", already computed by run " + report.skippedBecauseOfRun() : "") + "):");
+    ReportCommand.print(out, own);
+    if (!compared.isEmpty()) {
+      out.println();
+      out.println("Beside the published figures (TMTpost, 2024-08-13), at the published dates:");
+      ReportCommand.print(out, compared);
+      if (compared.stream().anyMatch(k -> k.label().endsWith(" *"))) {
+        out.printf(Locale.ROOT, "* a count: the published one scaled x%.4f to the demo's size (%,.0f of the registry's %,d firms)%n",
+            scale, scale * FirmModel.FULL_SCALE_FIRMS, FirmModel.FULL_SCALE_FIRMS);
+      }
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -56,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("  gold.survival_curve, gold.survival_curve_monthly, gold.cumulative_incidence, gold.cohort_summary,");
     out.println("  gold.cohort_comparison, gold.status_transition_monthly, gold.registry_kpi, ops.job_run");
     out.println();
-    StagePrinter.report(run.report(), out);
-    out.println("Try: bin/regsurv sql \"SELECT dimension, cohort, n_firms, coalesce(CAST(median_days AS STRING), IF(suppressed, 'suppressed: fewer than survival.minCohortSize firms', 'not reached: S(t) > 0.5 throughout')) AS median_days, survival_12m FROM gold.cohort_summary WHERE dimension = 'era'\"");
+    figures(out, run.report(), settings.scale());
+    out.println(NEXT);
     out.flush();
     return 0;
   }
