@@ -37,6 +37,24 @@ plt.rcParams["font.family"] = ["DejaVu Sans", "WenQuanYi Micro Hei"]
 plt.rcParams["figure.dpi"] = 100
 
 
+FIGURES_ENV = "REGSURV_FIGURES"
+
+
+def save(fig, name, dpi=80):
+    """
+    Writes ``fig`` to ``$REGSURV_FIGURES/<name>.png`` when that variable names a folder (bin/docs-figures
+    sets it to docs/ to redraw the README's figures); does nothing otherwise. Returns the path or None.
+    The PNG carries no software version, so an unchanged figure gives the same bytes.
+    """
+    folder = os.environ.get(FIGURES_ENV)
+    if not folder:
+        return None
+    path = pathlib.Path(folder) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, metadata={"Software": None})
+    return path
+
+
 def default_warehouse():
     """The warehouse to open: $REGSURV_WAREHOUSE, else ./warehouse of the project (as made by bin/regsurv demo)."""
     return os.environ.get("REGSURV_WAREHOUSE") or str(ROOT / "warehouse")

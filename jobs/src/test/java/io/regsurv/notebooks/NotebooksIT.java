@@ -28,6 +28,8 @@ class NotebooksIT {
   static final List<String> SNAPSHOTS = List.of("2023-06-30", "2023-12-31", "2024-06-30");
   /** Notebook → the figures it draws at least. */
   static final Map<String, Integer> NOTEBOOKS = Map.of("survival_curves", 2, "exit_causes", 1, "registry_overview", 3);
+  /** The figures the notebooks save for the README when REGSURV_FIGURES names a folder (bin/docs-figures). */
+  static final List<String> README_FIGURES = List.of("km_by_establishment_year", "cumulative_incidence_by_era", "headline_vs_published");
 
   @Test
   void everyNotebookRunsHeadlessAndDrawsItsFigures(@TempDir Path dir) throws Exception {
@@ -43,7 +45,8 @@ class NotebooksIT {
     }
     ok(Cli.run("classify", "--warehouse", wh));
     ok(Cli.run("survival", "--warehouse", wh, "--set", "survival.cohortDimensions=all,establishment_year,era,province"));
-    ok(Cli.run("report", "--warehouse", wh));
+    // Beside the published figures, counts scaled to these 3,000 firms, as bin/regsurv demo stores them (the README's chart).
+    ok(Cli.run("report", "--warehouse", wh, "--compare", "always", "--published-scale", String.valueOf(3000 / 2_287_100.0)));
 
     Path out = dir.resolve("executed");
     List<String> command = new ArrayList<>(List.of(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
@@ -54,6 +57,8 @@ class NotebooksIT {
     Path log = dir.resolve("nbconvert.log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("REGSURV_WAREHOUSE", wh);
+    Path readme = dir.resolve("readme-figures");
+    pb.environment().put("REGSURV_FIGURES", readme.toString());
     Process p = pb.start();
     boolean finished = p.waitFor(20, TimeUnit.MINUTES);
     if (!finished) {
@@ -87,6 +92,11 @@ class NotebooksIT {
         assertThat(png).as("a PNG").startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
         Files.write(figures.resolve(nb.getKey() + "-" + (i + 1) + ".png"), png);
       }
+    }
+    for (String name : README_FIGURES) {
+      Path png = readme.resolve(name + ".png");
+      assertThat(png).as("the README's figure saved by the notebooks").exists();
+      assertThat(Files.readAllBytes(png)).as("a PNG").startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});
     }
   }
 
