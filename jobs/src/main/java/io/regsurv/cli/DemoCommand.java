@@ -2,13 +2,13 @@ package io.regsurv.cli;
 
 import io.regsurv.config.RunConfig;
 import io.regsurv.generate.FirmModel;
-import io.regsurv.generate.Generator;
 import io.regsurv.generate.GeneratorSettings;
 import io.regsurv.pipeline.Pipeline;
 import io.regsurv.report.ReportJob.Kpi;
 import io.regsurv.report.ReportJob.ReportResult;
 import io.regsurv.io.SparkSessions;
 import java.io.PrintWriter;
+import org.apache.spark.sql.RowFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -54,7 +54,9 @@ final class DemoCommand implements Callable<Integer> {
         .toList();
     out.println("Headline figures as of " + report.asOfDate() + " (silver.firm version " + report.sourceVersion() + "; gold.registry_kpi version "
         + report.versionWritten() + (report.skipped() ? ", already computed by run " + report.skippedBecauseOfRun() : "") + "):");
-    ReportCommand.print(out, own);
+    // No published counterpart: no empty published and difference columns either.
+    OutputFormat.TABLE.print(out, List.of("figure", "value"),
+        own.stream().map(k -> RowFactory.create(k.label(), ReportCommand.format(k, k.value()))).toList());
     if (!compared.isEmpty()) {
       out.println();
       out.println("Beside the published figures (TMTpost, 2024-08-13), at the published dates:");
@@ -74,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     GeneratorSettings settings = GeneratorSettings.preset(data, false, firms);
     // The truth's calibration figures are left out here: the report below compares the pipeline's own.
-    GenerateCommand.print(spec.commandLine().getOut(), settings, new Generator(settings).run(), false);
+    GenerateCommand.print(spec.commandLine().getOut(), settings, GenerateCommand.run(settings, err, "generate --out " + data), false);
     err.printf("regsurv demo: --- generate done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     Pipeline pipeline = common.pipeline();
     pipeline.withListener(common.withProgress(RunCommand.progress(spec, pipeline.config(), result -> !(result instanceof ReportResult))));

@@ -93,9 +93,22 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GeneratorSettings settings = settings();
-    Generator.Result r = new Generator(settings).run();
+    Generator.Result r = run(settings, spec.commandLine().getErr(), "generate --out " + settings.out());
     print(spec.commandLine().getOut(), settings, r, true);
     return 0;
+  }
+
+  /** Writes the registry; on a terminal with a line of the files written so far (see {@link TerminalProgress}). */
+  static Generator.Result run(GeneratorSettings settings, PrintWriter err, String label) {
+    if (!TerminalProgress.wanted()) {
+      return new Generator(settings).run();
+    }
+    TerminalProgress progress = TerminalProgress.start(err);
+    try {
+      return new Generator(settings).run(progress.counter(label, "files"));
+    } finally {
+      progress.done();
+    }
   }
 
   /** One line of what was written, then (with {@code calibration}) the truth's figures against the published ones at the registry's scale. */

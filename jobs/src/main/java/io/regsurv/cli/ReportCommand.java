@@ -65,7 +65,7 @@ final class ReportCommand implements Callable<Integer> {
   /** Printed for a median whose Kaplan–Meier curve never falls to 0.5: gold holds NULL (NaN here). */
   static final String MEDIAN_NOT_REACHED = "not reached (survival stays above 50% within the data)";
 
-  private static String format(Kpi k, double v) {
+  static String format(Kpi k, double v) {
     if (Double.isNaN(v)) {
       // Say why there is no number, where the number would be.
       if (k.kpi().startsWith("median")) {

@@ -39,12 +39,15 @@ final class TerminalProgress extends SparkListener implements Pipeline.Listener 
 
   private final PrintWriter err;
   private final int width;
+  private ScheduledExecutorService timer;
   private final Map<Integer, ActiveStage> active = new ConcurrentHashMap<>();
   private final AtomicInteger stagesCompleted = new AtomicInteger();
   private String label; // the running regsurv stage; NULL between stages (guarded by this)
   private long startedNanos;
   private int stagesCompletedAtStart;
   private int drawn; // length of the line now on the screen, 0 when none
+  private int[] counted; // work counted outside Spark: {done, total}; NULL when the stage is Spark's (guarded by this)
+  private String unit;
 
   private TerminalProgress(PrintWriter err, int width) {
     this.err = err;
@@ -61,14 +64,21 @@ final class TerminalProgress extends SparkListener implements Pipeline.Listener 
 
   /** Listens to {@code spark}'s scheduler and draws on {@code err} while a stage runs. */
   static TerminalProgress attach(SparkSession spark, PrintWriter err) {
-    TerminalProgress p = new TerminalProgress(err, terminalWidth());
+    TerminalProgress p = start(err);
     spark.sparkContext().addSparkListener(p);
+    return p;
+  }
+
+  /** Draws on {@code err} while a stage runs, for work that counts itself ({@link #counter}). */
+  static TerminalProgress start(PrintWriter err) {
+    TerminalProgress p = new TerminalProgress(err, terminalWidth());
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "regsurv-progress");
       t.setDaemon(true);
       return t;
     });
     timer.scheduleAtFixedRate(p::draw, 500, 500, TimeUnit.MILLISECONDS);
+    p.timer = timer;
     return p;
   }
 
@@ -87,6 +97,30 @@ final class TerminalProgress extends SparkListener implements Pipeline.Listener 
         inner.finished(stage, result, seconds);
       }
     };
+  }
+
+  /**
+   * Starts a line for work outside Spark ({@code label}, e.g. generate), and returns what that work
+   * calls with its {@code unit}s done of the total; {@link #done()} erases the line.
+   */
+  synchronized java.util.function.BiConsumer<Integer, Integer> counter(String label, String unit) {
+    this.label = label;
+    this.unit = unit;
+    this.counted = new int[] {0, 0};
+    startedNanos = System.nanoTime();
+    return (done, total) -> {
+      synchronized (this) {
+        counted = new int[] {done, total};
+      }
+    };
+  }
+
+  /** Erases the line of the work {@link #counter} started, and stops drawing. */
+  synchronized void done() {
+    erase();
+    label = null;
+    counted = null;
+    timer.shutdownNow();
   }
 
   @Override
@@ -140,6 +174,10 @@ final class TerminalProgress extends SparkListener implements Pipeline.Listener 
     if (elapsed < DELAY_SECONDS) {
       return;
     }
+    if (counted != null) {
+      show(render(label, elapsed, counted[0], counted[1], unit, width));
+      return;
+    }
     int done = 0, total = 0, running = 0, latest = -1;
     for (Map.Entry<Integer, ActiveStage> e : active.entrySet()) {
       done += e.getValue().done().get();
@@ -149,6 +187,10 @@ final class TerminalProgress extends SparkListener implements Pipeline.Listener 
     }
     String line = render(label, elapsed,
         new SparkState(active.size(), latest, done, total, running, stagesCompleted.get() - stagesCompletedAtStart), width);
+    show(line);
+  }
+
+  private void show(String line) {
     err.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
     err.flush();
     drawn = line.length();
@@ -182,6 +224,17 @@ final class TerminalProgress extends SparkListener implements Pipeline.Listener 
     } else {
       b.append(spark.stagesCompleted()).append(" Spark stage").append(spark.stagesCompleted() == 1 ? "" : "s").append(" done");
     }
+    int max = Math.max(20, width - 1);
+    return b.length() > max ? b.substring(0, max - 1) + "…" : b.toString();
+  }
+
+  /** The line of work counted outside Spark: {@code generate --out demo-data  0:07  [####--------] 3/7 files}. */
+  static String render(String label, double elapsedSeconds, int done, int total, String unit, int width) {
+    long s = (long) elapsedSeconds;
+    StringBuilder b = new StringBuilder(label).append(String.format(Locale.ROOT, "  %d:%02d  ", s / 60, s % 60));
+    int filled = total <= 0 ? 0 : (int) Math.floor((double) BAR_WIDTH * Math.min(done, total) / total);
+    b.append('[').append("#".repeat(filled)).append("-".repeat(BAR_WIDTH - filled)).append("] ").append(done).append('/').append(total)
+        .append(' ').append(unit);
     int max = Math.max(20, width - 1);
     return b.length() > max ? b.substring(0, max - 1) + "…" : b.toString();
   }

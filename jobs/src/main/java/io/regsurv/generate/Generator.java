@@ -43,6 +43,11 @@ public final class Generator {
   }
 
   public Result run() {
+    return run((done, total) -> {});
+  }
+
+  /** As {@link #run()}, telling {@code filesDone} (files done, of the total) as each snapshot file or the truth is written. */
+  public Result run(java.util.function.BiConsumer<Integer, Integer> filesDone) {
     long started = System.nanoTime();
     Path root = new Path(settings.out());
     FileSystem fs = fileSystem(root);
@@ -68,8 +73,10 @@ public final class Generator {
       for (Callable t : tasks) {
         futures.add(pool.submit(t::call));
       }
+      int done = 0;
       for (Future<Object> f : futures) {
         Object r = f.get();
+        filesDone.accept(++done, futures.size());
         if (r instanceof long[] counts) {
           rows += counts[0];
           dirty += counts[1];

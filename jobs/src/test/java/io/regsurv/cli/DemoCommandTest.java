@@ -33,6 +33,7 @@ class DemoCommandTest {
     List<String> own = lines.subList(0, beside);
     List<String> compared = lines.subList(beside, lines.size());
     assertThat(String.join("\n", own)).contains("AI-related firms existing (active) on 2024-08-07", "not reached").doesNotContain("39,445");
+    assertThat(own.get(1)).as("no empty published column").startsWith("figure").endsWith("value");
     assertThat(compared).anySatisfy(l -> assertThat(l).contains("existing (active) in early August 2024 *").contains("39,375", "39,445", "-0.18%")
         .doesNotContain("[published count scaled"));
     assertThat(compared).anySatisfy(l -> assertThat(l).contains("share of those cancelled").doesNotContain(" *").contains("8.95%", "8.90%", "+0.58%"));

@@ -25,6 +25,14 @@ class TerminalProgressTest {
   }
 
   @Test
+  void workOutsideSparkShowsItsOwnCountOfTheTotal() {
+    assertThat(TerminalProgress.render("generate --out demo-data", 7.2, 3, 7, "files", 100))
+        .isEqualTo("generate --out demo-data  0:07  [#####-------] 3/7 files");
+    assertThat(TerminalProgress.render("generate --out demo-data", 0, 0, 0, "files", 100))
+        .isEqualTo("generate --out demo-data  0:00  [------------] 0/0 files");
+  }
+
+  @Test
   void neverWrapsOnANarrowTerminal() {
     String line = TerminalProgress.render("ingest --snapshot-date 2024-06-30", 83, new SparkState(1, 14, 30, 80, 2, 3), 50);
     assertThat(line).hasSize(49).startsWith("ingest --snapshot-date 2024-06-30  1:23  [").endsWith("…");
