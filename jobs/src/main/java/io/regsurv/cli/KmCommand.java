@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "           --time duration_days --event exited --group province --summary"
     })
 final class KmCommand implements Callable<Integer> {
-  /** The README says the same, word for word. */
+  /** docs/usage.md says the same, word for word. */
   static final String SUMMARY_HELP = "Also print, after the curve, per group n, events, median with CI and RMST, and with --group"
       + " the log-rank test; with --format csv or json, print only these (the log-rank test after an empty line), not the curve.";
 

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * Everything a job needs to know that is not a file to read: where the warehouse is and how each
- * stage behaves. Defaults live in {@code regsurv/default-config.json} (documented in the README);
+ * stage behaves. Defaults live in {@code regsurv/default-config.json} (documented in docs/reference.md);
  * a user file and {@code --set key=value} options override them.
  */
 public record RunConfig(
