@@ -36,6 +36,20 @@ public final class SilverStatusWriter {
   }
 
   /**
+   * Before a full recompute that overwrites the three silver tables: empties the watermark, and
+   * replaces a table made by an earlier regsurv (without a column its definition now has) by an empty
+   * one of the current definition, so that the overwrite keeps the table's constraints and comments.
+   */
+  public void prepareRecompute() {
+    for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT}) {
+      if (!warehouse.missingColumns(table).isEmpty()) {
+        warehouse.replaceWithDefinition(table);
+      }
+    }
+    warehouse.delta(Tables.CLASSIFY_WATERMARK).delete();
+  }
+
+  /**
    * Insert-only MERGE on the event's identity, so that repeating a step cannot duplicate events.
    */
   public void mergeEvents(Dataset<Row> events) {
@@ -81,5 +95,15 @@ public final class SilverStatusWriter {
    */
   public void replaceFirms(Dataset<Row> firms) {
     firms.write().format("delta").mode("overwrite").save(warehouse.location(Tables.FIRM));
+  }
+
+  /** Replaces silver.status_event (a full recompute). */
+  public void replaceEvents(Dataset<Row> events) {
+    events.write().format("delta").mode("overwrite").save(warehouse.location(Tables.STATUS_EVENT));
+  }
+
+  /** Replaces silver.status_history (a full recompute). */
+  public void replaceHistory(Dataset<Row> history) {
+    history.write().format("delta").mode("overwrite").save(warehouse.location(Tables.STATUS_HISTORY));
   }
 }
