@@ -45,7 +45,9 @@ import org.apache.spark.storage.StorageLevel;
  * bronze commit since then touched snapshot dates later than all processed ones; anything else
  * (first run, an older snapshot arriving late, a re-ingested snapshot, a changed dictionary or
  * exit definition, silver written by someone else or an interrupted run) recomputes from all of
- * bronze. Both paths run the same {@link FirmStatusStep} fold in date order, so they agree.
+ * bronze in one windowed pass ({@link FirmTimeline}: a constant number of Spark jobs however many
+ * snapshots there are). An increment folds each new snapshot into silver.firm with
+ * {@link FirmStatusStep}; the two give the same rows (ClassifyPinTest, ClassifyJobTest).
  */
 public final class ClassifyJob implements StageJob<ClassifyResult> {
   private final Warehouse warehouse;

@@ -90,8 +90,14 @@ public final class FirmTimeline {
     Column prevStatus = col("prev_status");
     Column established = col("established_date");
     Column isExitStatus = status.isin(settings.exitStatuses().toArray());
-    Dataset<Row> step1 =
+    // Only what silver needs: the timeline is kept (memory and disk) for the three writes.
+    Dataset<Row> needed =
         classified.select(
+            "snapshot_date", "uscc", "uscc_valid", "name", "status_raw", "status", "established_date", "status_date",
+            "cancellation_date", "revocation_date", "province", "city", "entity_type", "registered_capital_amount",
+            "registered_capital_currency", "is_ai_related", "legal_representative_hash");
+    Dataset<Row> step1 =
+        needed.select(
             col("*"),
             lag(s, 1).over(w).as("prev_seen"),
             lag(status, 1).over(w).as("prev_status"),

@@ -4,7 +4,10 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Writes one classify step into the silver tables: events and history by MERGE, the firm table by overwrite. */
+/**
+ * Writes classify's silver tables: a full recompute by overwrite, an increment's events and history
+ * by MERGE and its firm table by overwrite.
+ */
 public final class SilverStatusWriter {
   private final Warehouse warehouse;
 
@@ -18,21 +21,6 @@ public final class SilverStatusWriter {
     warehouse.ensure(Tables.STATUS_HISTORY);
     warehouse.ensure(Tables.STATUS_EVENT);
     warehouse.ensure(Tables.CLASSIFY_WATERMARK);
-  }
-
-  /**
-   * Empties the silver tables before a full recompute (one Delta version each; history stays for
-   * time travel). A table made by an earlier regsurv, without a column its definition now has, is
-   * replaced by an empty one of the current definition instead.
-   */
-  public void clear() {
-    for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT, Tables.CLASSIFY_WATERMARK}) {
-      if (warehouse.missingColumns(table).isEmpty()) {
-        warehouse.delta(table).delete();
-      } else {
-        warehouse.replaceWithDefinition(table);
-      }
-    }
   }
 
   /**
