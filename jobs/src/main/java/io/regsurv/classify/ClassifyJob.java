@@ -45,7 +45,9 @@ import org.apache.spark.storage.StorageLevel;
  * bronze commit since then touched snapshot dates later than all processed ones; anything else
  * (first run, an older snapshot arriving late, a re-ingested snapshot, a changed dictionary or
  * exit definition, silver written by someone else or an interrupted run) recomputes from all of
- * bronze. Both paths run the same {@link FirmStatusStep} fold in date order, so they agree.
+ * bronze in one windowed pass ({@link FirmTimeline}: a constant number of Spark jobs however many
+ * snapshots there are). An increment folds each new snapshot into silver.firm with
+ * {@link FirmStatusStep}; the two give the same rows (ClassifyPinTest, ClassifyJobTest).
  */
 public final class ClassifyJob implements StageJob<ClassifyResult> {
   private final Warehouse warehouse;
@@ -135,10 +137,41 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     if (plan.mode().equals("unchanged")) {
       return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
     }
-    LocalDate previous = plan.previous();
-    if (plan.mode().equals("full")) {
-      writer.clear();
+    long rowsRead;
+    Dataset<Row> processed;
+    Dataset<Row> cached = null;
+    try {
+      if (plan.mode().equals("full")) {
+        // Every snapshot in one windowed pass; the timeline is read by the three writes and the counts.
+        Dataset<Row> classified =
+            StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
+        cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
+        writer.prepareRecompute();
+        writer.replaceFirms(FirmTimeline.firms(cached, bronzeVersion));
+        writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
+        writer.replaceHistory(FirmTimeline.history(cached));
+        appendWatermark(plan.dates(), bronzeVersion, fingerprint, runId);
+        processed = cached;
+        rowsRead = -1;
+      } else {
+        rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
+        processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
+      }
+      return finish(runId, plan, bronzeVersion, rowsRead, processed);
+    } finally {
+      if (cached != null) {
+        cached.unpersist();
+      }
     }
+  }
+
+  private static Object[] dates(List<LocalDate> dates) {
+    return dates.stream().map(Date::valueOf).toArray();
+  }
+
+  /** The incremental path: each new snapshot folded into the current silver.firm, in date order. */
+  private long foldEach(Plan plan, Dataset<Row> bronze, SilverStatusWriter writer, long bronzeVersion, String fingerprint, String runId) {
+    LocalDate previous = plan.previous();
     long rowsRead = 0;
     for (LocalDate date : plan.dates()) {
       Dataset<Row> snapshot =
@@ -156,18 +189,24 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       } finally {
         firms.unpersist();
       }
-      appendWatermark(date, bronzeVersion, fingerprint, runId);
+      appendWatermark(List.of(date), bronzeVersion, fingerprint, runId);
       previous = date;
     }
+    return rowsRead;
+  }
 
-    Dataset<Row> processed =
-        StatusClassification.withCanonical(
-            bronze.where(col("snapshot_date").isin(plan.dates().stream().map(Date::valueOf).toArray())), dictionary);
+  /** The run's counts: rows read (when not known yet), unknown statuses, firms and exits. */
+  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, Dataset<Row> processed) {
+    String unknownName = io.regsurv.core.CanonicalStatus.UNKNOWN.name();
+    Row read = processed.agg(count(lit(1)), count(when(col("status").equalTo(unknownName), 1))).head();
     Map<String, Long> unknown = new LinkedHashMap<>();
     for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
       unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
-    long unknownRows = processed.where(col("status").equalTo(io.regsurv.core.CanonicalStatus.UNKNOWN.name())).count();
+    long unknownRows = read.getLong(1);
+    if (rowsRead < 0) {
+      rowsRead = read.getLong(0);
+    }
     Column mistyped = Uscc.isMistyped(col("uscc"), col("uscc_valid"));
     Row totals =
         warehouse.read(Tables.FIRM)
@@ -237,14 +276,18 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         .toList();
   }
 
-  private void appendWatermark(LocalDate date, long bronzeVersion, String fingerprint, String runId) {
-    Row row =
-        RowFactory.create(
-            Date.valueOf(date), bronzeVersion, fingerprint,
-            warehouse.version(Tables.FIRM), warehouse.version(Tables.STATUS_HISTORY), warehouse.version(Tables.STATUS_EVENT),
-            runId, Timestamp.from(Instant.now()));
+  /** One watermark row per snapshot now reflected in silver, in one commit. */
+  private void appendWatermark(List<LocalDate> dates, long bronzeVersion, String fingerprint, String runId) {
+    List<Row> rows = new ArrayList<>();
+    Timestamp now = Timestamp.from(Instant.now());
+    long firm = warehouse.version(Tables.FIRM);
+    long history = warehouse.version(Tables.STATUS_HISTORY);
+    long event = warehouse.version(Tables.STATUS_EVENT);
+    for (LocalDate date : dates) {
+      rows.add(RowFactory.create(Date.valueOf(date), bronzeVersion, fingerprint, firm, history, event, runId, now));
+    }
     warehouse.spark()
-        .createDataFrame(List.of(row), Tables.get(Tables.CLASSIFY_WATERMARK).schema())
+        .createDataFrame(rows, Tables.get(Tables.CLASSIFY_WATERMARK).schema())
         .write().format("delta").mode("append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
   }
 

@@ -4,7 +4,10 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Writes one classify step into the silver tables: events and history by MERGE, the firm table by overwrite. */
+/**
+ * Writes classify's silver tables: a full recompute by overwrite, an increment's events and history
+ * by MERGE and its firm table by overwrite.
+ */
 public final class SilverStatusWriter {
   private final Warehouse warehouse;
 
@@ -21,18 +24,17 @@ public final class SilverStatusWriter {
   }
 
   /**
-   * Empties the silver tables before a full recompute (one Delta version each; history stays for
-   * time travel). A table made by an earlier regsurv, without a column its definition now has, is
-   * replaced by an empty one of the current definition instead.
+   * Before a full recompute that overwrites the three silver tables: empties the watermark, and
+   * replaces a table made by an earlier regsurv (without a column its definition now has) by an empty
+   * one of the current definition, so that the overwrite keeps the table's constraints and comments.
    */
-  public void clear() {
-    for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT, Tables.CLASSIFY_WATERMARK}) {
-      if (warehouse.missingColumns(table).isEmpty()) {
-        warehouse.delta(table).delete();
-      } else {
+  public void prepareRecompute() {
+    for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT}) {
+      if (!warehouse.missingColumns(table).isEmpty()) {
         warehouse.replaceWithDefinition(table);
       }
     }
+    warehouse.delta(Tables.CLASSIFY_WATERMARK).delete();
   }
 
   /**
@@ -81,5 +83,15 @@ public final class SilverStatusWriter {
    */
   public void replaceFirms(Dataset<Row> firms) {
     firms.write().format("delta").mode("overwrite").save(warehouse.location(Tables.FIRM));
+  }
+
+  /** Replaces silver.status_event (a full recompute). */
+  public void replaceEvents(Dataset<Row> events) {
+    events.write().format("delta").mode("overwrite").save(warehouse.location(Tables.STATUS_EVENT));
+  }
+
+  /** Replaces silver.status_history (a full recompute). */
+  public void replaceHistory(Dataset<Row> history) {
+    history.write().format("delta").mode("overwrite").save(warehouse.location(Tables.STATUS_HISTORY));
   }
 }

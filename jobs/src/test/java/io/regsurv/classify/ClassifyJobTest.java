@@ -247,6 +247,34 @@ class ClassifyJobTest {
   }
 
   @Test
+  @Order(3)
+  void reverseOrderAndAllAtOnceGiveTheSameTablesAsInOrder(@TempDir Path dir) {
+    Warehouse reverse = warehouse(dir.resolve("reverse"));
+    BronzeFixture bronze = new BronzeFixture(reverse);
+    bronze.snapshot(S3, SNAP3);
+    assertThat(classify(reverse).mode()).isEqualTo("full");
+    bronze.snapshot(S2, SNAP2);
+    assertThat(classify(reverse).mode()).isEqualTo("full");
+    bronze.snapshot(S1, SNAP1);
+    assertThat(classify(reverse).mode()).isEqualTo("full");
+
+    Warehouse atOnce = warehouse(dir.resolve("at-once"));
+    BronzeFixture all = new BronzeFixture(atOnce);
+    all.snapshot(S2, SNAP2);
+    all.snapshot(S1, SNAP1);
+    all.snapshot(S3, SNAP3);
+    ClassifyResult one = classify(atOnce);
+    assertThat(one.mode()).isEqualTo("full");
+    assertThat(one.snapshots()).containsExactly(LocalDate.parse(S1), LocalDate.parse(S2), LocalDate.parse(S3));
+    assertThat(one.rowsRead()).isEqualTo(SNAP1.length + SNAP2.length + SNAP3.length);
+
+    for (String table : List.of(Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT)) {
+      assertThat(contents(reverse, table)).as(table).isEqualTo(contents(w, table)).isNotEmpty();
+      assertThat(contents(atOnce, table)).as(table).isEqualTo(contents(w, table));
+    }
+  }
+
+  @Test
   @Order(4)
   void incrementalEqualsFullRecomputeAndRerunIsIdempotent() {
     Map<String, List<String>> incremental =

@@ -1,0 +1,246 @@
+package io.regsurv.classify;
+
+import static io.regsurv.classify.FirmStatusStep.INTERVAL;
+import static io.regsurv.classify.FirmStatusStep.STATUS_DATE;
+import static io.regsurv.core.CanonicalStatus.ACTIVE;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.when;
+
+import io.regsurv.config.ClassifySettings;
+import io.regsurv.core.CanonicalStatus;
+import io.regsurv.core.TransitionKind;
+import io.regsurv.io.Tables;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Every snapshot at once: silver.firm, silver.status_event and silver.status_history from all of a
+ * firm's sightings in one windowed pass (gaps and islands per USCC, ordered by snapshot date).
+ *
+ * <p>It gives the rows the snapshot-by-snapshot {@link FirmStatusStep} fold gives, because each of
+ * that fold's state columns is a window function of the sightings: the previous status and sighting
+ * are {@code lag}; "already exited" is "an earlier sighting had an exit status" (a run of an exit
+ * status starts either at first sight or at a change, both of which set the flag); and the start of
+ * the current status, clamped so that periods never run backwards, is the running maximum of the
+ * start dates of the runs so far. Gaps come from the series of all snapshot dates: a firm missing
+ * from the snapshot after one that listed it vanished there, and one listed again after missing the
+ * previous snapshot reappeared. The number of Spark jobs does not depend on the number of snapshots.
+ */
+public final class FirmTimeline {
+  private FirmTimeline() {}
+
+  /**
+   * One row per (firm, snapshot that lists it) with the fold's columns: {@code prev_seen},
+   * {@code prev_status}, {@code new_firm}, {@code changed}, {@code exit_status}, {@code was_exited},
+   * {@code first_exit}, {@code interval_lower}, {@code dump_date_usable}, {@code event_date},
+   * {@code event_date_source}, {@code since}, {@code transition_kind}, {@code reappeared},
+   * {@code prev_snapshot} / {@code next_snapshot} (of the whole series), {@code vanishes_next},
+   * {@code is_last}, {@code next_start_since}, and the firm-wide {@code first_seen}, {@code ever_exited} and exit facts.
+   *
+   * @param classified bronze rows of the snapshots {@code dates} with a canonical {@code status}, one per uscc and snapshot
+   * @param dates every snapshot date of the series, ascending (small: one per dump)
+   */
+  public static Dataset<Row> timeline(Dataset<Row> classified, List<LocalDate> dates, ClassifySettings settings) {
+    String imputation = settings.intervalImputation();
+    List<Column> prevKv = new ArrayList<>();
+    List<Column> nextKv = new ArrayList<>();
+    for (int i = 0; i < dates.size(); i++) {
+      if (i > 0) {
+        prevKv.add(lit(Date.valueOf(dates.get(i))));
+        prevKv.add(lit(Date.valueOf(dates.get(i - 1))));
+      }
+      if (i + 1 < dates.size()) {
+        nextKv.add(lit(Date.valueOf(dates.get(i))));
+        nextKv.add(lit(Date.valueOf(dates.get(i + 1))));
+      }
+    }
+    Column s = col("snapshot_date");
+    // The series' neighbours of a snapshot: a map literal of a few dozen dates, no join.
+    Column prevSnapshot = prevKv.isEmpty() ? lit(null).cast("date") : try_element_at(functions.map(prevKv.toArray(Column[]::new)), s);
+    Column nextSnapshot = nextKv.isEmpty() ? lit(null).cast("date") : try_element_at(functions.map(nextKv.toArray(Column[]::new)), s);
+
+    WindowSpec w = Window.partitionBy("uscc").orderBy("snapshot_date");
+    WindowSpec before = w.rowsBetween(Window.unboundedPreceding(), -1);
+    WindowSpec upToHere = w.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    WindowSpec after = w.rowsBetween(1, Window.unboundedFollowing());
+    WindowSpec whole = w.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+
+    Column status = col("status");
+    Column prevStatus = col("prev_status");
+    Column established = col("established_date");
+    Column isExitStatus = status.isin(settings.exitStatuses().toArray());
+    // Only what silver needs: the timeline is kept (memory and disk) for the three writes.
+    Dataset<Row> needed =
+        classified.select(
+            "snapshot_date", "uscc", "uscc_valid", "name", "status_raw", "status", "established_date", "status_date",
+            "cancellation_date", "revocation_date", "province", "city", "entity_type", "registered_capital_amount",
+            "registered_capital_currency", "is_ai_related", "legal_representative_hash");
+    Dataset<Row> step1 =
+        needed.select(
+            col("*"),
+            lag(s, 1).over(w).as("prev_seen"),
+            lag(status, 1).over(w).as("prev_status"),
+            lead(s, 1).over(w).as("next_seen"),
+            prevSnapshot.as("prev_snapshot"),
+            nextSnapshot.as("next_snapshot"),
+            isExitStatus.as("exit_status"),
+            coalesce(max(isExitStatus).over(before), lit(false)).as("was_exited"),
+            max(isExitStatus).over(whole).as("ever_exited"),
+            min(s).over(whole).as("first_seen"));
+
+    Column newFirm = col("prev_seen").isNull();
+    Column changed = not(newFirm).and(status.notEqual(prevStatus));
+    // A status entered while the firm was already exited (REVOKED → CANCELLED) is not a new exit.
+    Column firstExit = col("exit_status").and(not(col("was_exited"))).and(newFirm.or(changed));
+    // The earliest day the new status can have begun: the day after the previous sighting, or establishment.
+    Column lower = when(newFirm, established).otherwise(date_add(col("prev_seen"), 1));
+    Column dumpDate =
+        FirmStatusStep.dumpDate(status, prevStatus, col("cancellation_date"), col("revocation_date"), col("status_date"));
+    // A dump date after the snapshot or before establishment is a data error: fall back to the interval.
+    Column dumpDateUsable = dumpDate.isNotNull().and(dumpDate.geq(established)).and(dumpDate.leq(s));
+    Column eventDate = when(dumpDateUsable, dumpDate).otherwise(FirmStatusStep.impute(lower, s, imputation));
+    Column runStart = when(newFirm, when(status.equalTo(ACTIVE.name()), established).otherwise(eventDate)).when(changed, eventDate);
+    Dataset<Row> step2 =
+        step1.select(
+            col("*"),
+            newFirm.as("new_firm"),
+            changed.as("changed"),
+            firstExit.as("first_exit"),
+            lower.as("interval_lower"),
+            dumpDateUsable.as("dump_date_usable"),
+            eventDate.as("event_date"),
+            when(dumpDateUsable, lit(STATUS_DATE)).otherwise(lit(INTERVAL)).as("event_date_source"),
+            runStart.as("run_start"),
+            FirmStatusStep.transitionKind(status, prevStatus, firstExit).as("transition_kind"),
+            not(newFirm).and(col("prev_snapshot").isNotNull()).and(col("prev_seen").lt(col("prev_snapshot"))).as("reappeared"),
+            col("next_snapshot").isNotNull()
+                .and(col("next_seen").isNull().or(col("next_seen").gt(col("next_snapshot")))).as("vanishes_next"),
+            col("next_seen").isNull().as("is_last"));
+
+    Column fromInterval = not(col("dump_date_usable"));
+    Column exitRow = col("first_exit");
+    // Periods never run backwards when a dump date predates the last sighting of the old status
+    // (registries publish with a lag): the start of a run is at least the start of the one before.
+    Dataset<Row> step3 =
+        step2.select(
+            col("*"),
+            max(col("run_start")).over(upToHere).as("since"),
+            max(when(exitRow, col("event_date"))).over(whole).as("exit_date"),
+            max(when(exitRow, status)).over(whole).as("exit_cause"),
+            max(when(exitRow, col("event_date_source"))).over(whole).as("exit_date_source"),
+            max(when(exitRow.and(fromInterval), col("interval_lower"))).over(whole).as("exit_date_lower"),
+            max(when(exitRow.and(fromInterval), s)).over(whole).as("exit_date_upper"));
+    Column isStart = col("new_firm").or(col("changed"));
+    return step3.select(col("*"), first(when(isStart, col("since")), true).over(after).as("next_start_since"));
+  }
+
+  /** silver.firm: each firm's last sighting, with the firm-wide first sighting and exit facts. */
+  public static Dataset<Row> firms(Dataset<Row> timeline, long sourceVersion) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField field : Tables.get(Tables.FIRM).schema().fields()) {
+      String name = field.name();
+      Column c =
+          switch (name) {
+            case "uscc", "uscc_valid", "name", "established_date", "province", "city", "entity_type",
+                "registered_capital_amount", "registered_capital_currency", "is_ai_related",
+                "legal_representative_hash", "exit_date", "exit_cause", "exit_date_source", "exit_date_lower",
+                "exit_date_upper" -> col(name);
+            case "capital_band" -> FirmStatusStep.capitalBand(col("registered_capital_amount"), col("registered_capital_currency"));
+            case "current_status" -> col("status");
+            case "current_status_raw" -> col("status_raw");
+            case "status_since_date" -> col("since");
+            case "first_seen_snapshot" -> col("first_seen");
+            case "last_seen_snapshot" -> col("snapshot_date");
+            case "is_exited" -> col("ever_exited");
+            // The latest establishment date (it can be corrected after first sight); never negative.
+            case "entry_age_days" -> greatest(lit(0), datediff(col("first_seen"), col("established_date")));
+            case "source_version" -> lit(sourceVersion);
+            default -> throw new IllegalStateException("silver.firm column without a rule: " + name);
+          };
+      cols.add(c.cast(field.dataType()).as(name));
+    }
+    return timeline.where(col("is_last")).select(cols.toArray(Column[]::new));
+  }
+
+  /** silver.status_event: status changes (and a firm first seen in an exit status), vanishings and reappearances. */
+  public static Dataset<Row> events(Dataset<Row> timeline, String imputation) {
+    Column s = col("snapshot_date");
+    Column fromInterval = not(col("dump_date_usable"));
+    Dataset<Row> changes =
+        timeline.where(col("changed").or(col("new_firm").and(col("exit_status"))))
+            .select(
+                col("uscc"),
+                col("prev_status").as("from_status"),
+                col("status").as("to_status"),
+                col("event_date"),
+                when(fromInterval, col("interval_lower")).as("event_date_lower"),
+                when(fromInterval, s).as("event_date_upper"),
+                col("event_date_source"),
+                s.as("detected_in_snapshot"),
+                col("transition_kind"));
+    Column afterPrevious = date_add(col("prev_snapshot"), 1);
+    Dataset<Row> reappearances =
+        timeline.where(col("reappeared"))
+            .select(
+                col("uscc"),
+                lit(CanonicalStatus.VANISHED).as("from_status"),
+                col("status").as("to_status"),
+                FirmStatusStep.impute(afterPrevious, s, imputation).as("event_date"),
+                afterPrevious.as("event_date_lower"),
+                s.as("event_date_upper"),
+                lit(INTERVAL).as("event_date_source"),
+                s.as("detected_in_snapshot"),
+                lit(TransitionKind.REAPPEAR.id()).as("transition_kind"));
+    Column afterThis = date_add(s, 1);
+    Column detected = col("next_snapshot");
+    Dataset<Row> vanishings =
+        timeline.where(col("vanishes_next"))
+            .select(
+                col("uscc"),
+                col("status").as("from_status"),
+                lit(CanonicalStatus.VANISHED).as("to_status"),
+                FirmStatusStep.impute(afterThis, detected, imputation).as("event_date"),
+                afterThis.as("event_date_lower"),
+                detected.as("event_date_upper"),
+                lit(INTERVAL).as("event_date_source"),
+                detected.as("detected_in_snapshot"),
+                lit(TransitionKind.VANISH.id()).as("transition_kind"));
+    return FirmStatusStep.conform(changes.unionByName(reappearances).unionByName(vanishings), Tables.STATUS_EVENT);
+  }
+
+  /** silver.status_history: one SCD2 period per run of equal status, closed by the start of the next run. */
+  public static Dataset<Row> history(Dataset<Row> timeline) {
+    Dataset<Row> periods =
+        timeline.where(col("new_firm").or(col("changed")))
+            .select(
+                col("uscc"),
+                col("status"),
+                col("status_raw"),
+                col("since").as("valid_from"),
+                col("next_start_since").as("valid_to"),
+                col("next_start_since").isNull().as("is_current"),
+                col("snapshot_date").as("detected_in_snapshot"));
+    return FirmStatusStep.conform(periods, Tables.STATUS_HISTORY);
+  }
+}
