@@ -72,6 +72,12 @@ public final class Benchmark implements Callable<Integer> {
       + "e.g. d,e for survival and run only; f = full classify of every history snapshot (all but the last). Default: ${DEFAULT-VALUE}.")
   Set<String> stages;
 
+  @Option(names = "--km-vs-r", paramLabel = "ROWS", description = "Also time, as whole processes, 'regsurv km --csv' on a CSV of ROWS rows"
+      + " (time, event, group with 15 groups; made once under --data) against Rscript reading it with read.csv and fitting"
+      + " survfit(Surv(time, event) ~ group); skipped with a message where Rscript is absent (bin/setup installs it with"
+      + " REGSURV_SETUP_R=1). 0: not run. With --firms 0 only this runs. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  long kmVsR;
+
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final Set<Long> historyBuilt = new HashSet<>();
 
@@ -89,7 +95,12 @@ public final class Benchmark implements Callable<Integer> {
     List<Map<String, Object>> runs = new ArrayList<>();
     report.put("runs", runs);
     for (long n : firms) {
-      runs.add(runSize(n));
+      if (n > 0) {
+        runs.add(runSize(n));
+      }
+    }
+    if (kmVsR > 0) {
+      report.put("km_vs_rscript", kmVersusR(kmVsR));
     }
     report.put("finished", Instant.now().toString());
     Files.createDirectories(results);
@@ -284,6 +295,85 @@ public final class Benchmark implements Callable<Integer> {
     System.out.println("table sizes on disk (MiB):");
     sizes.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-36s %10.1f%n", k, v / 1048576.0));
     System.out.flush();
+  }
+
+  /**
+   * {@code regsurv km --csv} against R's survfit on the same CSV, each a whole process (JVM or R
+   * start-up included), {@code repeat} times, medians. The CSV: integer times 1..3650, about 60%
+   * events, 15 groups; seeded, so the same rows every time.
+   */
+  private Map<String, Object> kmVersusR(long rows) throws IOException {
+    Path csv = data.resolve("km-" + rows + ".csv");
+    if (!Files.exists(csv)) {
+      Files.createDirectories(data);
+      java.util.Random random = new java.util.Random(42);
+      Path tmp = data.resolve("km-" + rows + ".csv.tmp");
+      try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
+        w.write("time,event,group\n");
+        for (long i = 0; i < rows; i++) {
+          int g = random.nextInt(15);
+          // Groups differ in hazard, so the curves and the log-rank test are not trivial.
+          int time = 1 + (int) Math.min(3649, -Math.log(1 - random.nextDouble()) * (600 + 60 * g));
+          w.write(time + "," + (random.nextDouble() < 0.6 ? 1 : 0) + ",g" + (g < 10 ? "0" : "") + g + "\n");
+        }
+      }
+      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rows", rows);
+    out.put("csv", csv.toString());
+    String file = csv.toAbsolutePath().toString();
+    List<Double> km = new ArrayList<>();
+    List<Double> r = new ArrayList<>();
+    boolean haveR = onPath("Rscript");
+    for (int i = 0; i < repeat; i++) {
+      km.add(process(List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "km", "--csv", file, "--time", "time", "--event", "event",
+          "--group", "group", "--format", "csv")));
+      if (haveR) {
+        // The script is fixed text; the file name is passed as an argument, never pasted into code.
+        r.add(process(List.of("Rscript", "-e", "suppressMessages(library(survival)); d <- read.csv(commandArgs(TRUE)[1]);"
+            + " fit <- survfit(Surv(time, event) ~ group, data = d); invisible(summary(fit, censored = TRUE))", file)));
+      }
+    }
+    out.put("km_seconds", median(km));
+    System.out.printf(Locale.ROOT, "%nbench: regsurv km --csv, %,d rows, 15 groups: %.1f s (median of %d)%n", rows, median(km), km.size());
+    if (haveR) {
+      out.put("rscript_seconds", median(r));
+      out.put("km_to_rscript", median(km) / median(r));
+      System.out.printf(Locale.ROOT, "bench: Rscript read.csv + survfit:          %.1f s (median of %d); km / R = %.2f%n",
+          median(r), r.size(), median(km) / median(r));
+    } else {
+      out.put("rscript_seconds", null);
+      System.out.println("bench: Rscript not found: R comparison skipped (REGSURV_SETUP_R=1 bin/setup installs r-cran-survival)");
+    }
+    return out;
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Wall seconds of a child process (output discarded); a failure stops the benchmark. */
+  private static double process(List<String> command) throws IOException {
+    System.out.println("bench: " + String.join(" ", command.subList(0, Math.min(3, command.size()))) + " ...");
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      int rc = p.waitFor();
+      if (rc != 0) {
+        throw new IllegalStateException("bench: " + command.get(0) + " exited with " + rc);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("bench: interrupted", e);
+    }
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   private interface Stage {

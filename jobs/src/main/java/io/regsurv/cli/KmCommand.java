@@ -3,7 +3,9 @@ package io.regsurv.cli;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
 import io.regsurv.io.Warehouse;
+import io.regsurv.stats.CellEstimates;
 import io.regsurv.stats.ConfType;
+import io.regsurv.stats.RiskCells;
 import io.regsurv.stats.CumulativeIncidence;
 import io.regsurv.stats.KaplanMeier;
 import io.regsurv.stats.KmOptions;
@@ -92,6 +94,15 @@ final class KmCommand implements Callable<Integer> {
   @Option(names = "--censor-value", defaultValue = "censor", paramLabel = "V", description = "With --competing: the value meaning censored (empty also). Default: ${DEFAULT-VALUE}.")
   String censorValue;
 
+  @Option(names = "--max-cells", paramLabel = "N", defaultValue = "2000000",
+      description = "The most distinct (group, entry, time, event, cause) cells estimated on the driver (default: ${DEFAULT-VALUE});"
+          + " more is an error that names --distributed.")
+  long maxCells;
+
+  @Option(names = "--distributed", description = "Estimate with Spark jobs instead of on the driver: for inputs with more than --max-cells"
+      + " distinct cells (e.g. --group on a column with a million values). Slower for everything else.")
+  boolean distributed;
+
   @Override
   public Integer call() {
     KmOptions options;
@@ -111,6 +122,14 @@ final class KmCommand implements Callable<Integer> {
     Dataset<Row> subjects = Subjects.from(table, subjectSpec, source).cache();
     try {
       PrintWriter out = spec.commandLine().getOut();
+      if (!distributed) {
+        // One aggregation, collected with a limit: the driver holds at most --max-cells cells, never the rows.
+        RiskCells cells = RiskCells.collect(subjects, maxCells).orElseThrow(() -> new BadInputException(
+            "Cannot estimate survival from " + source + ": more than " + maxCells + " distinct (group, entry, time, event, cause) cells"
+                + (group != null ? " (does --group " + group + " have that many values?)" : "")
+                + "; use --distributed to estimate with Spark jobs, or raise --max-cells"));
+        return fromCells(out, warehouse, spark, cells, options);
+      }
       if (competing) {
         Dataset<Row> cif = CumulativeIncidence.estimate(subjects, options.confLevel()).orderBy("group", "time", "cause");
         OutputTable.write(warehouse, outputTable, cif);
@@ -135,13 +154,7 @@ final class KmCommand implements Callable<Integer> {
             : curve.agg(functions.max("time")).head().getDouble(0);
         print(out, io.regsurv.stats.SurvivalSummary.of(curve, horizon).orderBy("group"));
         if (group != null) {
-          LogRankResult test = LogRank.test(subjects);
-          out.println();
-          List<Row> rows = new ArrayList<>();
-          for (LogRankResult.Group g : test.groups()) {
-            rows.add(RowFactory.create(g.group(), g.n(), g.observed(), g.expected(), test.chiSquare(), test.degreesOfFreedom(), test.pValue()));
-          }
-          format.print(out, List.of("group", "n", "observed", "expected", "chisq", "df", "p_value"), rows);
+          printTest(out, LogRank.test(subjects));
         }
         return 0;
       } finally {
@@ -150,6 +163,47 @@ final class KmCommand implements Callable<Integer> {
     } finally {
       subjects.unpersist();
     }
+  }
+
+  /** The same outputs as the distributed path, from the collected cells ({@link CellEstimates}). */
+  private int fromCells(PrintWriter out, Warehouse warehouse, SparkSession spark, RiskCells cells, KmOptions options) {
+    if (competing) {
+      List<Row> cif = CellEstimates.cumulativeIncidence(cells, options.confLevel());
+      write(warehouse, spark, cif, CellEstimates.CIF_SCHEMA);
+      format.print(out, Arrays.asList(CellEstimates.CIF_SCHEMA.fieldNames()), cif);
+      return 0;
+    }
+    List<Row> curve = CellEstimates.kaplanMeier(cells, options);
+    write(warehouse, spark, curve, CellEstimates.KM_SCHEMA);
+    if (!summary || format == OutputFormat.TABLE) {
+      format.print(out, Arrays.asList(CellEstimates.KM_SCHEMA.fieldNames()), curve);
+      if (!summary) {
+        return 0;
+      }
+      out.println();
+    }
+    double horizon = rmstHorizon != null ? rmstHorizon : curve.stream().mapToDouble(r -> r.getDouble(1)).max().orElse(0.0);
+    format.print(out, Arrays.asList(CellEstimates.SUMMARY_SCHEMA.fieldNames()), CellEstimates.summary(curve, horizon));
+    if (group != null) {
+      LogRankResult test = CellEstimates.logRank(cells, g -> "").getOrDefault("", new LogRankResult(List.of(), 0.0, 0, 1.0));
+      printTest(out, test);
+    }
+    return 0;
+  }
+
+  private void write(Warehouse warehouse, SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema) {
+    if (outputTable != null) {
+      OutputTable.write(warehouse, outputTable, spark.createDataFrame(rows, schema));
+    }
+  }
+
+  private void printTest(PrintWriter out, LogRankResult test) {
+    out.println();
+    List<Row> rows = new ArrayList<>();
+    for (LogRankResult.Group g : test.groups()) {
+      rows.add(RowFactory.create(g.group(), g.n(), g.observed(), g.expected(), test.chiSquare(), test.degreesOfFreedom(), test.pValue()));
+    }
+    format.print(out, List.of("group", "n", "observed", "expected", "chisq", "df", "p_value"), rows);
   }
 
   private void print(PrintWriter out, Dataset<Row> result) {

@@ -8,6 +8,10 @@ import java.util.List;
  * published, confidence intervals, the RMST horizon and delayed entry (left truncation: auto turns
  * it on when the first snapshot lists no firm that had already exited, i.e. the dumps list
  * survivors only, so firms older than the first dump are observed from their age at that dump).
+ *
+ * <p>{@code maxDriverCells}: the most risk-set cells (distinct cohort, entry, exit time, event,
+ * cause) the stage collects to the driver and estimates there; beyond it (or at 0) the distributed
+ * engine runs. It changes how gold is computed, not what it holds, so it is not in the fingerprint.
  */
 public record SurvivalSettings(
     LocalDate asOfDate,
@@ -17,7 +21,8 @@ public record SurvivalSettings(
     double confLevel,
     String confType,
     int rmstHorizonDays,
-    String delayedEntry) {
+    String delayedEntry,
+    long maxDriverCells) {
 
   public SurvivalSettings {
     if (cohortDimensions == null || cohortDimensions.isEmpty()) {
@@ -38,6 +43,9 @@ public record SurvivalSettings(
     }
     if (!List.of("auto", "on", "off").contains(delayedEntry)) {
       throw new IllegalArgumentException("survival.delayedEntry must be auto, on or off, was " + delayedEntry);
+    }
+    if (maxDriverCells < 0) {
+      throw new IllegalArgumentException("survival.maxDriverCells must be 0 or more, was " + maxDriverCells);
     }
     if (rmstHorizonDays < 1) {
       throw new IllegalArgumentException("survival.rmstHorizonDays must be positive, was " + rmstHorizonDays);

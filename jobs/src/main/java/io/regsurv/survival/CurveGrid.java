@@ -53,6 +53,37 @@ public final class CurveGrid {
             col("s.ci_upper").as("ci_upper")));
   }
 
+  /** One month of {@link #monthly(List)}: the curve row in force at the month's end. */
+  public record Month(int month, Row row) {}
+
+  /**
+   * {@link #monthly(Dataset, List)} of one curve held on the driver (rows ordered by time, the time
+   * in field 1): month 0 to the curve's last month, each with the last row at or before its end.
+   */
+  public static List<Month> monthly(List<Row> curveByTime) {
+    List<Month> out = new java.util.ArrayList<>();
+    Row current = null;
+    int next = 0;
+    int lastMonth = Integer.MIN_VALUE;
+    for (Row r : curveByTime) {
+      lastMonth = Math.max(lastMonth, monthOf(r.getDouble(1)));
+    }
+    for (int m = 0; m <= lastMonth; m++) {
+      while (next < curveByTime.size() && monthOf(curveByTime.get(next).getDouble(1)) <= m) {
+        current = curveByTime.get(next++);
+      }
+      if (current != null) {
+        out.add(new Month(m, current));
+      }
+    }
+    return out;
+  }
+
+  /** The month whose end first covers a time: times in ((m-1)L, mL] belong to month m. */
+  static int monthOf(double timeDays) {
+    return (int) Math.ceil(timeDays / DAYS_PER_MONTH);
+  }
+
   private static Column[] concat(Column[] first, Column... more) {
     Column[] all = new Column[first.length + more.length];
     System.arraycopy(first, 0, all, 0, first.length);

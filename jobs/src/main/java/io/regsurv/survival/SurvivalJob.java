@@ -23,7 +23,9 @@ import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
 import io.regsurv.stats.ConfType;
+import io.regsurv.stats.CellEstimates;
 import io.regsurv.stats.CumulativeIncidence;
+import io.regsurv.stats.RiskCells;
 import io.regsurv.stats.KaplanMeier;
 import io.regsurv.stats.KmOptions;
 import io.regsurv.stats.LogRank;
@@ -48,6 +50,7 @@ import org.apache.spark.storage.StorageLevel;
  * status transitions, all in gold and all computed by the one engine of {@code io.regsurv.stats}.
  */
 public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SurvivalJob.class);
   /** Separates dimension and cohort inside the engine's single group column. */
   static final String SEP = "\u001F";
 
@@ -187,7 +190,154 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
           case "off" -> false;
           default -> facts.surveysSurvivorsOnly();
         };
-    Dataset<Row> cells = cells(warehouse.readVersion(Tables.FIRM, firmVersion), asOf, delayedEntry).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> cells = cells(warehouse.readVersion(Tables.FIRM, firmVersion), asOf, delayedEntry);
+    // One aggregation over the firms, collected: the cells are bounded by cohorts × distinct entry
+    // times × distinct exit times × (causes + 1) (without delayed entry: cohorts × distinct times ×
+    // (causes + 1)), never by firms; beyond survival.maxDriverCells the distributed engine runs instead.
+    java.util.Optional<RiskCells> collected = RiskCells.collect(cells, s.maxDriverCells());
+    Map<String, Long> written = new LinkedHashMap<>();
+    long[] counts;
+    long curveRows;
+    if (collected.isPresent()) {
+      curveRows = writeFromCells(collected.get(), asOf, firmVersion, written);
+      counts = published(collected.get());
+    } else {
+      log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
+      long[] result = distributed(cells, asOf, firmVersion, written);
+      curveRows = result[0];
+      counts = new long[] {result[1], result[2]};
+    }
+    if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
+      long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
+      written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
+          transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
+    }
+    return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
+        counts[0], counts[1], curveRows, written, null);
+  }
+
+  /** Cohorts published and suppressed (smaller than survival.minCohortSize). */
+  private long[] published(RiskCells cells) {
+    long published = 0;
+    long suppressed = 0;
+    for (String g : cells.groups()) {
+      if (size(cells, g)[0] >= config.survival().minCohortSize()) {
+        published++;
+      } else {
+        suppressed++;
+      }
+    }
+    return new long[] {published, suppressed};
+  }
+
+  /** {firms, exits} of one cohort. */
+  private static long[] size(RiskCells cells, String group) {
+    long n = 0;
+    long exits = 0;
+    for (RiskCells.Cell c : cells.cells(group)) {
+      n += c.weight();
+      exits += (long) c.event() * c.weight();
+    }
+    return new long[] {n, exits};
+  }
+
+  /**
+   * Every gold table from the collected cells, computed on the driver ({@link CellEstimates}) and
+   * written once each (one Delta commit per table): the Spark jobs are those of the writes, however
+   * many cohorts and dimensions. Returns the number of curve rows.
+   */
+  private long writeFromCells(RiskCells all, LocalDate asOf, long firmVersion, Map<String, Long> written) {
+    SurvivalSettings s = config.survival();
+    List<String> publishedGroups = new ArrayList<>();
+    for (String g : all.groups()) {
+      if (size(all, g)[0] >= s.minCohortSize()) {
+        publishedGroups.add(g);
+      }
+    }
+    RiskCells cells = all.only(publishedGroups);
+    KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
+    Date asOfDate = Date.valueOf(asOf);
+    List<Row> km = CellEstimates.kaplanMeier(cells, options);
+    List<Row> curve = new ArrayList<>(km.size());
+    for (Row r : km) {
+      String[] dc = r.getString(0).split(SEP, 2);
+      curve.add(RowFactory.create(asOfDate, firmVersion, dc[0], dc[1], r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6),
+          r.get(7), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12)));
+    }
+    written.put(Tables.SURVIVAL_CURVE, writeRows(Tables.SURVIVAL_CURVE, asOf, curve));
+    Map<String, List<Row>> curves = CellEstimates.byGroup(km);
+    List<Row> monthly = new ArrayList<>();
+    for (Map.Entry<String, List<Row>> c : curves.entrySet()) {
+      String[] dc = c.getKey().split(SEP, 2);
+      for (CurveGrid.Month m : CurveGrid.monthly(c.getValue())) {
+        Row r = m.row();
+        monthly.add(RowFactory.create(asOfDate, firmVersion, dc[0], dc[1], m.month(), m.month() * CurveGrid.DAYS_PER_MONTH,
+            r.get(2), r.get(6), r.get(8), r.get(9)));
+      }
+    }
+    written.put(Tables.SURVIVAL_CURVE_MONTHLY, writeRows(Tables.SURVIVAL_CURVE_MONTHLY, asOf, monthly));
+    Map<String, Row> stats = new java.util.HashMap<>();
+    for (Row r : CellEstimates.summary(km, s.rmstHorizonDays())) {
+      stats.put(r.getString(0), r);
+    }
+    double[] times = new double[SUMMARY_MONTHS.length];
+    for (int i = 0; i < SUMMARY_MONTHS.length; i++) {
+      times[i] = SUMMARY_MONTHS[i] * CurveGrid.DAYS_PER_MONTH;
+    }
+    List<Row> summaries = new ArrayList<>();
+    for (String g : all.groups()) {
+      String[] dc = g.split(SEP, 2);
+      long[] size = size(all, g);
+      Row st = stats.get(g);
+      Object[] v = new Object[17];
+      v[0] = asOfDate;
+      v[1] = firmVersion;
+      v[2] = dc[0];
+      v[3] = dc[1];
+      v[4] = size[0];
+      v[5] = size[1];
+      v[6] = size[0] < s.minCohortSize();
+      if (st != null) {
+        v[7] = st.get(4);
+        v[8] = st.get(5);
+        v[9] = st.get(6);
+        Row[] at = CellEstimates.survivalAt(curves.get(g), times);
+        for (int i = 0; i < times.length; i++) {
+          v[10 + i] = at[i] == null ? null : at[i].get(6);
+        }
+        v[14] = st.get(10);
+        v[15] = st.get(11);
+      }
+      v[16] = (double) s.rmstHorizonDays();
+      summaries.add(RowFactory.create(v));
+    }
+    written.put(Tables.COHORT_SUMMARY, writeRows(Tables.COHORT_SUMMARY, asOf, summaries));
+    List<Row> cif = new ArrayList<>();
+    for (Row r : CellEstimates.cumulativeIncidence(cells, s.confLevel())) {
+      String[] dc = r.getString(0).split(SEP, 2);
+      cif.add(RowFactory.create(asOfDate, firmVersion, dc[0], dc[1], r.get(2), r.get(1), r.get(3), r.get(4), r.get(5), r.get(6),
+          r.get(7), r.get(8)));
+    }
+    written.put(Tables.CUMULATIVE_INCIDENCE, writeRows(Tables.CUMULATIVE_INCIDENCE, asOf, cif));
+    Map<String, LogRankResult> tests = CellEstimates.logRank(cells, g -> g.substring(0, g.indexOf(SEP)));
+    written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf,
+        comparisonRows(tests, asOf, firmVersion)));
+    return curve.size();
+  }
+
+  /** Driver-made rows (in the table's column order) as one Delta commit replacing the as-of date. */
+  private long writeRows(String table, LocalDate asOf, List<Row> rows) {
+    return warehouse.replaceDate(table, "as_of_date", asOf, warehouse.spark().createDataFrame(rows, Tables.get(table).schema()));
+  }
+
+  /**
+   * The distributed engine, for inputs with more cells than the driver may hold: the estimators of
+   * {@code io.regsurv.stats} as Spark plans (a few dozen jobs per run). Returns {curve rows,
+   * cohorts published, cohorts suppressed}.
+   */
+  private long[] distributed(Dataset<Row> aggregatedCells, LocalDate asOf, long firmVersion, Map<String, Long> written) {
+    SurvivalSettings s = config.survival();
+    Dataset<Row> cells = aggregatedCells.persist(StorageLevel.MEMORY_AND_DISK());
     // Cohort sizes: one row per (dimension, cohort), small by construction.
     Dataset<Row> sizes =
         split(cells.groupBy(Subjects.GROUP)
@@ -196,19 +346,13 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     Dataset<Row> published = sizes.filter(col("n_firms").geq(s.minCohortSize())).select(group().as(Subjects.GROUP));
     Dataset<Row> engineInput = cells.join(broadcast(published), Subjects.GROUP).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Long> written = new LinkedHashMap<>();
       long curveRows = writeCurves(engineInput, sizes, asOf, firmVersion, written);
       Dataset<Row> cif = withLineage(split(CumulativeIncidence.estimate(engineInput, s.confLevel())), asOf, firmVersion);
       written.put(Tables.CUMULATIVE_INCIDENCE, warehouse.replaceDate(Tables.CUMULATIVE_INCIDENCE, "as_of_date", asOf, cif));
-      written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf, comparisons(engineInput, asOf, firmVersion)));
-      if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
-        long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
-        written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
-            transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
-      }
+      written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf,
+          comparisonRows(LogRank.testEach(engineInput, substring_index(col(Subjects.GROUP), SEP, 1)), asOf, firmVersion)));
       Row counts = sizes.agg(sum(when(col("n_firms").geq(s.minCohortSize()), 1).otherwise(0)), sum(when(col("n_firms").lt(s.minCohortSize()), 1).otherwise(0))).head();
-      return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
-          counts.isNullAt(0) ? 0 : counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1), curveRows, written, null);
+      return new long[] {curveRows, counts.isNullAt(0) ? 0 : counts.getLong(0), counts.isNullAt(1) ? 0 : counts.getLong(1)};
     } finally {
       engineInput.unpersist();
       sizes.unpersist();
@@ -315,10 +459,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
   }
 
   /** Log-rank per dimension with at least two published cohorts; one row per cohort. */
-  private Dataset<Row> comparisons(Dataset<Row> engineInput, LocalDate asOf, long sourceVersion) {
+  private Dataset<Row> comparisonRows(Map<String, LogRankResult> tests, LocalDate asOf, long sourceVersion) {
     List<Row> rows = new ArrayList<>();
-    // One stratified pass: each dimension's cohorts are compared among themselves.
-    Map<String, LogRankResult> tests = LogRank.testEach(engineInput, substring_index(col(Subjects.GROUP), SEP, 1));
     for (String dimension : config.survival().cohortDimensions()) {
       LogRankResult test = tests.get(dimension);
       if (test == null || test.groups().size() < 2) {

@@ -175,6 +175,30 @@ class KmCommandTest {
     assertThat(cache.numCachedEntries()).as("after a summary").isEqualTo(before);
   }
 
+  /** Beyond --max-cells the driver refuses, naming the option that works; --distributed prints the same numbers. */
+  @Test
+  void tooManyCellsNamesDistributedWhichGivesTheSameCurves() {
+    Cli.run(args("lung_sex", "--group", "group", "--max-cells", "10")).assertBadInput("use --distributed");
+    Cli driver = Cli.run(args("lung_sex", "--group", "group", "--summary", "--format", "csv"));
+    Cli spark = Cli.run(args("lung_sex", "--group", "group", "--summary", "--format", "csv", "--distributed", "--max-cells", "10"));
+    assertThat(spark.exitCode()).as(spark.err()).isZero();
+    List<String> a = driver.out().lines().toList();
+    List<String> b = spark.out().lines().toList();
+    assertThat(a).hasSameSizeAs(b).hasSizeGreaterThan(4);
+    for (int i = 0; i < a.size(); i++) {
+      String[] x = a.get(i).split(",", -1);
+      String[] y = b.get(i).split(",", -1);
+      assertThat(x).as("line " + i).hasSameSizeAs(y);
+      for (int f = 0; f < x.length; f++) {
+        if (x[f].matches("-?[0-9.]+(E-?[0-9]+)?") && x[f].contains(".")) {
+          assertClose("line " + i + " field " + f, y[f], x[f], 1e-12);
+        } else {
+          assertThat(x[f]).as("line " + i + " field " + f).isEqualTo(y[f]);
+        }
+      }
+    }
+  }
+
   @Test
   void badInputFailsWithOneLineAndExitTwo() throws IOException {
     Path good = write("good.csv", "t,e,a\n5,1,0\n6,0,1\n");

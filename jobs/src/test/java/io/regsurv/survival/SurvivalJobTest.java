@@ -20,19 +20,38 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The survival stage on five hand-made firms. The tests that only read gold share one run
+ * ({@link #shared}); those that change silver or run the command get a warehouse of their own.
+ */
 class SurvivalJobTest {
   static final LocalDate AS_OF = LocalDate.of(2024, 7, 31);
+  static final RunConfig CONFIG =
+      ConfigLoader.load(null, Map.of("survival.minCohortSize", "2", "survival.cohortDimensions", "all,province,era"));
   @TempDir Path dir;
+  @TempDir static Path sharedDir;
+  static Warehouse shared;
+  static SurvivalJob.SurvivalResult sharedRun;
   Warehouse warehouse;
-  RunConfig config;
+  RunConfig config = CONFIG;
 
-  @BeforeEach
-  void silver() {
-    warehouse = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+  @BeforeAll
+  static void computeOnce() {
+    shared = silver(sharedDir);
+    sharedRun = io.regsurv.pipeline.Pipeline.on(shared, CONFIG).survival(AS_OF, false);
+  }
+
+  /** A fresh warehouse with the five firms, for a test that changes it. */
+  void ownWarehouse() {
+    warehouse = silver(dir);
+  }
+
+  static Warehouse silver(Path dir) {
+    Warehouse warehouse = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
     warehouse.ensure(Tables.FIRM);
     // "all": durations 10 (exit), 20 (censored: vanished), 30 (exit), 40 (censored), as days since 2024-01-01;
     // 广东 has 3 firms, 北京 1 (suppressed with minCohortSize 2); X has unknown status.
@@ -43,12 +62,13 @@ class SurvivalJobTest {
             firm("D", "2024-06-21", "ACTIVE", null, null, "2024-06-30", "2024-07-31", "北京"),
             firm("X", "2024-01-01", "UNKNOWN", null, null, "2024-01-31", "2024-07-31", "北京"))
         .write().format("delta").mode("append").save(warehouse.location(Tables.FIRM));
-    config = ConfigLoader.load(null, Map.of("survival.minCohortSize", "2", "survival.cohortDimensions", "all,province,era"));
+    return warehouse;
   }
 
   @Test
   void kaplanMeierOfTheWholeRegistryMatchesTheHandComputation() {
-    SurvivalJob.SurvivalResult r = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    SurvivalJob.SurvivalResult r = sharedRun;
+    Warehouse warehouse = shared;
     assertThat(r.firms()).isEqualTo(5);
     assertThat(r.firmsUnknownStatus()).isEqualTo(1);
     assertThat(r.delayedEntry()).isFalse(); // A had exited before its first sighting: the dumps list exited firms
@@ -63,7 +83,7 @@ class SurvivalJobTest {
 
   @Test
   void smallCohortsAreSuppressedNotDropped() {
-    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    Warehouse warehouse = shared;
     List<Row> provinces =
         warehouse.read(Tables.COHORT_SUMMARY).filter(col("dimension").equalTo("province")).orderBy("cohort")
             .select("cohort", "n_firms", "suppressed", "median_days").collectAsList();
@@ -75,13 +95,18 @@ class SurvivalJobTest {
 
   @Test
   void everyGoldRowCarriesItsLineageAndARerunReplaces() {
-    SurvivalJob.SurvivalResult first = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    Warehouse warehouse = shared;
+    SurvivalJob.SurvivalResult first = sharedRun;
+    long before = warehouse.version(Tables.SURVIVAL_CURVE);
     long rows = warehouse.read(Tables.SURVIVAL_CURVE).count();
     // Forced: an unforced rerun is skipped as already done and would replace nothing.
     SurvivalJob.SurvivalResult again = io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, true);
     assertThat(again.skipped()).isFalse();
-    assertThat(again.versionsWritten().get(Tables.SURVIVAL_CURVE)).isGreaterThan(first.versionsWritten().get(Tables.SURVIVAL_CURVE));
+    assertThat(again.versionsWritten().get(Tables.SURVIVAL_CURVE)).isGreaterThan(before);
+    // One Delta commit per gold table and run.
+    assertThat(again.versionsWritten().get(Tables.SURVIVAL_CURVE)).isEqualTo(before + 1);
     assertThat(warehouse.read(Tables.SURVIVAL_CURVE).count()).isEqualTo(rows);
+    // (No cohort_comparison here: no dimension of these five firms has two published cohorts.)
     for (String t : List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_SUMMARY)) {
       assertThat(warehouse.read(t).filter(col("source_version").notEqual(first.sourceVersion()).or(col("as_of_date").notEqual(java.sql.Date.valueOf(AS_OF)))).count())
           .as(t).isZero();
@@ -91,7 +116,7 @@ class SurvivalJobTest {
 
   @Test
   void causesAreSeparatedInTheCumulativeIncidence() {
-    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
+    Warehouse warehouse = shared;
     List<Row> cif =
         warehouse.read(Tables.CUMULATIVE_INCIDENCE).filter(col("dimension").equalTo("all").and(col("time_days").equalTo(40.0)))
             .orderBy("cause").select("cause", "cumulative_incidence").collectAsList();
@@ -103,6 +128,7 @@ class SurvivalJobTest {
 
   @Test
   void firmKnownOnlyByAnInvalidUsccIsLeftOutAndCountedAndTheCurvesAreUnchanged() {
+    ownWarehouse();
     io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false);
     List<String> before = curves();
     // A mistyped code seen in one dump only: as a firm it would be censored at 2024-01-31 in 广东.
@@ -128,8 +154,54 @@ class SurvivalJobTest {
     return rows;
   }
 
+  /** Beyond survival.maxDriverCells (here 0) the distributed engine writes the same gold. */
+  @Test
+  void distributedEngineWritesTheSameGold() {
+    ownWarehouse();
+    RunConfig distributed = ConfigLoader.load(null, Map.of("survival.minCohortSize", "2", "survival.cohortDimensions", "all,province,era",
+        "survival.maxDriverCells", "0"));
+    io.regsurv.pipeline.Pipeline.on(warehouse, distributed).survival(AS_OF, false);
+    for (String t : List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_SUMMARY,
+        Tables.COHORT_COMPARISON)) {
+      SurvivalGoldPinTest.assertSameLines(t, SurvivalGoldPinTest.lines(shared, t), SurvivalGoldPinTest.lines(warehouse, t));
+    }
+  }
+
+  /** One aggregation, then one write per table: as many Spark jobs for three dimensions as for one. */
+  @Test
+  void sparkJobsDoNotGrowWithTheNumberOfDimensions() throws Exception {
+    ownWarehouse();
+    io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, false); // creates the tables
+    long one = jobsOf(() -> io.regsurv.pipeline.Pipeline.on(warehouse,
+        ConfigLoader.load(null, Map.of("survival.minCohortSize", "2", "survival.cohortDimensions", "all"))).survival(AS_OF, true));
+    long three = jobsOf(() -> io.regsurv.pipeline.Pipeline.on(warehouse, config).survival(AS_OF, true));
+    assertThat(one).isPositive();
+    assertThat(three).isEqualTo(one);
+  }
+
+  private static long jobsOf(Runnable run) throws Exception {
+    org.apache.spark.SparkContext sc = SharedSpark.spark().sparkContext();
+    java.util.concurrent.atomic.AtomicLong jobs = new java.util.concurrent.atomic.AtomicLong();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart jobStart) {
+        jobs.incrementAndGet();
+      }
+    };
+    sc.listenerBus().waitUntilEmpty();
+    sc.addSparkListener(listener);
+    try {
+      run.run();
+      sc.listenerBus().waitUntilEmpty();
+      return jobs.get();
+    } finally {
+      sc.removeSparkListener(listener);
+    }
+  }
+
   @Test
   void commandPrintsWhatItDid() {
+    ownWarehouse();
     Cli r = Cli.run("survival", "--warehouse", dir.resolve("wh").toString(), "--as-of", "2024-07-31",
         "--set", "survival.minCohortSize=2", "--set", "survival.cohortDimensions=all,province");
     assertThat(r.exitCode()).as(r.err()).isZero();

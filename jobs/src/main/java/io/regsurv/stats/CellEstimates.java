@@ -1,0 +1,557 @@
+package io.regsurv.stats;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Every estimator of the engine computed on the driver from {@link RiskCells}: the same numbers,
+ * formulas and row shapes as the distributed {@link KaplanMeier}, {@link SurvivalSummary},
+ * {@link CumulativeIncidence} and {@link LogRank} (their Javadoc cites the formulas), in one pass per
+ * group over its distinct times instead of Spark jobs. Arithmetic follows the distributed versions
+ * operation for operation (StrictMath, as Spark's functions), so both agree to rounding.
+ *
+ * <p>Work and memory per group are O(cells + distinct times × causes); nothing here grows with the
+ * number of subjects.
+ */
+public final class CellEstimates {
+  /** Columns of {@link #kaplanMeier}, as {@link KaplanMeier#estimate}. */
+  public static final StructType KM_SCHEMA = new StructType()
+      .add(Subjects.GROUP, DataTypes.StringType).add(Subjects.TIME, DataTypes.DoubleType)
+      .add(RiskSets.N_AT_RISK, DataTypes.LongType).add(RiskSets.N_EVENTS, DataTypes.LongType)
+      .add(RiskSets.N_CENSORED, DataTypes.LongType).add(RiskSets.N_ENTERED, DataTypes.LongType)
+      .add(KaplanMeier.SURVIVAL, DataTypes.DoubleType).add(KaplanMeier.STD_ERR, DataTypes.DoubleType)
+      .add(KaplanMeier.CI_LOWER, DataTypes.DoubleType).add(KaplanMeier.CI_UPPER, DataTypes.DoubleType)
+      .add(KaplanMeier.CONF_LEVEL, DataTypes.DoubleType).add(KaplanMeier.CONF_TYPE, DataTypes.StringType)
+      .add(KaplanMeier.CUMULATIVE_HAZARD, DataTypes.DoubleType).add(KaplanMeier.STD_CHAZ, DataTypes.DoubleType);
+
+  /** Columns of {@link #summary}, as {@link SurvivalSummary#of}. */
+  public static final StructType SUMMARY_SCHEMA = new StructType()
+      .add(Subjects.GROUP, DataTypes.StringType).add("n", DataTypes.LongType).add("n_subjects", DataTypes.LongType)
+      .add("events", DataTypes.LongType).add("median", DataTypes.DoubleType).add("median_lower", DataTypes.DoubleType)
+      .add("median_upper", DataTypes.DoubleType).add(KaplanMeier.CONF_LEVEL, DataTypes.DoubleType)
+      .add(KaplanMeier.CONF_TYPE, DataTypes.StringType).add("rmst_horizon", DataTypes.DoubleType)
+      .add("rmst", DataTypes.DoubleType).add("rmst_std_err", DataTypes.DoubleType);
+
+  /** Columns of {@link #cumulativeIncidence}, as {@link CumulativeIncidence#estimate}. */
+  public static final StructType CIF_SCHEMA = new StructType()
+      .add(Subjects.GROUP, DataTypes.StringType).add(Subjects.TIME, DataTypes.DoubleType).add(Subjects.CAUSE, DataTypes.StringType)
+      .add(RiskSets.N_AT_RISK, DataTypes.LongType).add(RiskSets.N_EVENTS, DataTypes.LongType)
+      .add(CumulativeIncidence.CUMULATIVE_INCIDENCE, DataTypes.DoubleType).add(CumulativeIncidence.STD_ERR, DataTypes.DoubleType)
+      .add(CumulativeIncidence.CI_LOWER, DataTypes.DoubleType).add(CumulativeIncidence.CI_UPPER, DataTypes.DoubleType);
+
+  private CellEstimates() {}
+
+  /** One group's risk table: the start row (time −∞) and every exit time, ascending, with n, d, c, entries. */
+  record Risk(double[] time, long[] n, long[] d, long[] c, long[] e) {
+    int size() {
+      return time.length;
+    }
+  }
+
+  private static double entryKey(double entry) {
+    return entry <= 0 ? RiskSets.START : entry;
+  }
+
+  /** {@link RiskSets#table} of one group: n at risk just before t = entries before t − exits before t. */
+  static Risk risk(List<RiskCells.Cell> cells) {
+    TreeMap<Double, long[]> byTime = new TreeMap<>();
+    byTime.put(RiskSets.START, new long[3]);
+    for (RiskCells.Cell x : cells) {
+      long[] exit = byTime.computeIfAbsent(x.time(), t -> new long[3]);
+      if (x.event() == 1) {
+        exit[0] += x.weight();
+      } else {
+        exit[1] += x.weight();
+      }
+      byTime.computeIfAbsent(entryKey(x.entry()), t -> new long[3])[2] += x.weight();
+    }
+    int m = 0;
+    for (Map.Entry<Double, long[]> t : byTime.entrySet()) {
+      if (t.getValue()[0] + t.getValue()[1] > 0 || t.getKey() == RiskSets.START) {
+        m++;
+      }
+    }
+    double[] time = new double[m];
+    long[] n = new long[m];
+    long[] d = new long[m];
+    long[] c = new long[m];
+    long[] e = new long[m];
+    long entered = 0;
+    long exited = 0;
+    int i = 0;
+    for (Map.Entry<Double, long[]> t : byTime.entrySet()) {
+      long[] v = t.getValue();
+      if (v[0] + v[1] > 0 || t.getKey() == RiskSets.START) {
+        time[i] = t.getKey();
+        n[i] = entered - exited;
+        d[i] = v[0];
+        c[i] = v[1];
+        e[i] = v[2];
+        i++;
+      }
+      entered += v[2];
+      exited += v[0] + v[1];
+    }
+    return new Risk(time, n, d, c, e);
+  }
+
+  /** {@link KaplanMeier#estimate} of every group, rows of {@link #KM_SCHEMA} by group and time. */
+  public static List<Row> kaplanMeier(RiskCells cells, KmOptions options) {
+    List<Row> out = new ArrayList<>();
+    for (String g : cells.groups()) {
+      out.addAll(kaplanMeier(g, risk(cells.cells(g)), options));
+    }
+    return out;
+  }
+
+  static List<Row> kaplanMeier(String group, Risk r, KmOptions options) {
+    List<Row> out = new ArrayList<>();
+    boolean reachedZero = false;
+    double logS = 0;
+    double greenwood = 0;
+    double hazard = 0;
+    double hazardVar = 0;
+    // An exit at time 0 replaces the time-0 row (S = 1), as in KaplanMeier.estimate.
+    boolean keepStart = r.size() < 2 || r.time()[1] > 0;
+    for (int i = 0; i < r.size(); i++) {
+      double d = r.d()[i];
+      double n = r.n()[i];
+      if (d >= n && d > 0) {
+        reachedZero = true;
+      }
+      boolean partial = d < n;
+      logS += partial && d > 0 ? StrictMath.log1p(d / n * -1) : 0.0;
+      greenwood += partial && d > 0 ? d / (n * (n - d)) : 0.0;
+      hazard += d > 0 ? d / n : 0.0;
+      hazardVar += d > 0 ? d / (n * n) : 0.0;
+      double s = reachedZero ? 0.0 : StrictMath.exp(logS);
+      Double se = reachedZero ? null : StrictMath.sqrt(greenwood);
+      boolean start = r.time()[i] == RiskSets.START;
+      if (start && !keepStart) {
+        continue;
+      }
+      double[] ci = limits(s, se, options);
+      out.add(RowFactory.create(group, start ? 0.0 : r.time()[i], start ? r.e()[i] : r.n()[i], r.d()[i], r.c()[i],
+          start ? 0L : r.e()[i], s, se, nullable(ci[0]), nullable(ci[1]), options.confLevel(), options.confType().label(),
+          hazard, StrictMath.sqrt(hazardVar)));
+    }
+    return out;
+  }
+
+  private static Double nullable(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+
+  /** {@link KaplanMeier#withConfidenceLimits}: {lower, upper}, NaN where undefined. */
+  static double[] limits(double s, Double se, KmOptions options) {
+    double z = options.z();
+    boolean undefined = se == null || s <= 0;
+    double lower;
+    double upper;
+    if (undefined) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    switch (options.confType()) {
+      case LOG -> {
+        lower = s * StrictMath.exp(z * se * -1);
+        upper = Math.min(1.0, s * StrictMath.exp(z * se));
+      }
+      case LOG_LOG -> {
+        if (s >= 1) {
+          return new double[] {Double.NaN, Double.NaN};
+        }
+        double logS = StrictMath.log(s);
+        double center = StrictMath.log(logS * -1);
+        double shift = z * se / logS;
+        lower = StrictMath.exp(StrictMath.exp(center - shift) * -1);
+        upper = StrictMath.exp(StrictMath.exp(center + shift) * -1);
+      }
+      case PLAIN -> {
+        double half = z * s * se;
+        lower = Math.max(0.0, s - half);
+        upper = Math.min(1.0, s + half);
+      }
+      default -> throw new IllegalStateException("unknown conf type " + options.confType());
+    }
+    return new double[] {lower, upper};
+  }
+
+  /** The rows of one group in a list of {@link #KM_SCHEMA} rows sorted by group and time. */
+  public static Map<String, List<Row>> byGroup(List<Row> curve) {
+    Map<String, List<Row>> m = new TreeMap<>();
+    for (Row r : curve) {
+      m.computeIfAbsent(r.getString(0), g -> new ArrayList<>()).add(r);
+    }
+    return m;
+  }
+
+  /** {@link SurvivalSummary#of} of the curves ({@link #KM_SCHEMA} rows), rows of {@link #SUMMARY_SCHEMA} by group. */
+  public static List<Row> summary(List<Row> curve, double rmstHorizon) {
+    List<Row> out = new ArrayList<>();
+    for (Map.Entry<String, List<Row>> g : byGroup(curve).entrySet()) {
+      List<Row> rows = g.getValue();
+      Long n = null;
+      long subjects = 0;
+      long events = 0;
+      for (Row r : rows) {
+        long d = r.getLong(3);
+        long c = r.getLong(4);
+        if (n == null && d + c > 0) {
+          n = r.getLong(2);
+        }
+        subjects += d + c;
+        events += d;
+      }
+      double[] rmst = restrictedMean(rows, rmstHorizon);
+      out.add(RowFactory.create(g.getKey(), n, subjects, events, firstCrossing(rows, 6), firstCrossing(rows, 8), firstCrossing(rows, 9),
+          rows.get(0).get(10), rows.get(0).get(11), rmstHorizon, rmst[0], rmst[1]));
+    }
+    return out;
+  }
+
+  /** {@link SurvivalSummary#firstCrossing} of column {@code field} of one curve (rows by time). */
+  static Double firstCrossing(List<Row> rows, int field) {
+    double x1 = Double.NaN;
+    double y1 = Double.NaN;
+    Double x2 = null;
+    for (Row r : rows) {
+      if (r.isNullAt(field) || !(r.getDouble(field) < 0.5 + SurvivalSummary.MEDIAN_TOLERANCE)) {
+        continue;
+      }
+      double y = r.getDouble(field);
+      if (Double.isNaN(x1)) {
+        x1 = r.getDouble(1);
+        y1 = y;
+      } else if (y < y1) {
+        x2 = r.getDouble(1);
+        break;
+      }
+    }
+    if (Double.isNaN(x1)) {
+      return null;
+    }
+    boolean flat = Math.abs(y1 - 0.5) < SurvivalSummary.MEDIAN_TOLERANCE && x2 != null;
+    return flat ? (x1 + x2) / 2 : x1;
+  }
+
+  /** {@link SurvivalSummary#restrictedMean}: {rmst, its standard error} of one curve (rows by time). */
+  static double[] restrictedMean(List<Row> rows, double h) {
+    int m = rows.size();
+    double[] area = new double[m];
+    double rmst = 0;
+    for (int i = 0; i < m; i++) {
+      double t = rows.get(i).getDouble(1);
+      double segmentEnd = Math.min(i + 1 < m ? rows.get(i + 1).getDouble(1) : h, h);
+      double width = Math.max(0.0, segmentEnd - t);
+      area[i] = rows.get(i).getDouble(6) * width;
+      rmst += area[i];
+    }
+    double after = 0;
+    double var = 0;
+    for (int i = m - 1; i >= 0; i--) {
+      after += area[i];
+      Row r = rows.get(i);
+      double d = r.getLong(3);
+      double n = r.getLong(2);
+      double hh = r.getDouble(1) <= h && d > 0 && n > d ? d / (n * (n - d)) : 0.0;
+      var += after * after * hh;
+    }
+    return new double[] {rmst, StrictMath.sqrt(var)};
+  }
+
+  /** {@link SurvivalSummary#survivalAt}: per time, the last curve row at or before it (NULL before the curve starts). */
+  public static Row[] survivalAt(List<Row> curveOfGroup, double[] times) {
+    Row[] at = new Row[times.length];
+    for (Row r : curveOfGroup) {
+      for (int i = 0; i < times.length; i++) {
+        if (r.getDouble(1) <= times[i]) {
+          at[i] = r;
+        }
+      }
+    }
+    return at;
+  }
+
+  /**
+   * {@link CumulativeIncidence#estimate} of every group: Aalen–Johansen F_k with R's
+   * infinitesimal-jackknife standard errors, from the cells alone. The closed form of the influence
+   * U_i(J) (CumulativeIncidence's class comment) depends on a subject only through its entry time,
+   * exit time, event and cause: Σ_i U_i(J)² is a sum over cells, which a running sum along the
+   * times of each (group, cause) evaluates at every J. Rows of {@link #CIF_SCHEMA}: every group ×
+   * exit time × cause seen among the events of any group, by group, time, cause.
+   */
+  public static List<Row> cumulativeIncidence(RiskCells cells, double confLevel) {
+    double z = new KmOptions(ConfType.LOG, confLevel).z();
+    TreeSet<String> causeSet = new TreeSet<>();
+    for (String g : cells.groups()) {
+      for (RiskCells.Cell c : cells.cells(g)) {
+        if (c.event() == 1) {
+          causeSet.add(c.cause());
+        }
+      }
+    }
+    List<String> causes = new ArrayList<>(causeSet);
+    List<Row> out = new ArrayList<>();
+    for (String g : cells.groups()) {
+      List<Row> rows = new ArrayList<>();
+      incidence(g, cells.cells(g), causes, z, rows);
+      rows.sort(java.util.Comparator.<Row>comparingDouble(r -> r.getDouble(1)).thenComparing(r -> r.getString(2)));
+      out.addAll(rows);
+    }
+    return out;
+  }
+
+  private static void incidence(String group, List<RiskCells.Cell> cells, List<String> causes, double z, List<Row> out) {
+    Risk r = risk(cells);
+    int m = r.size();
+    Map<Double, Integer> index = new HashMap<>();
+    for (int i = 0; i < m; i++) {
+      index.put(r.time()[i], i);
+    }
+    // The timeline (CumulativeIncidence.timeline): h, S(t−), B before and at t.
+    double[] h = new double[m];
+    double[] sBefore = new double[m];
+    double[] bBefore = new double[m];
+    double[] bAt = new double[m];
+    boolean zero = false;
+    double logS = 0;
+    double b = 0;
+    for (int i = 0; i < m; i++) {
+      double d = r.d()[i];
+      double n = r.n()[i];
+      h[i] = n > 0 ? d / n : 0.0;
+      sBefore[i] = zero ? 0.0 : StrictMath.exp(logS);
+      bBefore[i] = b;
+      double bStep = n > 0 && h[i] < 1 ? h[i] / (n * (1.0 - h[i])) : 0.0;
+      b += bStep;
+      bAt[i] = b;
+      if (d >= n && d > 0) {
+        zero = true;
+      }
+      logS += d < n && d > 0 ? StrictMath.log1p(d / n * -1) : 0.0;
+    }
+    // Events per cause and time.
+    int k = causes.size();
+    Map<String, Integer> causeIndex = new HashMap<>();
+    for (int j = 0; j < k; j++) {
+      causeIndex.put(causes.get(j), j);
+    }
+    long[][] dk = new long[k][m];
+    for (RiskCells.Cell x : cells) {
+      if (x.event() == 1) {
+        dk[causeIndex.get(x.cause())][index.get(x.time())] += x.weight();
+      }
+    }
+    // Entry time of each cell as the index of the last timeline row at or before it (F, P, B there).
+    int[] entryRow = new int[cells.size()];
+    int[] exitRow = new int[cells.size()];
+    for (int q = 0; q < cells.size(); q++) {
+      RiskCells.Cell x = cells.get(q);
+      exitRow[q] = index.get(x.time());
+      double e = entryKey(x.entry());
+      int lo = 0;
+      int hi = m - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (r.time()[mid] <= e) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      entryRow[q] = lo;
+    }
+    // Cells by the row where they enter the pending sums (after it) and leave them (at it).
+    List<List<Integer>> enteringAfter = new ArrayList<>();
+    List<List<Integer>> leavingAt = new ArrayList<>();
+    for (int i = 0; i < m; i++) {
+      enteringAfter.add(new ArrayList<>());
+      leavingAt.add(new ArrayList<>());
+    }
+    for (int q = 0; q < cells.size(); q++) {
+      RiskCells.Cell x = cells.get(q);
+      // An entry joins the pending sums after the last curve point at or before it (U = 0 up to its entry).
+      enteringAfter.get(entryRow[q]).add(q);
+      leavingAt.get(exitRow[q]).add(q);
+    }
+    for (int j = 0; j < k; j++) {
+      double[] f = new double[m];
+      double[] p = new double[m];
+      double fs = 0;
+      double ps = 0;
+      for (int i = 0; i < m; i++) {
+        double n = r.n()[i];
+        double hk = n > 0 ? dk[j][i] / n : 0.0;
+        double invN = n > 0 ? 1.0 / n : 0.0;
+        fs += sBefore[i] * hk;
+        ps += sBefore[i] * hk * (bBefore[i] - invN);
+        f[i] = fs;
+        p[i] = ps;
+      }
+      double sn = 0;
+      double sx = 0;
+      double sc = 0;
+      double sxx = 0;
+      double scc = 0;
+      double sxc = 0;
+      double la2 = 0;
+      double lag = 0;
+      double lg2 = 0;
+      for (int i = 0; i < m; i++) {
+        // Exits at t_i first (their U(i) already has its jump), then the curve point, then entries at t_i.
+        for (int q : leavingAt.get(i)) {
+          RiskCells.Cell x = cells.get(q);
+          int e = entryRow[q];
+          double w = x.weight();
+          double be = bAt[e];
+          double xe = be * -1;
+          double ce = be * f[e] - p[e];
+          double delta = x.event() == 1 ? 1.0 : 0.0;
+          double deltaK = x.event() == 1 && causes.get(j).equals(x.cause()) ? 1.0 : 0.0;
+          double nm = r.n()[i];
+          double g = h[i] < 1 ? bAt[i] - delta / (nm * (1.0 - h[i])) - be : 0.0;
+          double alpha = p[i] - p[e] - be * (f[i] - f[e]) + sBefore[i] * deltaK / nm - g * f[i];
+          sn -= w;
+          sx -= w * xe;
+          sc -= w * ce;
+          sxx -= w * xe * xe;
+          scc -= w * ce * ce;
+          sxc -= w * xe * ce;
+          la2 += w * alpha * alpha;
+          lag += w * alpha * g;
+          lg2 += w * g * g;
+        }
+        if (r.time()[i] != RiskSets.START) {
+          double fi = f[i];
+          double pi = p[i];
+          double v = sn * pi * pi + sxx * fi * fi + scc + 2.0 * pi * fi * sx + 2.0 * pi * sc + 2.0 * fi * sxc
+              + la2 + 2.0 * fi * lag + lg2 * fi * fi;
+          double se = StrictMath.sqrt(Math.max(v, 0.0));
+          Double lower = fi > 0 ? fi * StrictMath.exp(se * -z / fi) : null;
+          Double upper = fi > 0 ? Math.min(1.0, fi * StrictMath.exp(se * z / fi)) : null;
+          out.add(RowFactory.create(group, r.time()[i], causes.get(j), r.n()[i], dk[j][i], fi, se, lower, upper));
+        }
+        for (int q : enteringAfter.get(i)) {
+          RiskCells.Cell x = cells.get(q);
+          double w = x.weight();
+          double be = bAt[i];
+          double xe = be * -1;
+          double ce = be * f[i] - p[i];
+          sn += w;
+          sx += w * xe;
+          sc += w * ce;
+          sxx += w * xe * xe;
+          scc += w * ce * ce;
+          sxc += w * xe * ce;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link LogRank#testEach}: one test per stratum ({@code stratumOf} maps a group name to its
+   * stratum), groups compared within their stratum at the stratum's event times; strata and groups
+   * in name order.
+   */
+  public static Map<String, LogRankResult> logRank(RiskCells cells, Function<String, String> stratumOf) {
+    Map<String, List<String>> strata = new TreeMap<>();
+    for (String g : cells.groups()) {
+      strata.computeIfAbsent(stratumOf.apply(g), s -> new ArrayList<>()).add(g);
+    }
+    Map<String, LogRankResult> results = new TreeMap<>();
+    for (Map.Entry<String, List<String>> s : strata.entrySet()) {
+      results.put(s.getKey(), logRank(cells, s.getValue()));
+    }
+    return results;
+  }
+
+  /** The log-rank test between {@code groups} (in name order). */
+  static LogRankResult logRank(RiskCells cells, List<String> groups) {
+    int k = groups.size();
+    // Per group: entry keys and exit times with cumulative weights, for n at risk at any time.
+    double[][] entryTimes = new double[k][];
+    long[][] entryCum = new long[k][];
+    double[][] exitTimes = new double[k][];
+    long[][] exitCum = new long[k][];
+    List<Map<Double, Long>> events = new ArrayList<>();
+    TreeSet<Double> eventTimes = new TreeSet<>();
+    long[] sizes = new long[k];
+    for (int g = 0; g < k; g++) {
+      TreeMap<Double, Long> entries = new TreeMap<>();
+      TreeMap<Double, Long> exits = new TreeMap<>();
+      Map<Double, Long> d = new HashMap<>();
+      for (RiskCells.Cell x : cells.cells(groups.get(g))) {
+        entries.merge(entryKey(x.entry()), x.weight(), Long::sum);
+        exits.merge(x.time(), x.weight(), Long::sum);
+        sizes[g] += x.weight();
+        if (x.event() == 1) {
+          d.merge(x.time(), x.weight(), Long::sum);
+          eventTimes.add(x.time());
+        }
+      }
+      entryTimes[g] = entries.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+      entryCum[g] = cumulative(entries.values());
+      exitTimes[g] = exits.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+      exitCum[g] = cumulative(exits.values());
+      events.add(d);
+    }
+    double[] observed = new double[k];
+    double[] expected = new double[k];
+    double[][] variance = new double[k][k];
+    double[] ng = new double[k];
+    for (double t : eventTimes) {
+      double nt = 0;
+      double dt = 0;
+      for (int g = 0; g < k; g++) {
+        ng[g] = before(entryTimes[g], entryCum[g], t) - before(exitTimes[g], exitCum[g], t);
+        nt += ng[g];
+        dt += events.get(g).getOrDefault(t, 0L);
+      }
+      if (!(dt > 0)) {
+        continue;
+      }
+      double w = nt > 1 ? dt * (nt - dt) / (nt * nt * (nt - 1)) : 0.0;
+      for (int g = 0; g < k; g++) {
+        observed[g] += events.get(g).getOrDefault(t, 0L);
+        expected[g] += ng[g] * dt / nt;
+        for (int h2 = 0; h2 < k; h2++) {
+          variance[g][h2] += w * ng[g] * ((g == h2 ? nt : 0.0) - ng[h2]);
+        }
+      }
+    }
+    List<LogRankResult.Group> out = new ArrayList<>();
+    for (int g = 0; g < k; g++) {
+      out.add(new LogRankResult.Group(groups.get(g), sizes[g], observed[g], expected[g]));
+    }
+    return LogRank.statistic(out, observed, expected, variance);
+  }
+
+  private static long[] cumulative(java.util.Collection<Long> values) {
+    long[] cum = new long[values.size()];
+    long s = 0;
+    int i = 0;
+    for (long v : values) {
+      s += v;
+      cum[i++] = s;
+    }
+    return cum;
+  }
+
+  /** The total weight of keys strictly before {@code t}. */
+  private static long before(double[] keys, long[] cum, double t) {
+    int i = Arrays.binarySearch(keys, t);
+    int count = i >= 0 ? i : -i - 1;
+    // binarySearch finds any equal key; keys are distinct (TreeMap keys), so i is the first ≥ t.
+    return count == 0 ? 0 : cum[count - 1];
+  }
+}
