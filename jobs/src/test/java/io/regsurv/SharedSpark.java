@@ -9,6 +9,14 @@ import org.apache.spark.sql.SparkSession;
 
 /** The one local SparkSession of the test JVM (Surefire runs a single fork): made once, shared by all tests. */
 public final class SharedSpark {
+  /**
+   * Test settings, unless the build (Surefire's systemPropertyVariables) or the user gave others:
+   * tiny data wants few shuffle partitions (each an extra task per stage), and no UI server.
+   */
+  // Declared before SPARK: static fields initialise in order, and create() reads this one.
+  static final java.util.Map<String, String> TEST_DEFAULTS =
+      java.util.Map.of("spark.sql.shuffle.partitions", "4", "spark.ui.enabled", "false");
+
   private static final SparkSession SPARK = create();
 
   private SharedSpark() {}
@@ -18,6 +26,12 @@ public final class SharedSpark {
   }
 
   private static SparkSession create() {
+    // SparkSessions reads spark.* system properties; set before the session exists (an IDE run has no Surefire settings).
+    TEST_DEFAULTS.forEach((k, v) -> {
+      if (System.getProperty(k) == null) {
+        System.setProperty(k, v);
+      }
+    });
     try {
       Path root = Files.createTempDirectory("regsurv-test-spark");
       root.toFile().deleteOnExit();

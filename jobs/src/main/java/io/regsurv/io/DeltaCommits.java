@@ -46,7 +46,7 @@ public final class DeltaCommits {
               .where(col("d").isNotNull())
               .distinct()
               .collectAsList(); // one row per touched partition: small by construction
-    } catch (RuntimeException e) { // a missing commit file (Spark's AnalysisException: PATH_NOT_FOUND)
+    } catch (Exception e) { // a missing commit file: Spark's AnalysisException (PATH_NOT_FOUND), a checked exception to Java
       return Optional.empty();
     }
     TreeSet<LocalDate> dates = new TreeSet<>();
@@ -70,7 +70,7 @@ public final class DeltaCommits {
               .where(col("add.dataChange").or(col("remove.dataChange")).or(col("metaData").isNotNull()))
               .isEmpty();
       return Optional.of(!changed);
-    } catch (RuntimeException e) { // a missing commit file (Spark's AnalysisException: PATH_NOT_FOUND)
+    } catch (Exception e) { // a missing commit file: Spark's AnalysisException (PATH_NOT_FOUND), a checked exception to Java
       return Optional.empty();
     }
   }

@@ -31,15 +31,47 @@ class UsccTest {
     assertThatThrownBy(() -> Uscc.checkCharacter("9211010")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** The column form as classify uses it: each code's expected validity written out, NULL-safe. */
   @Test
-  void sparkAndJavaFormsAgree() {
-    List<String> codes =
-        List.of("92110108L00228139A", "92110108L00228139B", "92110108I00228139A", "91330503735242721D", "short", "");
+  void columnFormChecksCharsetLengthAndCheckCharacter() {
+    List<String> codes = java.util.Arrays.asList(
+        "92110108L00228139A", // real, valid
+        "91330503735242721D", // real, valid
+        "92110108L00228139B", // wrong check character
+        "92110108I00228139A", // I is not in the charset
+        "92110108l00228139A", // lower case is not in the charset
+        "92110108L00228139AB", // 19 characters: the first 18 would pass
+        "92110108L00228139", // 17 characters
+        "440301000123456", // 15-digit registration number: not a USCC
+        "",
+        null);
     List<Row> rows = evaluate(codes, Uscc::isValid);
-    for (Row r : rows) {
-      assertThat(r.getBoolean(1)).as(r.getString(0)).isEqualTo(Uscc.isValid(r.getString(0)));
-    }
-    assertThat(rows).hasSize(codes.size());
+    assertThat(rows).extracting(r -> r.getString(0) + "=" + r.get(1))
+        .containsExactly("92110108L00228139A=true", "91330503735242721D=true", "92110108L00228139B=false", "92110108I00228139A=false",
+            "92110108l00228139A=false", "92110108L00228139AB=false", "92110108L00228139=false", "440301000123456=false", "=false",
+            "null=false");
+  }
+
+  /** Mistyped = an 18-character code whose check fails; a registration number or a valid code is not. */
+  @Test
+  void onlyEighteenCharacterCodesFailingTheCheckAreMistyped() {
+    List<Row> rows = SharedSpark.spark()
+        .createDataset(List.of("92110108L00228139A", "92110108L00228139B", "440301000123456", "3201142500883"), Encoders.STRING())
+        .toDF("code")
+        .withColumn("valid", Uscc.isValid(org.apache.spark.sql.functions.col("code")))
+        .select(org.apache.spark.sql.functions.col("code"),
+            Uscc.isMistyped(org.apache.spark.sql.functions.col("code"), org.apache.spark.sql.functions.col("valid")))
+        .collectAsList();
+    assertThat(rows).extracting(r -> r.getString(0) + "=" + r.getBoolean(1))
+        .containsExactly("92110108L00228139A=false", "92110108L00228139B=true", "440301000123456=false", "3201142500883=false");
+  }
+
+  @Test
+  void checkCharacterRejectsCharactersOutsideTheCharset() {
+    assertThatThrownBy(() -> Uscc.checkCharacter("92110108I0022813O")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'I'");
+    // Check value 0 (sum divisible by 31) is the character '0', not index 31.
+    assertThat(Uscc.checkCharacter("00000000000000000")).isEqualTo('0');
   }
 
   @Test

@@ -35,13 +35,14 @@ class CrashAndConcurrencyTest {
   @Test
   void sigkillMidWriteThenRerunEqualsAnUninterruptedRunAndConcurrentIngestsDoNotCorrupt(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("registry");
-    Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "8000", "--snapshots", String.join(",", SNAPSHOTS), "--no-truth");
+    Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "4000", "--snapshots", String.join(",", SNAPSHOTS), "--no-truth");
     assertThat(gen.exitCode()).as(gen.err()).isZero();
     String crashed = dir.resolve("crashed").toString();
     String reference = dir.resolve("reference").toString();
     Warehouse crashedWh = new Warehouse(SharedSpark.spark(), crashed);
     Warehouse referenceWh = new Warehouse(SharedSpark.spark(), reference);
-    // Many small files make the write long enough to be caught in the middle. One explicit salt for
+    // Many small files (4 of 1,000 rows, written one after another on one core) make the write long
+    // enough to be caught in the middle. One explicit salt for
     // both warehouses: otherwise each hashes names with its own, and their rows differ by design.
     String[] small = {"--set", "ingest.targetFileRows=1000", "--set", "privacy.salt=crash-test-salt"};
     String first = SNAPSHOTS.get(0);
@@ -49,7 +50,7 @@ class CrashAndConcurrencyTest {
 
     // 1. Ingest killed once its first data file of bronze.registry_snapshot is on disk, before its commit.
     boolean midWrite = killWhenDataFileAppears(dir, crashedWh, Tables.REGISTRY_SNAPSHOT,
-        concat(new String[] {"ingest", "--warehouse", crashed, "--snapshot-date", first, firstDir}, small));
+        concat(new String[] {"ingest", "--warehouse", crashed, "--snapshot-date", first, firstDir}, small), SLOW_WRITE);
     assertThat(midWrite).as("the child was killed before bronze.registry_snapshot committed").isTrue();
     assertReadable(crashedWh);
     // Killed before it could record anything: no succeeded run, so the rerun must not skip.
@@ -62,14 +63,21 @@ class CrashAndConcurrencyTest {
     assertThat(ref.exitCode()).as(ref.err()).isZero();
     assertSameRows(crashedWh, referenceWh, Tables.REGISTRY_SNAPSHOT, Tables.QUARANTINE);
 
-    // 2. Classify killed while writing silver; the rerun recomputes (the watermark does not match).
-    boolean classifyMidWrite = killWhenDataFileAppears(dir, crashedWh, Tables.FIRM, new String[] {"classify", "--warehouse", crashed});
+    // 2. Classify killed while writing silver.firm; the rerun recomputes (the watermark does not match).
+    // The child shuffles into many partitions on one core, so that silver.firm's overwrite writes many
+    // small files one after another: the kill lands after the first file and before the commit.
+    boolean classifyMidWrite = killWhenDataFileAppears(dir, crashedWh, Tables.FIRM, new String[] {"classify", "--warehouse", crashed},
+        SLOW_WRITE);
+    assertThat(classifyMidWrite).as("classify was killed after its first silver.firm data file, before silver.firm committed").isTrue();
+    assertThat(dataFiles(Path.of(java.net.URI.create(crashedWh.location(Tables.FIRM))))).as("uncommitted silver.firm files left by the kill")
+        .isNotEmpty();
+    assertThat(crashedWh.exists(Tables.CLASSIFY_WATERMARK) ? crashedWh.read(Tables.CLASSIFY_WATERMARK).count() : 0L)
+        .as("no classify watermark recorded by the killed run").isZero();
     assertReadable(crashedWh);
     Cli classify = Cli.run("classify", "--warehouse", crashed);
     assertThat(classify.exitCode()).as(classify.err()).isZero();
     assertThat(Cli.run("classify", "--warehouse", reference).exitCode()).isZero();
     assertSameRows(crashedWh, referenceWh, Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT);
-    System.out.println("classify killed before its silver.firm commit: " + classifyMidWrite);
 
     // 3. Three ingests at once: two dates, one of them twice (the same-stage same-date case).
     String second = SNAPSHOTS.get(1);
@@ -83,7 +91,8 @@ class CrashAndConcurrencyTest {
     boolean[] succeeded = new boolean[dates.size()];
     for (int i = 0; i < children.size(); i++) {
       Process p = children.get(i);
-      assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+      // Generous: three JVMs at once on a shared 2-core machine took over 10 minutes under a load of 30.
+      assertThat(p.waitFor(30, TimeUnit.MINUTES)).as("concurrent ingest %s finished", dates.get(i)).isTrue();
       String out = Files.readString(outputs(p)[0]);
       String err = Files.readString(outputs(p)[1]);
       String last = err.isBlank() ? "" : err.strip().lines().reduce((a, b) -> b).orElse("");
@@ -119,10 +128,22 @@ class CrashAndConcurrencyTest {
    * still those from before (the kill came before the commit).
    */
   private static boolean killWhenDataFileAppears(Path dir, Warehouse wh, String table, String[] args) throws Exception {
+    return killWhenDataFileAppears(dir, wh, table, args, List.of());
+  }
+
+  /**
+   * Spark settings (as the child's system properties) that stretch a write over many small files
+   * written one after another: 64 shuffle partitions kept as they are (no adaptive coalescing), and
+   * one core for local[*] (spark.master itself is left alone: giving it would drop the local defaults).
+   */
+  static final List<String> SLOW_WRITE =
+      List.of("-XX:ActiveProcessorCount=1", "-Dspark.sql.shuffle.partitions=64", "-Dspark.sql.adaptive.enabled=false");
+
+  private static boolean killWhenDataFileAppears(Path dir, Warehouse wh, String table, String[] args, List<String> jvmOptions) throws Exception {
     long before = wh.exists(table) ? wh.read(table).count() : 0;
     Path tableDir = Path.of(java.net.URI.create(wh.location(table)));
     List<Path> existing = dataFiles(tableDir);
-    Process p = child(dir, args);
+    Process p = child(dir, args, jvmOptions);
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (p.isAlive() && System.nanoTime() < deadline && dataFiles(tableDir).size() <= existing.size()) {
       Thread.sleep(10);
@@ -147,6 +168,10 @@ class CrashAndConcurrencyTest {
 
   /** {@code java <Spark's JVM flags> -cp <this JVM's class path> io.regsurv.cli.Main args}; output in {@link #outputs}. */
   private static Process child(Path dir, String[] args) throws IOException {
+    return child(dir, args, List.of());
+  }
+
+  private static Process child(Path dir, String[] args, List<String> jvmOptions) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -156,6 +181,7 @@ class CrashAndConcurrencyTest {
     }
     cmd.add("-Dlog4j2.configurationFile=regsurv/log4j2.properties");
     cmd.add("-Duser.timezone=UTC");
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.regsurv.cli.Main");

@@ -3,7 +3,6 @@ package io.regsurv.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.delta.tables.DeltaTable;
 import io.regsurv.ExpectedFailureLogs;
 import io.regsurv.SharedSpark;
 import java.nio.file.Path;
@@ -11,50 +10,52 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Proves the Spark and Delta versions of the pom work together: create, append, MERGE, time travel. */
-class DeltaRoundTripTest {
+/** {@link Warehouse} and {@link Tables}: tables made from their definitions (comments, constraints, partitioning), catalog names following the warehouse. */
+class WarehouseTablesTest {
   private final SparkSession spark = SharedSpark.spark();
 
-  private static final StructType SCHEMA =
-      new StructType().add("uscc", DataTypes.StringType, false).add("status", DataTypes.StringType);
-
-  private Dataset<Row> rows(Object[]... values) {
-    return spark.createDataFrame(java.util.Arrays.stream(values).map(RowFactory::create).toList(), SCHEMA);
+  /** Every definition in schemas/tables/ makes its table as written: columns, types, nullability, comments, partitioning, properties, constraints. */
+  @Test
+  void everyTableIsCreatedAsItsDefinitionSays(@TempDir Path dir) {
+    Warehouse warehouse = new Warehouse(spark, dir.resolve("wh").toString());
+    for (String name : Tables.ALL) {
+      TableDefinition def = Tables.get(name);
+      warehouse.ensure(name);
+      StructType actual = warehouse.read(name).schema();
+      assertThat(actual.fieldNames()).as(name).containsExactly(def.columnNames().toArray(String[]::new));
+      for (StructField want : def.schema().fields()) {
+        StructField got = actual.apply(want.name());
+        assertThat(got.dataType()).as(name + "." + want.name()).isEqualTo(want.dataType());
+        assertThat(got.nullable()).as(name + "." + want.name() + " nullable").isEqualTo(want.nullable());
+        assertThat(got.getComment().isDefined() ? got.getComment().get() : null).as(name + "." + want.name() + " comment")
+            .isNotBlank().isEqualTo(want.getComment().get());
+      }
+      Row detail = warehouse.delta(name).detail().head();
+      assertThat(detail.<String>getAs("description")).as(name + " comment").isEqualTo(def.comment());
+      assertThat(detail.<String>getList(detail.fieldIndex("partitionColumns"))).as(name + " partitioning")
+          .isEqualTo(def.partitionedBy());
+      Map<String, String> props = detail.getJavaMap(detail.fieldIndex("properties"));
+      def.properties().forEach((k, v) -> assertThat(props).as(name).containsEntry(k, v));
+      def.constraints().forEach((k, v) -> assertThat(props).as(name).containsKey("delta.constraints." + k.toLowerCase()));
+    }
   }
 
   @Test
-  void createAppendMergeAndTimeTravel(@TempDir Path dir) {
-    String path = dir.resolve("t").toString();
-    rows(new Object[] {"A", "存续"}, new Object[] {"B", "存续"}).write().format("delta").save(path); // v0
-    rows(new Object[] {"C", "注销"}).write().format("delta").mode("append").save(path); // v1
-
-    DeltaTable.forPath(spark, path)
-        .as("t")
-        .merge(rows(new Object[] {"B", "吊销"}, new Object[] {"D", "存续"}).as("s"), "t.uscc = s.uscc")
-        .whenMatched()
-        .updateExpr(Map.of("status", "s.status"))
-        .whenNotMatched()
-        .insertAll()
-        .execute(); // v2
-
-    Dataset<Row> now = spark.read().format("delta").load(path);
-    assertThat(now.orderBy("uscc").collectAsList())
-        .extracting(r -> r.getString(0) + "=" + r.getString(1))
-        .containsExactly("A=存续", "B=吊销", "C=注销", "D=存续");
-
-    Dataset<Row> v0 = spark.read().format("delta").option("versionAsOf", 0).load(path);
-    assertThat(v0.orderBy("uscc").collectAsList())
-        .extracting(r -> r.getString(0) + "=" + r.getString(1))
-        .containsExactly("A=存续", "B=存续");
-    assertThat(DeltaTable.forPath(spark, path).history().count()).isEqualTo(3);
+  void definitionNamesAreLayerDotNounAndSchemaCarriesComments() {
+    TableDefinition def = Tables.get(Tables.FIRM);
+    assertThat(def.database()).isEqualTo("silver");
+    assertThat(def.table()).isEqualTo("firm");
+    assertThat(def.schema().fieldNames()).containsExactly(def.columnNames().toArray(String[]::new));
+    assertThatThrownBy(() -> new TableDefinition("Firm", "c", null, List.of(), null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("layer.noun");
+    assertThatThrownBy(() -> Tables.get("silver.nothing")).hasMessageContaining("Unknown table silver.nothing");
   }
 
   @Test
