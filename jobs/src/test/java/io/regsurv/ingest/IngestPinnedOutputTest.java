@@ -53,6 +53,43 @@ class IngestPinnedOutputTest {
     compare("generated-csv");
   }
 
+  /**
+   * The same two snapshots ingested in one pass (no --snapshot-date: the dates come from the
+   * folders) give the same rows as two ingests, in one commit per table, with a run per snapshot.
+   */
+  @Test
+  void backfillInOnePassGivesThePinnedRowsOfSeparateIngests() throws IOException {
+    Path data = generate("csv", "UTF-8", false);
+    Cli cli = Cli.run("ingest", "--warehouse", dir.resolve("wh").toString(), "--set", "privacy.salt=" + SALT, "--dialect", "generator-csv",
+        data.resolve("dt=2024-06-30").toString(), data.resolve("dt=2024-12-31").toString());
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out()).contains("snapshot 2024-06-30 (generator-csv)").contains("snapshot 2024-12-31 (generator-csv)");
+    compare("generated-csv");
+    Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    for (String table : List.of(Tables.REGISTRY_SNAPSHOT, Tables.QUARANTINE)) {
+      assertThat(io.delta.tables.DeltaTable.forPath(SharedSpark.spark(), wh.location(table)).history().filter("operation = 'WRITE'").count())
+          .as("%s: one commit for both snapshots", table).isEqualTo(1);
+    }
+    List<Row> runs = wh.read(Tables.JOB_RUN).orderBy("snapshot_date").collectAsList();
+    assertThat(runs).hasSize(2).allMatch(r -> r.<String>getAs("status").equals("succeeded"));
+    for (Row run : runs) {
+      String date = run.getAs("snapshot_date").toString();
+      long accepted = wh.read(Tables.REGISTRY_SNAPSHOT).filter("snapshot_date = DATE'" + date + "'").count();
+      long quarantined = wh.read(Tables.QUARANTINE).filter("snapshot_date = DATE'" + date + "'").count();
+      assertThat(run.<Long>getAs("rows_written")).as(date).isEqualTo(accepted);
+      assertThat(run.<Long>getAs("rows_quarantined")).as(date).isEqualTo(quarantined);
+      assertThat(run.<Long>getAs("rows_read")).as(date).isEqualTo(accepted + quarantined);
+      assertThat(run.getList(run.fieldIndex("input_files"))).as(date).hasSize(2).allMatch(f -> f.toString().contains("dt=" + date));
+    }
+    // Again: both skipped, nothing written.
+    long version = wh.version(Tables.REGISTRY_SNAPSHOT);
+    Cli again = Cli.run("ingest", "--warehouse", dir.resolve("wh").toString(), "--set", "privacy.salt=" + SALT, "--dialect", "generator-csv",
+        data.toString());
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(again.out()).contains("snapshot 2024-06-30: skipped").contains("snapshot 2024-12-31: skipped");
+    assertThat(wh.version(Tables.REGISTRY_SNAPSHOT)).isEqualTo(version);
+  }
+
   @Test
   void generatedGb18030GzipGivesThePinnedRows() throws IOException {
     Path data = generate("csv", "GB18030", true);
