@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
     header = "Run ingest, classify, survival and report for one new snapshot, or for a folder of them (--backfill).",
     description = {
       "Run the whole pipeline for one new snapshot (ingest → classify → survival → report), or for a",
-      "directory of snapshots with --backfill (dt=YYYY-MM-DD/ folders, ingested in date order, then one",
-      "classify, survival and report). Stops at the first stage that fails, with that stage's exit code.",
+      "directory of snapshots with --backfill (dt=YYYY-MM-DD/ folders, ingested in one pass: one commit to each",
+      "bronze table, each snapshot reconciled and recorded on its own, a bad file fails them all before anything",
+      "is written; then one classify, survival and report). Stops at the first stage that fails, with its exit code.",
       "Each stage skips work already done: a snapshot already ingested from the same files, bronze unchanged since",
       "the last classify, gold already computed from the same silver versions. A rerun after a failure resumes;",
       "a rerun after success writes nothing (only 'skipped' rows in ops.job_run). --force redoes every stage.",

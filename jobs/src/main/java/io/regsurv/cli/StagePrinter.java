@@ -5,6 +5,7 @@ import io.regsurv.ingest.IngestResult;
 import io.regsurv.report.ReportJob.ReportResult;
 import io.regsurv.survival.SurvivalJob.SurvivalResult;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /** What each stage's command prints of its result; {@code run} and {@code demo} print the same per stage. */
@@ -13,7 +14,9 @@ final class StagePrinter {
 
   /** Prints a stage result of any stage (the pipeline's listener hands results over untyped). */
   static void print(Object result, int minCohortSize, PrintWriter out, PrintWriter err) {
-    if (result instanceof IngestResult r) {
+    if (result instanceof List<?> results) { // several snapshots ingested in one pass
+      results.forEach(r -> print(r, minCohortSize, out, err));
+    } else if (result instanceof IngestResult r) {
       ingest(r, out, err);
     } else if (result instanceof ClassifyResult r) {
       classify(r, out);

@@ -2,7 +2,7 @@ package io.regsurv.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The ingest stage: reads one registry snapshot (files of one dialect), normalises it, splits
  * accepted from quarantined rows, replaces the snapshot's partition of bronze.registry_snapshot
- * and bronze.quarantine, and reconciles the counts against what was written.
+ * and bronze.quarantine, and reconciles the counts against what was written. Several snapshots
+ * (a backfill) go through {@link #runTogether} in one pass; one snapshot is the same code with one.
  */
 public final class IngestJob implements StageJob<IngestResult> {
 
@@ -61,6 +63,11 @@ public final class IngestJob implements StageJob<IngestResult> {
     }
   }
 
+  /** Every reason a data row can have (file problems are rows with source_line -1), sorted. */
+  static final List<String> REASONS = java.util.stream.Stream.of(SnapshotReader.WRONG_COLUMN_COUNT, SnapshotReader.MALFORMED_CSV,
+      SnapshotReader.MALFORMED_JSON, Quarantine.MISSING_USCC, Quarantine.BAD_USCC, Quarantine.MISSING_NAME, Quarantine.BAD_ESTABLISHED_DATE,
+      Quarantine.DUPLICATE).sorted().toList();
+
   /** The tables ingest writes, with the date column each is replaced by. */
   static final Map<String, String> WRITES = Map.of(Tables.REGISTRY_SNAPSHOT, "snapshot_date", Tables.QUARANTINE, "snapshot_date");
 
@@ -68,6 +75,10 @@ public final class IngestJob implements StageJob<IngestResult> {
     this.warehouse = warehouse;
     this.config = config;
     this.request = request;
+  }
+
+  public Request request() {
+    return request;
   }
 
   @Override
@@ -113,19 +124,44 @@ public final class IngestJob implements StageJob<IngestResult> {
 
   @Override
   public IngestResult run(String runId, Inputs inputs) {
-    Source src = source();
-    LocalDate date = request.snapshotDate();
-    List<String> warnings = new ArrayList<>();
-    Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), src.files(), what(), warnings);
-    Normalise.Context ctx = new Normalise.Context(src.dialect(), date, src.salt(), src.keywords().keywords(), runId);
+    return runTogether(List.of(this), List.of(runId)).get(0);
+  }
+
+  /**
+   * Ingests several snapshots in one pass (a backfill): the files of every snapshot are read,
+   * normalised and flagged by one Spark plan, each table is replaced for all their dates in one
+   * commit, and each snapshot is still reconciled on its own (read = accepted + quarantined,
+   * against what the tables hold for its date). A bad file or an empty snapshot fails the whole
+   * batch before anything is written. One job's result per job, in order; {@code runIds} likewise.
+   */
+  public static List<IngestResult> runTogether(List<IngestJob> jobs, List<String> runIds) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    IngestJob first = jobs.get(0);
+    Warehouse warehouse = first.warehouse;
+    List<List<String>> warnings = new ArrayList<>();
+    Dataset<Row> all = null;
+    for (int i = 0; i < jobs.size(); i++) {
+      IngestJob job = jobs.get(i);
+      if (job.warehouse != warehouse) {
+        throw new IllegalArgumentException("Snapshots ingested together must go to one warehouse");
+      }
+      Source src = job.source();
+      List<String> w = new ArrayList<>();
+      warnings.add(w);
+      Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), src.files(), job.what(), w);
+      Normalise.Context ctx = new Normalise.Context(src.dialect(), job.request.snapshotDate(), src.salt(), src.keywords().keywords(), runIds.get(i));
+      Dataset<Row> normalised = Normalise.registryColumns(raw, ctx);
+      all = all == null ? normalised : all.unionAll(normalised);
+    }
     // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
     // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
-    Dataset<Row> flagged = Quarantine.flag(Normalise.registryColumns(raw, ctx), date)
+    Dataset<Row> flagged = Quarantine.flag(all)
         .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      SnapshotReader.fileErrors(flagged, what());
-      return write(flagged, runId, src.dialectName(), date, src.files(), warnings);
+      return write(jobs, flagged, runIds, warnings);
     } finally {
       flagged.unpersist();
     }
@@ -149,47 +185,108 @@ public final class IngestJob implements StageJob<IngestResult> {
         Map.of(Tables.REGISTRY_SNAPSHOT, r.snapshotVersion(), Tables.QUARANTINE, r.quarantineVersion()), summary(r), false);
   }
 
-  private IngestResult write(Dataset<Row> flagged, String runId, String dialectName, LocalDate date, List<String> files, List<String> warnings) {
+  private static List<IngestResult> write(List<IngestJob> jobs, Dataset<Row> flagged, List<String> runIds, List<List<String>> warnings) {
+    Warehouse warehouse = jobs.get(0).warehouse;
+    RunConfig config = jobs.get(0).config;
     Dataset<Row> rows = flagged.filter(col("source_line").geq(0));
     Column accepted = Quarantine.accepted();
-    Row totals =
-        rows.agg(
-                count(lit(1)),
-                sum(when(accepted, 1).otherwise(0)),
-                sum(when(not(accepted), 1).otherwise(0)),
-                sum(when(accepted.and(not(col("uscc_valid"))), 1).otherwise(0)),
-                sum(when(accepted.and(col("status_raw").isNull()), 1).otherwise(0)),
-                sum(when(accepted.and(col("registered_capital_raw").isNotNull()), 1).otherwise(0)),
-                sum(when(accepted.and(col("registered_capital_amount").isNotNull()), 1).otherwise(0)))
-            .head();
-    long read = totals.getLong(0);
-    if (read == 0) {
-      // Replacing the date with nothing would delete a good snapshot because of a broken dump.
-      throw new BadInputException("Cannot ingest snapshot " + date + ": the files hold a header but no data rows; nothing was written");
+    Column data = col("source_line").geq(0);
+    // One aggregate (one Spark job) gives the file check, the counts and the reasons: a job less per
+    // question matters on small snapshots, where fixed costs dominate. The reasons are a closed set.
+    List<Column> measures = new ArrayList<>(List.of(
+        count(when(data, 1)),
+        sum(when(data.and(accepted), 1).otherwise(0)),
+        sum(when(data.and(not(accepted)), 1).otherwise(0)),
+        sum(when(data.and(accepted).and(not(col("uscc_valid"))), 1).otherwise(0)),
+        sum(when(data.and(accepted).and(col("status_raw").isNull()), 1).otherwise(0)),
+        sum(when(data.and(accepted).and(col("registered_capital_raw").isNotNull()), 1).otherwise(0)),
+        sum(when(data.and(accepted).and(col("registered_capital_amount").isNotNull()), 1).otherwise(0)),
+        sum(when(not(data), 1).otherwise(0))));
+    for (String reason : REASONS) {
+      measures.add(sum(when(data.and(array_contains(col("reasons"), reason)), 1).otherwise(0)));
     }
-    long nAccepted = totals.getLong(1);
-    long nQuarantined = totals.getLong(2);
-    Map<String, Long> byReason = new LinkedHashMap<>();
-    // One row per distinct reason: small by construction.
-    for (Row r : rows.select(explode(col("reasons")).alias("reason")).groupBy("reason").count().orderBy("reason").collectAsList()) {
-      byReason.put(r.getString(0), r.getLong(1));
+    // One row per snapshot: small by construction.
+    Map<LocalDate, Row> totals = new HashMap<>();
+    boolean fileErrors = false;
+    for (Row t : flagged.groupBy(col("snapshot_date")).agg(measures.get(0), measures.subList(1, measures.size()).toArray(Column[]::new)).collectAsList()) {
+      totals.put(t.getDate(0).toLocalDate(), t);
+      fileErrors |= t.getLong(8) > 0;
+    }
+    if (fileErrors) {
+      Map<String, String> whatOfFile = new LinkedHashMap<>();
+      jobs.forEach(job -> job.source().files().forEach(f -> whatOfFile.putIfAbsent(f, job.what())));
+      SnapshotReader.fileErrors(flagged, file -> whatOfFile.getOrDefault(file, jobs.get(0).what()));
+    }
+    Map<LocalDate, Map<String, Long>> byReason = new HashMap<>();
+    totals.forEach((date, t) -> {
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (int k = 0; k < REASONS.size(); k++) {
+        long n = t.getLong(9 + k);
+        if (n > 0) {
+          counts.put(REASONS.get(k), n);
+        }
+      }
+      byReason.put(date, counts);
+    });
+    List<LocalDate> dates = new ArrayList<>();
+    long fileCount = 0;
+    for (IngestJob job : jobs) {
+      LocalDate date = job.request.snapshotDate();
+      Row t = totals.get(date);
+      if (t == null || t.getLong(1) == 0) {
+        // Replacing the date with nothing would delete a good snapshot because of a broken dump.
+        throw new BadInputException("Cannot ingest snapshot " + date + ": the files hold a header but no data rows; nothing was written");
+      }
+      dates.add(date);
+      long nAccepted = t.getLong(2);
+      fileCount += Math.max(1, (nAccepted + config.ingest().targetFileRows() - 1) / config.ingest().targetFileRows());
     }
 
-    int fileCount = (int) Math.max(1, (nAccepted + config.ingest().targetFileRows() - 1) / config.ingest().targetFileRows());
-    long quarantineVersion = warehouse.replaceDate(Tables.QUARANTINE, "snapshot_date", date, rows.filter(not(accepted)), 1, null);
-    long snapshotVersion = warehouse.replaceDate(Tables.REGISTRY_SNAPSHOT, "snapshot_date", date, rows.filter(accepted), fileCount, "uscc");
+    long quarantineVersion = warehouse.replaceDates(Tables.QUARANTINE, "snapshot_date", dates, rows.filter(not(accepted)).coalesce(1), 0, null);
+    // One snapshot: its partitions merged into the target number of files, with no shuffle (the rows
+    // come from the cache, so the work before it keeps every core). Clustering by uscc is left to
+    // maintain's OPTIMIZE ZORDER BY uscc: a range shuffle on every ingest cost more than it saved.
+    // Several snapshots: split by (snapshot_date, uscc) ranges so that each date's rows stay in few files.
+    long snapshotVersion = dates.size() == 1
+        ? warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates, rows.filter(accepted).coalesce((int) fileCount), 0, null)
+        : warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates, rows.filter(accepted), (int) fileCount, "uscc");
 
-    long written = warehouse.readVersion(Tables.REGISTRY_SNAPSHOT, snapshotVersion).filter(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(date)))).count();
-    long quarantined = warehouse.readVersion(Tables.QUARANTINE, quarantineVersion).filter(col("snapshot_date").equalTo(lit(java.sql.Date.valueOf(date)))).count();
-    if (written != nAccepted || quarantined != nQuarantined || read != written + quarantined) {
-      throw new JobFailedException(
-          "Ingest of snapshot " + date + " does not reconcile: read " + read + ", accepted " + nAccepted + " (table holds " + written
-              + "), quarantined " + nQuarantined + " (table holds " + quarantined + ")");
+    Map<LocalDate, Long> written = countByDate(warehouse, Tables.REGISTRY_SNAPSHOT, snapshotVersion, dates);
+    Map<LocalDate, Long> quarantined = countByDate(warehouse, Tables.QUARANTINE, quarantineVersion, dates);
+    List<IngestResult> results = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      IngestJob job = jobs.get(i);
+      LocalDate date = job.request.snapshotDate();
+      Row t = totals.get(date);
+      long read = t.getLong(1);
+      long nAccepted = t.getLong(2);
+      long nQuarantined = t.getLong(3);
+      long w = written.getOrDefault(date, 0L);
+      long q = quarantined.getOrDefault(date, 0L);
+      if (w != nAccepted || q != nQuarantined || read != w + q) {
+        throw new JobFailedException(
+            "Ingest of snapshot " + date + " does not reconcile: read " + read + ", accepted " + nAccepted + " (table holds " + w
+                + "), quarantined " + nQuarantined + " (table holds " + q + ")");
+      }
+      results.add(new IngestResult(runIds.get(i), date, job.source().dialectName(), job.source().files(), read, nAccepted, nQuarantined,
+          byReason.getOrDefault(date, Map.of()), orZero(t, 4), orZero(t, 5), orZero(t, 6), orZero(t, 7), snapshotVersion, quarantineVersion,
+          warnings.get(i), null));
     }
-    return new IngestResult(runId, date, dialectName, files, read, nAccepted, nQuarantined, byReason,
-        totals.isNullAt(3) ? 0 : totals.getLong(3), totals.isNullAt(4) ? 0 : totals.getLong(4),
-        totals.isNullAt(5) ? 0 : totals.getLong(5), totals.isNullAt(6) ? 0 : totals.getLong(6),
-        snapshotVersion, quarantineVersion, warnings, null);
+    return results;
+  }
+
+  private static long orZero(Row r, int i) {
+    return r.isNullAt(i) ? 0 : r.getLong(i);
+  }
+
+  /** Rows per date of a table version (one row per date: small). */
+  private static Map<LocalDate, Long> countByDate(Warehouse warehouse, String table, long version, List<LocalDate> dates) {
+    Map<LocalDate, Long> out = new HashMap<>();
+    Object[] values = dates.stream().map(java.sql.Date::valueOf).toArray();
+    for (Row r : warehouse.readVersion(table, version).filter(col("snapshot_date").isin(values)).groupBy("snapshot_date").count().collectAsList()) {
+      out.put(r.getDate(0).toLocalDate(), r.getLong(1));
+    }
+    return out;
   }
 
   /**

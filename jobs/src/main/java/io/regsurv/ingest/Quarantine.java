@@ -42,14 +42,17 @@ public final class Quarantine {
 
   private Quarantine() {}
 
-  /** Adds {@code reasons} (array of strings, empty when the row is accepted). */
-  public static Dataset<Row> flag(Dataset<Row> normalised, LocalDate snapshotDate) {
+  /**
+   * Adds {@code reasons} (array of strings, empty when the row is accepted). The rows may hold
+   * several snapshots (a backfill): dates and duplicates are judged within each snapshot_date.
+   */
+  public static Dataset<Row> flag(Dataset<Row> normalised) {
     Column parsed = col("parse_error").isNull();
     Column established = col("established_date");
     Column badDate =
         established.isNull()
             .or(established.lt(lit(java.sql.Date.valueOf(EARLIEST))))
-            .or(established.gt(lit(java.sql.Date.valueOf(snapshotDate))));
+            .or(established.gt(col("snapshot_date")));
     Column reasons =
         array_compact(
             array(
@@ -64,12 +67,12 @@ public final class Quarantine {
     for (String c : COMPLETENESS_COLUMNS) {
       completeness = completeness.plus(when(col(c).isNotNull(), 1).otherwise(0));
     }
-    // Partitioned by USCC (and cleanliness), so no single task sees the whole snapshot.
+    // Partitioned by snapshot and USCC (and cleanliness), so no single task sees the whole snapshot.
     Column clean = size(col("reasons")).equalTo(0);
     Column rank =
         row_number()
             .over(
-                Window.partitionBy(col("uscc"), clean)
+                Window.partitionBy(col("snapshot_date"), col("uscc"), clean)
                     .orderBy(completeness.desc(), col("source_file").asc(), col("source_line").asc()));
     return flagged
         .withColumn(

@@ -34,8 +34,32 @@ public final class JobRunLog {
   }
 
   public void record(JobRun run) {
+    recordAll(List.of(run));
+  }
+
+  /** Appends several runs in one commit (a backfill's snapshots). */
+  public void recordAll(List<JobRun> runs) {
+    if (runs.isEmpty()) {
+      return;
+    }
     warehouse.ensure(Tables.JOB_RUN);
-    Row row =
+    List<Row> rows = new java.util.ArrayList<>();
+    for (JobRun run : runs) {
+      rows.add(toRow(run));
+    }
+    warehouse
+        .spark()
+        .createDataFrame(rows, Tables.get(Tables.JOB_RUN).schema())
+        .write()
+        .format("delta")
+        .mode("append")
+        // A warehouse made before input_fingerprint existed gains the column instead of failing.
+        .option("mergeSchema", "true")
+        .save(warehouse.location(Tables.JOB_RUN));
+  }
+
+  private static Row toRow(JobRun run) {
+    return
         RowFactory.create(
             run.runId(),
             run.stage().id(),
@@ -51,15 +75,6 @@ public final class JobRunLog {
             run.versionsWritten(),
             run.inputFingerprint(),
             run.message());
-    warehouse
-        .spark()
-        .createDataFrame(List.of(row), Tables.get(Tables.JOB_RUN).schema())
-        .write()
-        .format("delta")
-        .mode("append")
-        // A warehouse made before input_fingerprint existed gains the column instead of failing.
-        .option("mergeSchema", "true")
-        .save(warehouse.location(Tables.JOB_RUN));
   }
 
   /**

@@ -154,13 +154,18 @@ public final class SnapshotReader {
 
   /** The file-level errors found by the tasks, as one exception naming the first bad file, or nothing. */
   public static void fileErrors(Dataset<Row> raw, String what) {
+    fileErrors(raw, file -> what);
+  }
+
+  /** As {@link #fileErrors(Dataset, String)} for files of several snapshots: {@code whatOf} gives the message's start for a file. */
+  public static void fileErrors(Dataset<Row> raw, java.util.function.Function<String, String> whatOf) {
     // A file read as several ranges may report its problem once per range: keep the first per file.
     List<Row> errors = raw.filter("source_line < 0").groupBy("source_file").agg(org.apache.spark.sql.functions.min("parse_error"))
         .orderBy("source_file").collectAsList();
     if (!errors.isEmpty()) {
       Row first = errors.get(0);
       String more = errors.size() > 1 ? " (and " + (errors.size() - 1) + " more bad files)" : "";
-      throw new BadInputException(what + ": file " + shortName(first.getString(0)) + " " + first.getString(1) + more);
+      throw new BadInputException(whatOf.apply(first.getString(0)) + ": file " + shortName(first.getString(0)) + " " + first.getString(1) + more);
     }
   }
 

@@ -92,6 +92,30 @@ public final class Pipeline {
     return stage(new IngestJob(warehouse, config, request), request.force(), "--snapshot-date " + request.snapshotDate());
   }
 
+  /**
+   * Ingests several snapshots in one Spark pass (a backfill): one commit to each bronze table for
+   * all of them, each still reconciled and recorded in ops.job_run on its own; snapshots already
+   * ingested from the same files are skipped (unless their request says force). Results in date order.
+   */
+  public List<IngestResult> ingestAll(List<IngestJob.Request> requests) {
+    List<IngestJob.Request> sorted = requests.stream().sorted(java.util.Comparator.comparing(IngestJob.Request::snapshotDate)).toList();
+    for (int i = 1; i < sorted.size(); i++) {
+      if (sorted.get(i).snapshotDate().equals(sorted.get(i - 1).snapshotDate())) {
+        throw new BadInputException("Cannot ingest snapshot " + sorted.get(i).snapshotDate() + ": given twice; put all its files in one request");
+      }
+    }
+    if (sorted.size() == 1) {
+      return List.of(ingest(sorted.get(0)));
+    }
+    List<IngestJob> jobs = sorted.stream().map(r -> new IngestJob(warehouse, config, r)).toList();
+    String detail = sorted.size() + " snapshots in one pass, " + sorted.get(0).snapshotDate() + " … " + sorted.get(sorted.size() - 1).snapshotDate();
+    listener.started(Stage.INGEST, detail);
+    long t0 = System.nanoTime();
+    List<IngestResult> results = runner.runTogether(jobs, job -> job.request().force(), (batch, runIds, inputs) -> IngestJob.runTogether(batch, runIds));
+    listener.finished(Stage.INGEST, results, (System.nanoTime() - t0) / 1e9);
+    return results;
+  }
+
   /** Classifies bronze into silver: the new snapshots only, or everything with {@code full}. */
   public ClassifyResult classify(boolean full) {
     return stage(new ClassifyJob(warehouse, config.classify(), full), full, full ? "--full" : "");
@@ -125,7 +149,7 @@ public final class Pipeline {
   }
 
   /**
-   * Ingest of the given snapshots (date → files, in date order), then one classify, survival and
+   * Ingest of the given snapshots (date → files; several in one pass, see {@link #ingestAll}), then one classify, survival and
    * report; stops at the first stage that fails. Each stage skips work already done unless {@code force}.
    */
   public RunResult run(Map<LocalDate, List<String>> snapshots, String dialect, LocalDate asOf, boolean force) {
@@ -143,10 +167,11 @@ public final class Pipeline {
     String dialect = options.dialect();
     LocalDate asOf = options.asOf();
     boolean force = options.force();
-    List<IngestResult> ingests = new ArrayList<>();
+    List<IngestJob.Request> requests = new ArrayList<>();
     for (Map.Entry<LocalDate, List<String>> e : new TreeMap<>(snapshots).entrySet()) {
-      ingests.add(ingest(new IngestJob.Request(e.getKey(), dialect, null, e.getValue(), force)));
+      requests.add(new IngestJob.Request(e.getKey(), dialect, null, e.getValue(), force));
     }
+    List<IngestResult> ingests = ingestAll(requests);
     ClassifyResult classified = classify(force);
     SurvivalResult survival = survival(asOf, force);
     ReportResult report = report(asOf, Comparison.AUTO, options.publishedScale(), force);

@@ -217,6 +217,24 @@ class IngestJobTest {
     assertThat(asciiHeader).isNotEmpty();
   }
 
+  /** Several snapshots in one pass are all or nothing: one bad file fails them all, and nothing is written. */
+  @Test
+  void oneBadFileInABackfillFailsEverySnapshotAndWritesNothing(@TempDir Path dir) throws IOException {
+    write(dir.resolve("in/dt=2024-06-30"), "part-00000.csv", csv(LINES, StandardCharsets.UTF_8));
+    byte[] gz = gzip(csv(LINES, StandardCharsets.UTF_8));
+    write(dir.resolve("in/dt=2024-07-31"), "part-00000.csv.gz", Arrays.copyOf(gz, gz.length / 2));
+    Cli cli = ingest(dir, dir.resolve("in").toString());
+    assertThat(cli.exitCode()).isEqualTo(2);
+    assertThat(cli.lastErrLine()).startsWith("regsurv ingest: error: Cannot ingest snapshot 2024-07-31: file part-00000.csv.gz is truncated or corrupt");
+    Warehouse wh = warehouse(dir);
+    for (String table : java.util.List.of(Tables.REGISTRY_SNAPSHOT, Tables.QUARANTINE)) {
+      assertThat(wh.exists(table) ? io.delta.tables.DeltaTable.forPath(spark, wh.location(table)).history().filter("operation = 'WRITE'").count() : 0)
+          .as(table).isZero();
+    }
+    assertThat(wh.read(Tables.JOB_RUN).filter("status = 'failed'").select("snapshot_date").orderBy("snapshot_date").collectAsList())
+        .extracting(r -> r.get(0).toString()).containsExactly("2024-06-30", "2024-07-31");
+  }
+
   @Test
   void jsonLinesUseEnglishKeysAndQuarantineMalformedLines(@TempDir Path dir) throws IOException {
     List<String> lines =
