@@ -38,7 +38,8 @@ class QuarantineTest {
       .add("business_scope", DataTypes.StringType)
       .add("legal_representative_hash", DataTypes.StringType)
       .add("source_file", DataTypes.StringType)
-      .add("source_line", DataTypes.LongType);
+      .add("source_line", DataTypes.LongType)
+      .add("snapshot_date", DataTypes.DateType);
 
   /** A row; {@code extra} fills that many of the optional columns (province, city, …) so rows differ in completeness. */
   private static Row row(String parseError, String uscc, String name, String established, int extra, String file, long line) {
@@ -47,14 +48,14 @@ class QuarantineTest {
       optional[i] = "x" + i;
     }
     return RowFactory.create(parseError, uscc, name, "存续", established == null ? null : Date.valueOf(established), null, null,
-        optional[0], optional[1], optional[2], optional[3], optional[4], optional[5], file, line);
+        optional[0], optional[1], optional[2], optional[3], optional[4], optional[5], file, line, Date.valueOf(SNAPSHOT));
   }
 
   /** source_file:line → its reasons. */
   private static Map<String, List<String>> flag(Row... rows) {
     Dataset<Row> in = SharedSpark.spark().createDataFrame(Arrays.asList(rows), NORMALISED);
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Row r : Quarantine.flag(in, SNAPSHOT).orderBy("source_file", "source_line").collectAsList()) {
+    for (Row r : Quarantine.flag(in).orderBy("source_file", "source_line").collectAsList()) {
       out.put(r.getAs("source_file") + ":" + r.getAs("source_line"), new ArrayList<>(r.getList(r.fieldIndex("reasons"))));
     }
     return out;
@@ -110,7 +111,7 @@ class QuarantineTest {
         Map.entry("b.csv:12", List.of(Quarantine.DUPLICATE)));
     Dataset<Row> in = SharedSpark.spark().createDataFrame(List.of(
         row(null, CODE, "甲", "2020-05-01", 1, "a.csv", 2), row(null, CODE, "甲", "2020-05-01", 3, "b.csv", 9)), NORMALISED);
-    assertThat(Quarantine.flag(in, SNAPSHOT).where(Quarantine.accepted()).select("source_file").as(org.apache.spark.sql.Encoders.STRING())
+    assertThat(Quarantine.flag(in).where(Quarantine.accepted()).select("source_file").as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList()).containsExactly("b.csv");
   }
 }
