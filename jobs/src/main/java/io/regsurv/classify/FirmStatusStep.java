@@ -219,44 +219,16 @@ public final class FirmStatusStep {
   public static Dataset<Row> events(Dataset<Row> transitions, LocalDate snapshotDate, LocalDate previousSnapshot, String imputation) {
     Column s = lit(Date.valueOf(snapshotDate));
     Column p = previousSnapshot == null ? lit(null).cast("date") : lit(Date.valueOf(previousSnapshot));
-    Column fromInterval = not(col("dump_date_usable"));
     Column afterPrevious = date_add(p, 1);
     Dataset<Row> changes =
-        transitions.where(col("changed").or(col("new_firm").and(col("exit_status"))))
-            .select(
-                col("o.uscc").as("uscc"),
-                col("f.current_status").as("from_status"),
-                col("o.status").as("to_status"),
-                col("event_date"),
-                when(fromInterval, col("interval_lower")).as("event_date_lower"),
-                when(fromInterval, s).as("event_date_upper"),
-                col("event_date_source"),
-                s.as("detected_in_snapshot"),
-                col("transition_kind"));
+        statusChanges(transitions.where(col("changed").or(col("new_firm").and(col("exit_status")))),
+            col("o.uscc"), col("f.current_status"), col("o.status"), s);
     Dataset<Row> reappearances =
-        transitions.where(col("reappeared"))
-            .select(
-                col("o.uscc").as("uscc"),
-                lit(CanonicalStatus.VANISHED).as("from_status"),
-                col("o.status").as("to_status"),
-                impute(afterPrevious, s, imputation).as("event_date"),
-                afterPrevious.as("event_date_lower"),
-                s.as("event_date_upper"),
-                lit(INTERVAL).as("event_date_source"),
-                s.as("detected_in_snapshot"),
-                kind(TransitionKind.REAPPEAR).as("transition_kind"));
+        intervalEvents(transitions.where(col("reappeared")), col("o.uscc"), lit(CanonicalStatus.VANISHED), col("o.status"),
+            afterPrevious, s, imputation, TransitionKind.REAPPEAR);
     Dataset<Row> vanishings =
-        transitions.where(col("vanished"))
-            .select(
-                col("f.uscc").as("uscc"),
-                col("f.current_status").as("from_status"),
-                lit(CanonicalStatus.VANISHED).as("to_status"),
-                impute(afterPrevious, s, imputation).as("event_date"),
-                afterPrevious.as("event_date_lower"),
-                s.as("event_date_upper"),
-                lit(INTERVAL).as("event_date_source"),
-                s.as("detected_in_snapshot"),
-                kind(TransitionKind.VANISH).as("transition_kind"));
+        intervalEvents(transitions.where(col("vanished")), col("f.uscc"), col("f.current_status"), lit(CanonicalStatus.VANISHED),
+            afterPrevious, s, imputation, TransitionKind.VANISH);
     return conform(changes.unionByName(reappearances).unionByName(vanishings), Tables.STATUS_EVENT);
   }
 
@@ -290,6 +262,42 @@ public final class FirmStatusStep {
                 lit(true).as("is_current"),
                 s.as("detected_in_snapshot"));
     return closes.unionByName(opens);
+  }
+
+  /**
+   * Status-change events (both the fold and the one pass): dated by the dump where it can, else
+   * imputed inside (interval_lower, detecting snapshot], with those bounds kept.
+   */
+  static Dataset<Row> statusChanges(Dataset<Row> rows, Column uscc, Column from, Column to, Column detectedIn) {
+    Column fromInterval = not(col("dump_date_usable"));
+    return rows.select(
+        uscc.as("uscc"),
+        from.as("from_status"),
+        to.as("to_status"),
+        col("event_date"),
+        when(fromInterval, col("interval_lower")).as("event_date_lower"),
+        when(fromInterval, detectedIn).as("event_date_upper"),
+        col("event_date_source"),
+        detectedIn.as("detected_in_snapshot"),
+        col("transition_kind"));
+  }
+
+  /**
+   * Vanish and reappear events: only known to lie in [lower, upper], upper being the snapshot that
+   * detected them, so the date is imputed by the configured rule.
+   */
+  static Dataset<Row> intervalEvents(Dataset<Row> rows, Column uscc, Column from, Column to, Column lower, Column upper,
+      String imputation, TransitionKind kind) {
+    return rows.select(
+        uscc.as("uscc"),
+        from.as("from_status"),
+        to.as("to_status"),
+        impute(lower, upper, imputation).as("event_date"),
+        lower.as("event_date_lower"),
+        upper.as("event_date_upper"),
+        lit(INTERVAL).as("event_date_source"),
+        upper.as("detected_in_snapshot"),
+        kind(kind).as("transition_kind"));
   }
 
   private static Column kind(TransitionKind kind) {

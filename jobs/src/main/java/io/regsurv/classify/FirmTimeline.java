@@ -186,46 +186,15 @@ public final class FirmTimeline {
   /** silver.status_event: status changes (and a firm first seen in an exit status), vanishings and reappearances. */
   public static Dataset<Row> events(Dataset<Row> timeline, String imputation) {
     Column s = col("snapshot_date");
-    Column fromInterval = not(col("dump_date_usable"));
     Dataset<Row> changes =
-        timeline.where(col("changed").or(col("new_firm").and(col("exit_status"))))
-            .select(
-                col("uscc"),
-                col("prev_status").as("from_status"),
-                col("status").as("to_status"),
-                col("event_date"),
-                when(fromInterval, col("interval_lower")).as("event_date_lower"),
-                when(fromInterval, s).as("event_date_upper"),
-                col("event_date_source"),
-                s.as("detected_in_snapshot"),
-                col("transition_kind"));
-    Column afterPrevious = date_add(col("prev_snapshot"), 1);
+        FirmStatusStep.statusChanges(timeline.where(col("changed").or(col("new_firm").and(col("exit_status")))),
+            col("uscc"), col("prev_status"), col("status"), s);
     Dataset<Row> reappearances =
-        timeline.where(col("reappeared"))
-            .select(
-                col("uscc"),
-                lit(CanonicalStatus.VANISHED).as("from_status"),
-                col("status").as("to_status"),
-                FirmStatusStep.impute(afterPrevious, s, imputation).as("event_date"),
-                afterPrevious.as("event_date_lower"),
-                s.as("event_date_upper"),
-                lit(INTERVAL).as("event_date_source"),
-                s.as("detected_in_snapshot"),
-                lit(TransitionKind.REAPPEAR.id()).as("transition_kind"));
-    Column afterThis = date_add(s, 1);
-    Column detected = col("next_snapshot");
+        FirmStatusStep.intervalEvents(timeline.where(col("reappeared")), col("uscc"), lit(CanonicalStatus.VANISHED), col("status"),
+            date_add(col("prev_snapshot"), 1), s, imputation, TransitionKind.REAPPEAR);
     Dataset<Row> vanishings =
-        timeline.where(col("vanishes_next"))
-            .select(
-                col("uscc"),
-                col("status").as("from_status"),
-                lit(CanonicalStatus.VANISHED).as("to_status"),
-                FirmStatusStep.impute(afterThis, detected, imputation).as("event_date"),
-                afterThis.as("event_date_lower"),
-                detected.as("event_date_upper"),
-                lit(INTERVAL).as("event_date_source"),
-                detected.as("detected_in_snapshot"),
-                lit(TransitionKind.VANISH.id()).as("transition_kind"));
+        FirmStatusStep.intervalEvents(timeline.where(col("vanishes_next")), col("uscc"), col("status"), lit(CanonicalStatus.VANISHED),
+            date_add(s, 1), col("next_snapshot"), imputation, TransitionKind.VANISH);
     return FirmStatusStep.conform(changes.unionByName(reappearances).unionByName(vanishings), Tables.STATUS_EVENT);
   }
 
