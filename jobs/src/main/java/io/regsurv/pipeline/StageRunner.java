@@ -33,17 +33,13 @@ public final class StageRunner {
     Inputs inputs = null;
     try {
       inputs = job.resolve();
-      if (!force && inputs.skippable()) {
-        Optional<JobRun> done = log.upToDate(job.stage(), inputs);
-        if (done.isPresent()) {
-          R result = job.alreadyDone(runId, inputs, done.get());
-          record(runId, job, started, inputs, RunStatus.SKIPPED, job.outcome(result), Map.of());
-          return result;
-        }
+      Optional<R> skipped = skipIfDone(runId, job, started, inputs, force);
+      if (skipped.isPresent()) {
+        return skipped.get();
       }
       R result = job.run(runId, inputs);
       Outcome outcome = job.outcome(result);
-      record(runId, job, started, inputs, outcome.nothingToDo() ? RunStatus.SKIPPED : RunStatus.SUCCEEDED, outcome, outcome.versionsWritten());
+      log.record(finishedRun(runId, job, started, inputs, ranStatus(outcome), outcome, outcome.versionsWritten()));
       return result;
     } catch (RuntimeException e) { // RegsurvException, or Spark/Delta failures such as a concurrent commit
       recordFailure(runId, job, started, inputs, e);
@@ -79,14 +75,10 @@ public final class StageRunner {
         recordFailure(runId, job, started, null, e);
         throw e;
       }
-      if (!force.test(job) && inputs.skippable()) {
-        Optional<JobRun> done = log.upToDate(job.stage(), inputs);
-        if (done.isPresent()) {
-          R result = job.alreadyDone(runId, inputs, done.get());
-          record(runId, job, started, inputs, RunStatus.SKIPPED, job.outcome(result), Map.of());
-          results.set(i, result);
-          continue;
-        }
+      Optional<R> skipped = skipIfDone(runId, job, started, inputs, force.test(job));
+      if (skipped.isPresent()) {
+        results.set(i, skipped.get());
+        continue;
       }
       todo.add(i);
       runIds.add(runId);
@@ -101,12 +93,9 @@ public final class StageRunner {
     try {
       done = together.run(batch, runIds, allInputs);
     } catch (RuntimeException e) {
-      String message = e instanceof RegsurvException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
       List<JobRun> failed = new java.util.ArrayList<>();
       for (int k = 0; k < batch.size(); k++) {
-        Inputs in = allInputs.get(k);
-        failed.add(new JobRun(runIds.get(k), batch.get(k).stage(), in.date(), starts.get(k), Instant.now(), RunStatus.FAILED, null, null, null,
-            in.files(), in.versionsRead(), Map.of(), in.fingerprint(), message));
+        failed.add(failedRun(runIds.get(k), batch.get(k), starts.get(k), allInputs.get(k), e));
       }
       try {
         log.recordAll(failed);
@@ -119,32 +108,56 @@ public final class StageRunner {
     List<JobRun> runs = new java.util.ArrayList<>();
     for (int k = 0; k < batch.size(); k++) {
       Outcome outcome = batch.get(k).outcome(done.get(k));
-      Inputs in = allInputs.get(k);
-      runs.add(new JobRun(runIds.get(k), batch.get(k).stage(), outcome.date() != null ? outcome.date() : in.date(), starts.get(k), Instant.now(),
-          outcome.nothingToDo() ? RunStatus.SKIPPED : RunStatus.SUCCEEDED, outcome.rowsRead(), outcome.rowsWritten(), outcome.rowsQuarantined(),
-          in.files(), in.versionsRead(), outcome.versionsWritten(), in.fingerprint(), outcome.message()));
+      runs.add(finishedRun(runIds.get(k), batch.get(k), starts.get(k), allInputs.get(k), ranStatus(outcome), outcome, outcome.versionsWritten()));
       results.set(todo.get(k), done.get(k));
     }
     log.recordAll(runs);
     return results;
   }
 
+  /**
+   * The skip rule, shared by {@link #run} and {@link #runTogether}: unless forced, a job whose inputs
+   * an earlier successful run already covered is recorded as skipped and answers from that run.
+   */
+  private <R> Optional<R> skipIfDone(String runId, StageJob<R> job, Instant started, Inputs inputs, boolean force) {
+    if (force || !inputs.skippable()) {
+      return Optional.empty();
+    }
+    Optional<JobRun> done = log.upToDate(job.stage(), inputs);
+    if (done.isEmpty()) {
+      return Optional.empty();
+    }
+    R result = job.alreadyDone(runId, inputs, done.get());
+    log.record(finishedRun(runId, job, started, inputs, RunStatus.SKIPPED, job.outcome(result), Map.of()));
+    return Optional.of(result);
+  }
+
+  private static RunStatus ranStatus(Outcome outcome) {
+    return outcome.nothingToDo() ? RunStatus.SKIPPED : RunStatus.SUCCEEDED;
+  }
+
   private void recordFailure(String runId, StageJob<?> job, Instant started, Inputs inputs, RuntimeException e) {
-    String message = e instanceof RegsurvException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
     try {
-      log.record(new JobRun(runId, job.stage(), inputs == null ? job.knownDate() : inputs.date(), started, Instant.now(), RunStatus.FAILED,
-          null, null, null, inputs == null ? List.of() : inputs.files(), inputs == null ? Map.of() : inputs.versionsRead(), Map.of(),
-          inputs == null ? null : inputs.fingerprint(), message));
+      log.record(failedRun(runId, job, started, inputs, e));
     } catch (RuntimeException suppressed) {
       // The original failure is what the user must see; a failing log write must not mask it.
       e.addSuppressed(suppressed);
     }
   }
 
-  private <R> void record(String runId, StageJob<R> job, Instant started, Inputs inputs, RunStatus status, Outcome outcome,
+  /** The ops.job_run row of a failed job; {@code inputs} is null when the failure came before they were resolved. */
+  private static JobRun failedRun(String runId, StageJob<?> job, Instant started, Inputs inputs, RuntimeException e) {
+    String message = e instanceof RegsurvException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return new JobRun(runId, job.stage(), inputs == null ? job.knownDate() : inputs.date(), started, Instant.now(), RunStatus.FAILED,
+        null, null, null, inputs == null ? List.of() : inputs.files(), inputs == null ? Map.of() : inputs.versionsRead(), Map.of(),
+        inputs == null ? null : inputs.fingerprint(), message);
+  }
+
+  /** The ops.job_run row of a job that finished (succeeded, or skipped as already done or with nothing to do). */
+  private static <R> JobRun finishedRun(String runId, StageJob<R> job, Instant started, Inputs inputs, RunStatus status, Outcome outcome,
       Map<String, Long> written) {
-    log.record(new JobRun(runId, job.stage(), outcome.date() != null ? outcome.date() : inputs.date(), started, Instant.now(), status,
+    return new JobRun(runId, job.stage(), outcome.date() != null ? outcome.date() : inputs.date(), started, Instant.now(), status,
         outcome.rowsRead(), outcome.rowsWritten(), outcome.rowsQuarantined(), inputs.files(), inputs.versionsRead(), written,
-        inputs.fingerprint(), outcome.message()));
+        inputs.fingerprint(), outcome.message());
   }
 }
