@@ -22,6 +22,17 @@ public record Cli(int exitCode, String out, String err) {
     return new Cli(code, out.toString(), err.toString());
   }
 
+  /**
+   * Arguments of one {@code ingest} of every {@code dt=} folder of {@code registry} (as the generator
+   * writes them) in one pass, the dates taken from the folder names; {@code extra} options after them.
+   */
+  public static String[] ingestAll(String warehouse, java.nio.file.Path registry, java.util.List<String> dates, String... extra) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("ingest", "--warehouse", warehouse));
+    args.addAll(java.util.List.of(extra));
+    dates.forEach(d -> args.add(registry.resolve("dt=" + d).toString()));
+    return args.toArray(String[]::new);
+  }
+
   /** The last non-empty line on stderr: the one that says what failed. */
   public String lastErrLine() {
     String[] lines = err.strip().split("\n");

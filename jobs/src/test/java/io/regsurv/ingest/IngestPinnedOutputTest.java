@@ -1,7 +1,6 @@
 package io.regsurv.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.regsurv.SharedSpark;
 import io.regsurv.cli.Cli;
@@ -115,7 +114,7 @@ class IngestPinnedOutputTest {
   @Test
   void realRegistrySampleGivesThePinnedRows() throws IOException {
     Path sample = IngestRealSampleTest.SAMPLE;
-    assumeTrue(Files.isDirectory(sample), "real sample not present at " + sample + ": its pinned digest is not checked");
+    io.regsurv.Prerequisite.require(Files.isDirectory(sample), "the real registry sample is not present at " + sample + ": its pinned digest is not checked");
     ingest("registry-extract-csv", null, "2019-12-31", sample);
     List<String> rows = rendered();
     Path digest = PINNED.resolve("real-sample.sha256");

@@ -1,7 +1,6 @@
 package io.regsurv.notebooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regsurv.cli.Cli;
@@ -33,16 +32,14 @@ class NotebooksIT {
 
   @Test
   void everyNotebookRunsHeadlessAndDrawsItsFigures(@TempDir Path dir) throws Exception {
-    assumeTrue(Files.isExecutable(JUPYTER), "/usr/bin/jupyter is absent: run bin/setup (Debian's jupyter-nbconvert) to test the notebooks");
+    io.regsurv.Prerequisite.require(Files.isExecutable(JUPYTER), "/usr/bin/jupyter is absent: run bin/setup (Debian's jupyter-nbconvert) to test the notebooks");
     Path project = Path.of(System.getProperty("regsurv.project.dir", ".")).toAbsolutePath();
     assertThat(project.resolve("target/regsurv.jar")).as("the thin jar the notebooks load").exists();
 
     Path data = dir.resolve("registry");
     String wh = dir.resolve("wh").toString();
     ok(Cli.run("generate", "--out", data.toString(), "--firms", "3000", "--snapshots", String.join(",", SNAPSHOTS)));
-    for (String d : SNAPSHOTS) {
-      ok(Cli.run("ingest", "--warehouse", wh, "--snapshot-date", d, data.resolve("dt=" + d).toString()));
-    }
+    ok(Cli.run(Cli.ingestAll(wh, data, SNAPSHOTS)));
     ok(Cli.run("classify", "--warehouse", wh));
     ok(Cli.run("survival", "--warehouse", wh, "--set", "survival.cohortDimensions=all,establishment_year,era,province"));
     // Beside the published figures, counts scaled to these 3,000 firms, as bin/regsurv demo stores them (the README's chart).

@@ -51,11 +51,9 @@ class SurvivalGoldPinTest {
     String wh = dir.resolve("wh").toString();
     Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "3000", "--snapshots", String.join(",", SNAPSHOTS), "--no-truth");
     assertThat(gen.exitCode()).as(gen.err()).isZero();
-    for (String d : SNAPSHOTS) {
-      Cli ingest = Cli.run("ingest", "--warehouse", wh, "--snapshot-date", d, "--set", "privacy.salt=pinned-test-salt",
-          data.resolve("dt=" + d).toString());
-      assertThat(ingest.exitCode()).as(ingest.err()).isZero();
-    }
+    // Every snapshot in one pass (bronze rows as snapshot by snapshot: IngestPinnedOutputTest).
+    Cli ingest = Cli.run(Cli.ingestAll(wh, data, SNAPSHOTS, "--set", "privacy.salt=pinned-test-salt"));
+    assertThat(ingest.exitCode()).as(ingest.err()).isZero();
     Cli classify = Cli.run("classify", "--warehouse", wh, "--set", "privacy.salt=pinned-test-salt");
     assertThat(classify.exitCode()).as(classify.err()).isZero();
     Warehouse warehouse = new Warehouse(SharedSpark.spark(), wh);
