@@ -185,7 +185,7 @@ public final class JobRunLog {
       var before = warehouse.readVersion(table, recorded).where(at);
       var now = warehouse.read(table).where(at);
       return !before.exceptAll(now).isEmpty() || !now.exceptAll(before).isEmpty();
-    } catch (RuntimeException e) { // the recorded version's files were vacuumed
+    } catch (Exception e) { // the recorded version was vacuumed: SparkException (FILE_NOT_EXIST), a checked exception to Java
       return true;
     }
   }

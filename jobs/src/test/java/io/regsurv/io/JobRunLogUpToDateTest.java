@@ -107,4 +107,39 @@ class JobRunLogUpToDateTest {
         .write().format("delta").mode("append").save(wh.location(Tables.FIRM));
     assertThat(log.upToDate(Stage.CLASSIFY, same)).isEmpty();
   }
+  /**
+   * A table written per date but not partitioned (as gold is): another date's write since the run
+   * means the recorded version is compared with today's rows. Once maintain has compacted and
+   * vacuumed the recorded version's files, that comparison cannot be made: the stage must run,
+   * not fail (Spark reports the missing files with an exception Java sees as checked).
+   */
+  @Test
+  void aRecordedVersionWhoseFilesWereVacuumedMeansRunAgain(@TempDir Path dir) {
+    Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    JobRunLog log = new JobRunLog(wh);
+    wh.ensure(Tables.FIRM);
+    appendFirm(wh, "A", "2024-01-31");
+    Instant t0 = Instant.parse("2024-02-01T00:00:00Z");
+    log.record(succeeded("report-1", Stage.REPORT, JAN, t0, "fp", Map.of(), Map.of(Tables.FIRM, wh.version(Tables.FIRM)), RunStatus.SUCCEEDED));
+    Inputs jan = new Inputs(JAN, List.of(), Map.of(), "fp", writes(Tables.FIRM, "first_seen_snapshot"), true);
+
+    appendFirm(wh, "B", "2024-02-29"); // another date: January's rows are unchanged
+    assertThat(log.upToDate(Stage.REPORT, jan)).map(JobRun::runId).contains("report-1");
+
+    String table = "delta.`" + wh.location(Tables.FIRM) + "`";
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    wh.spark().sql("OPTIMIZE " + table).collectAsList();
+    wh.spark().conf().set(check, "false");
+    try {
+      wh.spark().sql("VACUUM " + table + " RETAIN 0 HOURS").collectAsList();
+    } finally {
+      wh.spark().conf().unset(check);
+    }
+    assertThat(log.upToDate(Stage.REPORT, jan)).as("the recorded version can no longer be read").isEmpty();
+  }
+
+  private static void appendFirm(Warehouse wh, String uscc, String firstSeen) {
+    io.regsurv.SilverFixtures.firms(io.regsurv.SilverFixtures.firm(uscc, "2020-01-01", "ACTIVE", null, null, firstSeen, firstSeen, "广东"))
+        .write().format("delta").mode("append").save(wh.location(Tables.FIRM));
+  }
 }
