@@ -252,3 +252,43 @@ def stacked_incidence(ax, incidence, horizon_days, title=""):
     _percent_axis(ax)
     ax.grid(alpha=0.3)
     return ax
+
+
+def forest_plot(terms, fit=None, title="", ax=None):
+    """
+    Forest plot of a Cox model's hazard ratios (rows of gold.hazard_ratio: covariate, level, hazard_ratio,
+    hr_lower, hr_upper, p_value): one line per term with its confidence interval on a log axis, a reference
+    line at 1 (the reference level's hazard), terms grouped by covariate. ``fit``: the gold.cox_fit row, for
+    the caption (firms, exits, concordance). Returns the figure.
+    """
+    terms = terms.reset_index(drop=True)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 0.32 * len(terms) + 1.6))
+    else:
+        fig = ax.figure
+    y = np.arange(len(terms))[::-1]
+    colours = {c: plt.cm.tab10(i % 10) for i, c in enumerate(dict.fromkeys(terms["covariate"]))}
+    for yi, (_, t) in zip(y, terms.iterrows()):
+        colour = colours[t["covariate"]]
+        ax.plot([t["hr_lower"], t["hr_upper"]], [yi, yi], color=colour, lw=1.6)
+        ax.plot([t["hazard_ratio"]], [yi], marker="s", color=colour, ms=5)
+    ax.axvline(1.0, color="black", lw=0.8, ls="--")
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(mticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(mticker.NullFormatter())
+    labels = [f"{t['covariate']}: {t['level']}" if pd.notna(t["level"]) else t["covariate"] for _, t in terms.iterrows()]
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels)
+    ax.set_ylim(-0.7, len(terms) - 0.3)
+    ax.set_xlabel("hazard ratio of exit (vs the covariate's reference level), log scale")
+    ax.grid(axis="x", which="both", alpha=0.25)
+    if fit is not None:
+        caption = f"{int(fit['n']):,} firms, {int(fit['n_events']):,} exits"
+        if fit.get("concordance") is not None and not pd.isna(fit.get("concordance")):
+            caption += f", concordance {fit['concordance']:.3f}"
+        ax.text(0.99, 0.01, caption, transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="0.35")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

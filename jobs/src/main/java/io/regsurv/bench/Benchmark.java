@@ -79,6 +79,12 @@ public final class Benchmark implements Callable<Integer> {
       + " REGSURV_SETUP_R=1). 0: not run. With --firms 0 only this runs. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
   long kmVsR;
 
+  @Option(names = "--cox-vs-r", paramLabel = "ROWS", description = "Also time, as whole processes, 'regsurv cox --csv' on a CSV of ROWS rows"
+      + " (time, event and three categorical covariates a, b, c with 15, 5 and 4 levels; made once under --data) against Rscript"
+      + " reading it with read.csv and fitting coxph(Surv(time, event) ~ a + b + c); skipped with a message where Rscript is"
+      + " absent. 0: not run. With --firms 0 only the comparisons run. Default: ${DEFAULT-VALUE}.", defaultValue = "0")
+  long coxVsR;
+
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final Set<Long> historyBuilt = new HashSet<>();
 
@@ -102,6 +108,9 @@ public final class Benchmark implements Callable<Integer> {
     }
     if (kmVsR > 0) {
       report.put("km_vs_rscript", kmVersusR(kmVsR));
+    }
+    if (coxVsR > 0) {
+      report.put("cox_vs_rscript", coxVersusR(coxVsR));
     }
     report.put("finished", Instant.now().toString());
     Files.createDirectories(results);
@@ -362,6 +371,62 @@ public final class Benchmark implements Callable<Integer> {
       out.put("km_to_rscript", median(km) / median(r));
       System.out.printf(Locale.ROOT, "bench: Rscript read.csv + survfit:          %.1f s (median of %d); km / R = %.2f%n",
           median(r), r.size(), median(km) / median(r));
+    } else {
+      out.put("rscript_seconds", null);
+      System.out.println("bench: Rscript not found: R comparison skipped (REGSURV_SETUP_R=1 bin/setup installs r-cran-survival)");
+    }
+    return out;
+  }
+
+  /**
+   * {@code regsurv cox --csv} against R's coxph on the same CSV, each a whole process, {@code repeat}
+   * times, medians: 3 categorical covariates (15, 5 and 4 levels, 21 terms), integer times 1..3650
+   * with ties, about 60% events; seeded, so the same rows every time.
+   */
+  private Map<String, Object> coxVersusR(long rows) throws IOException {
+    Path csv = data.resolve("cox-" + rows + ".csv");
+    if (!Files.exists(csv)) {
+      Files.createDirectories(data);
+      java.util.Random random = new java.util.Random(24);
+      Path tmp = data.resolve("cox-" + rows + ".csv.tmp");
+      try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
+        w.write("time,event,a,b,c\n");
+        for (long i = 0; i < rows; i++) {
+          int a = random.nextInt(15);
+          int b = random.nextInt(5);
+          int c = random.nextInt(4);
+          // Hazards differ by every covariate, so each has a coefficient to find.
+          double scale = 900.0 / ((1 + a / 14.0) * (1 + b / 8.0) * (1 + c / 6.0));
+          int time = 1 + (int) Math.min(3649, -Math.log(1 - random.nextDouble()) * scale);
+          w.write(time + "," + (random.nextDouble() < 0.6 ? 1 : 0) + ",a" + (a < 10 ? "0" : "") + a + ",b" + b + ",c" + c + "\n");
+        }
+      }
+      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("rows", rows);
+    out.put("csv", csv.toString());
+    String file = csv.toAbsolutePath().toString();
+    List<Double> cox = new ArrayList<>();
+    List<Double> r = new ArrayList<>();
+    boolean haveR = onPath("Rscript");
+    for (int i = 0; i < repeat; i++) {
+      cox.add(process(List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "cox", "--csv", file, "--time", "time", "--event", "event",
+          "--covariates", "a,b,c", "--format", "csv")));
+      if (haveR) {
+        // The script is fixed text; the file name is passed as an argument, never pasted into code.
+        r.add(process(List.of("Rscript", "-e", "suppressMessages(library(survival)); d <- read.csv(commandArgs(TRUE)[1]);"
+            + " fit <- coxph(Surv(time, event) ~ a + b + c, data = d); invisible(summary(fit))", file)));
+      }
+    }
+    out.put("cox_seconds", median(cox));
+    System.out.printf(Locale.ROOT, "%nbench: regsurv cox --csv, %,d rows, 3 categorical covariates (21 terms): %.1f s (median of %d)%n",
+        rows, median(cox), cox.size());
+    if (haveR) {
+      out.put("rscript_seconds", median(r));
+      out.put("cox_to_rscript", median(cox) / median(r));
+      System.out.printf(Locale.ROOT, "bench: Rscript read.csv + coxph:                                %.1f s (median of %d); cox / R = %.2f%n",
+          median(r), r.size(), median(cox) / median(r));
     } else {
       out.put("rscript_seconds", null);
       System.out.println("bench: Rscript not found: R comparison skipped (REGSURV_SETUP_R=1 bin/setup installs r-cran-survival)");

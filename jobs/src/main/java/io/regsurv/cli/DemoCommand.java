@@ -89,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Demo done. Snapshots: " + data + "/ (ground truth in " + data + "/truth/). Delta tables under " + warehouse + ":");
     out.println("  bronze.registry_snapshot, bronze.quarantine, silver.firm, silver.status_history, silver.status_event,");
     out.println("  gold.survival_curve, gold.survival_curve_monthly, gold.cumulative_incidence, gold.cohort_summary,");
-    out.println("  gold.cohort_comparison, gold.status_transition_monthly, gold.registry_kpi, ops.job_run");
+    out.println("  gold.cohort_comparison, gold.status_transition_monthly, gold.hazard_ratio, gold.cox_fit, gold.registry_kpi, ops.job_run");
     out.println();
     figures(out, run.report(), settings.scale());
     out.println(NEXT);

@@ -84,6 +84,9 @@ final class StagePrinter {
       out.printf("  %,d firms known only by an invalid USCC (wrong check character; not counted above) left out of survival%n", r.firmsInvalidUscc());
     }
     out.println("  delayed entry (left truncation): " + (r.delayedEntry() ? "on" : "off"));
+    if (r.coxModel() != null) {
+      out.println("  " + r.coxModel());
+    }
     out.println("  versions written: " + r.versionsWritten());
     out.flush();
   }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Spec;
       "Kaplan-Meier curves (gold.survival_curve, monthly grid in gold.survival_curve_monthly), cumulative",
       "incidence per exit cause (gold.cumulative_incidence), cohort summaries with median, RMST and S at",
       "12/24/36/60 months (gold.cohort_summary), log-rank tests per dimension (gold.cohort_comparison) and",
-      "monthly status transitions (gold.status_transition_monthly). Durations are days since establishment;",
+      "monthly status transitions (gold.status_transition_monthly), and hazard ratios of a Cox model of the",
+      "exit hazard (survival.cox.covariates, AI-related firms by default: gold.hazard_ratio, gold.cox_fit;",
+      "a model that cannot be fitted is recorded there, not an error). Durations are days since establishment;",
       "firms still alive are censored at their last observation or the as-of date. Cohorts smaller than",
       "survival.minCohortSize are listed as suppressed in gold.cohort_summary. A rerun for the same as-of",
       "date replaces its rows."

@@ -12,6 +12,8 @@ import java.util.List;
  * <p>{@code maxDriverCells}: the most risk-set cells (distinct cohort, entry, exit time, event,
  * cause) the stage collects to the driver and estimates there; beyond it (or at 0) the distributed
  * engine runs. It changes how gold is computed, not what it holds, so it is not in the fingerprint.
+ *
+ * <p>{@code cox}: the default Cox model of the stage ({@link CoxSettings}).
  */
 public record SurvivalSettings(
     LocalDate asOfDate,
@@ -22,7 +24,8 @@ public record SurvivalSettings(
     String confType,
     int rmstHorizonDays,
     String delayedEntry,
-    long maxDriverCells) {
+    long maxDriverCells,
+    CoxSettings cox) {
 
   public SurvivalSettings {
     if (cohortDimensions == null || cohortDimensions.isEmpty()) {
@@ -47,6 +50,9 @@ public record SurvivalSettings(
     if (maxDriverCells < 0) {
       throw new IllegalArgumentException("survival.maxDriverCells must be 0 or more, was " + maxDriverCells);
     }
+    if (cox == null) {
+      throw new IllegalArgumentException("survival.cox must be set (covariates [] to fit no model)");
+    }
     if (rmstHorizonDays < 1) {
       throw new IllegalArgumentException("survival.rmstHorizonDays must be positive, was " + rmstHorizonDays);
     }
@@ -57,7 +63,10 @@ public record SurvivalSettings(
    * for the skip rule's fingerprint; a setting added here changes every fingerprint once.
    */
   public List<String> fingerprintParts() {
-    return List.of("cohortDimensions=" + String.join(",", cohortDimensions), "eraBoundary=" + eraBoundary, "minCohortSize=" + minCohortSize,
-        "confLevel=" + confLevel, "confType=" + confType, "rmstHorizonDays=" + rmstHorizonDays, "delayedEntry=" + delayedEntry);
+    List<String> parts = new java.util.ArrayList<>(List.of("cohortDimensions=" + String.join(",", cohortDimensions), "eraBoundary=" + eraBoundary, "minCohortSize=" + minCohortSize,
+        "confLevel=" + confLevel, "confType=" + confType, "rmstHorizonDays=" + rmstHorizonDays, "delayedEntry=" + delayedEntry));
+    // The Cox model (gold.hazard_ratio, gold.cox_fit): a changed model recomputes the stage.
+    parts.addAll(cox.fingerprintParts());
+    return List.copyOf(parts);
   }
 }

@@ -21,6 +21,8 @@ public final class Tables {
   public static final String COHORT_SUMMARY = "gold.cohort_summary";
   public static final String COHORT_COMPARISON = "gold.cohort_comparison";
   public static final String STATUS_TRANSITION_MONTHLY = "gold.status_transition_monthly";
+  public static final String HAZARD_RATIO = "gold.hazard_ratio";
+  public static final String COX_FIT = "gold.cox_fit";
   public static final String REGISTRY_KPI = "gold.registry_kpi";
 
   /** Every table, in data-flow order (creation and catalog registration follow it). */
@@ -38,6 +40,8 @@ public final class Tables {
           COHORT_SUMMARY,
           COHORT_COMPARISON,
           STATUS_TRANSITION_MONTHLY,
+          HAZARD_RATIO,
+          COX_FIT,
           REGISTRY_KPI,
           JOB_RUN);
 

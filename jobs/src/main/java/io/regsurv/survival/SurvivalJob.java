@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.RunConfig;
+import io.regsurv.config.CoxSettings;
 import io.regsurv.config.SurvivalSettings;
 import io.regsurv.core.BadInputException;
 import io.regsurv.core.Stage;
@@ -24,6 +25,9 @@ import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
 import io.regsurv.stats.ConfType;
 import io.regsurv.stats.CellEstimates;
+import io.regsurv.stats.CoxFit;
+import io.regsurv.stats.CoxModel;
+import io.regsurv.stats.CoxSpec;
 import io.regsurv.stats.CumulativeIncidence;
 import io.regsurv.stats.RiskCells;
 import io.regsurv.stats.KaplanMeier;
@@ -47,7 +51,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Cohort survival from silver.firm: Kaplan–Meier curves (and their monthly grid), cumulative
  * incidence per exit cause, cohort summaries and log-rank comparisons per dimension, and monthly
- * status transitions, all in gold and all computed by the one engine of {@code io.regsurv.stats}.
+ * status transitions, and a Cox proportional-hazards model of the exit hazard (survival.cox), all
+ * in gold and all computed by the one engine of {@code io.regsurv.stats}.
  */
 public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SurvivalJob.class);
@@ -76,6 +81,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * @param firms firms of silver.firm with a usable code (a valid USCC or a pre-2015 registration number)
    * @param firmsUnknownStatus of those, firms of unknown status: left out of the curves
    * @param firmsInvalidUscc firms known only by an invalid USCC: not counted in {@code firms}, left out of the curves
+   * @param coxModel what became of the Cox model (gold.hazard_ratio, gold.cox_fit), one line; NULL when skipped
    */
   public record SurvivalResult(
       String runId,
@@ -89,7 +95,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       long cohortsSuppressed,
       long curveRows,
       Map<String, Long> versionsWritten,
-      String skippedBecauseOfRun) {
+      String skippedBecauseOfRun,
+      String coxModel) {
 
     /** True when gold already held this as-of date computed from the same silver versions and settings. */
     public boolean skipped() {
@@ -99,7 +106,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
 
   /** The tables survival writes (status transitions only when silver.status_event exists). */
   private static final List<String> WRITES =
-      List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.COHORT_SUMMARY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_COMPARISON);
+      List.of(Tables.SURVIVAL_CURVE, Tables.SURVIVAL_CURVE_MONTHLY, Tables.COHORT_SUMMARY, Tables.CUMULATIVE_INCIDENCE, Tables.COHORT_COMPARISON,
+          Tables.HAZARD_RATIO, Tables.COX_FIT);
 
   /** What the driver needs to know about the firms, from one small aggregation. */
   private record FirmFacts(
@@ -123,6 +131,14 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     if (!warehouse.missingColumns(Tables.FIRM).isEmpty()) {
       throw new BadInputException("Cannot compute survival: silver.firm in " + warehouse.root() + " was made by an earlier regsurv (no column "
           + String.join(", ", warehouse.missingColumns(Tables.FIRM)) + "); run 'regsurv classify' first");
+    }
+    List<String> firmColumns = Tables.get(Tables.FIRM).columnNames();
+    for (String c : config.survival().cox().covariates()) {
+      if (!SurvivalSubjects.isCohortCovariate(c) && !firmColumns.contains(c)) {
+        throw new BadInputException("Cannot compute survival: survival.cox.covariates names '" + c
+            + "', which is neither a cohort dimension (" + String.join(", ", SurvivalSubjects.DIMENSIONS.subList(1, SurvivalSubjects.DIMENSIONS.size()))
+            + ") nor a column of silver.firm");
+      }
     }
     long firmVersion = warehouse.version(Tables.FIRM);
     // Every fact is about the firms survival can use: a mistyped code is not a firm.
@@ -162,7 +178,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
             .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
     return new SurvivalResult(runId, inputs.date(), facts.firmVersion(), false, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
         published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), done.rowsWritten(),
-        done.versionsWritten(), done.runId());
+        done.versionsWritten(), done.runId(), null);
   }
 
   @Override
@@ -176,7 +192,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     return new Outcome(null, rowsRead, r.curveRows(), null, r.versionsWritten(),
         r.cohortsPublished() + " cohorts published, " + r.cohortsSuppressed() + " suppressed, " + r.firmsUnknownStatus()
             + " firms of unknown status left out of survival, " + r.firmsInvalidUscc() + " firms known only by an invalid USCC left out"
-            + (r.delayedEntry() ? ", delayed entry on" : ""), false);
+            + (r.delayedEntry() ? ", delayed entry on" : "") + "; " + r.coxModel(), false);
   }
 
   @Override
@@ -207,13 +223,114 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       curveRows = result[0];
       counts = new long[] {result[1], result[2]};
     }
+    String coxModel = writeCox(warehouse.readVersion(Tables.FIRM, firmVersion), asOf, firmVersion, delayedEntry, written);
     if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
       long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
       written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
           transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
     }
     return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
-        counts[0], counts[1], curveRows, written, null);
+        counts[0], counts[1], curveRows, written, null, coxModel);
+  }
+
+  /**
+   * The default Cox model (survival.cox) on the same subjects as the curves, fitted by
+   * {@link CoxModel} (Spark collapses the firms into weighted cells; the driver holds p-vectors
+   * and p×p matrices), written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
+   * one Delta commit each. A model that cannot be fitted (switched off, no events, a constant or
+   * collinear covariate, too many levels: CoxModel's bad-input cases, likely in a small or young
+   * warehouse) does not fail the stage: gold.cox_fit says why, gold.hazard_ratio has no rows for
+   * the date, and the log has a warning. R's warnings (non-convergence, a coefficient running to
+   * infinity) go to gold.cox_fit and the log. Returns one line for ops.job_run.
+   */
+  private String writeCox(Dataset<Row> firms, LocalDate asOf, long firmVersion, boolean delayedEntry, Map<String, Long> written) {
+    SurvivalSettings s = config.survival();
+    CoxSettings cox = s.cox();
+    String population = cox.aiRelatedOnly() ? "ai_related" : "all";
+    CoxFit fit = null;
+    String reason;
+    if (!cox.enabled()) {
+      reason = "switched off (survival.cox.covariates is empty)";
+    } else {
+      Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
+      if (cox.aiRelatedOnly()) {
+        subjects = subjects.filter(col("is_ai_related"));
+      }
+      if (delayedEntry) {
+        // R's Surv(entry, time, event) needs entry < time; a firm at risk on an empty interval adds nothing.
+        subjects = subjects.filter(col("entry_days").lt(col("time_days")));
+      }
+      Map<String, String> references = new LinkedHashMap<>();
+      for (String r : cox.references()) {
+        references.put(r.substring(0, r.indexOf('=')), r.substring(r.indexOf('=') + 1));
+      }
+      CoxSpec spec = new CoxSpec("time_days", "event", delayedEntry ? "entry_days" : null, cox.covariates(), null, null,
+          CoxSpec.Ties.parse(cox.ties()), references, cox.maxLevels(), s.confLevel());
+      // The fit reads its subjects a few times (checks, levels, the collapse into cells): once from Delta.
+      Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary()).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        fit = CoxModel.fit(model, spec, "silver.firm (" + (cox.aiRelatedOnly() ? "AI-related firms" : "all firms") + ", survival.cox)");
+        reason = null;
+      } catch (BadInputException notFittable) {
+        reason = notFittable.getMessage();
+      } finally {
+        model.unpersist();
+      }
+    }
+    Date asOfDate = Date.valueOf(asOf);
+    List<Row> terms = new ArrayList<>();
+    String summary;
+    if (fit == null) {
+      log.warn("survival: no Cox model as of {}: {}", asOf, reason);
+      summary = "Cox model not fitted: " + reason;
+    } else {
+      for (CoxFit.Term t : fit.terms()) {
+        String covariate = covariateOf(t.term(), cox.covariates());
+        String level = t.term().length() > covariate.length() ? t.term().substring(covariate.length()) : null;
+        terms.add(RowFactory.create(asOfDate, firmVersion, t.term(), covariate, level, t.coef(), t.hazardRatio(), t.stdErr(), t.z(),
+            t.pValue(), t.hrLower(), t.hrUpper(), fit.confLevel()));
+      }
+      for (String w : fit.warnings()) {
+        log.warn("survival: Cox model as of {}: {}", asOf, w);
+      }
+      summary = "Cox model: " + fit.terms().size() + " terms, " + fit.n() + " firms, " + fit.nEvents() + " exits"
+          + (fit.warnings().isEmpty() ? "" : ", " + fit.warnings().size() + " warning(s)");
+    }
+    Row fitRow = RowFactory.create(asOfDate, firmVersion, String.join(" + ", cox.covariates()), population, cox.ties(), delayedEntry,
+        fit != null, reason,
+        fit == null ? null : fit.n(),
+        fit == null ? null : fit.nEvents(),
+        fit == null ? null : fit.loglikNull(),
+        fit == null ? null : fit.loglik(),
+        fit == null ? null : fit.lrChisq(),
+        fit == null ? null : fit.df(),
+        fit == null ? null : fit.lrP(),
+        fit == null ? null : fit.waldChisq(),
+        fit == null ? null : fit.waldP(),
+        fit == null ? null : fit.scoreChisq(),
+        fit == null ? null : fit.scoreP(),
+        fit == null || Double.isNaN(fit.concordance()) ? null : fit.concordance(),
+        fit == null ? null : fit.iterations(),
+        fit == null ? null : fit.converged(),
+        fit == null || fit.warnings().isEmpty() ? null : String.join("; ", fit.warnings()),
+        s.confLevel());
+    written.put(Tables.HAZARD_RATIO, writeRows(Tables.HAZARD_RATIO, asOf, terms));
+    written.put(Tables.COX_FIT, writeRows(Tables.COX_FIT, asOf, List.of(fitRow)));
+    return summary;
+  }
+
+  /** The covariate a model term belongs to: R names a categorical term covariate + level, so the longest covariate that prefixes it. */
+  static String covariateOf(String term, List<String> covariates) {
+    String best = null;
+    for (String c : covariates) {
+      if ((term.equals(c) || term.startsWith(c)) && (best == null || c.length() > best.length())) {
+        best = c;
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException("Cox term '" + term + "' belongs to none of " + covariates);
+    }
+    return best;
   }
 
   /** Cohorts published and suppressed (smaller than survival.minCohortSize). */

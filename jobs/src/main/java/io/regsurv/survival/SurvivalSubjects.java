@@ -105,6 +105,26 @@ public final class SurvivalSubjects {
         .drop("_cohort");
   }
 
+  /**
+   * Subjects with one column per Cox covariate, named after it: a cohort dimension (other than
+   * "all") gives the firm's cohort in it, so the model's levels are the cohorts of
+   * gold.cohort_summary ("unknown" when missing, a level of its own rather than a dropped firm);
+   * any other name is the silver.firm column as it is (numeric, text or boolean). Keeps
+   * time_days, event and entry_days.
+   */
+  public static Dataset<Row> withCovariates(Dataset<Row> subjects, List<String> covariates, LocalDate eraBoundary) {
+    List<Column> columns = new ArrayList<>(List.of(col("time_days"), col("event"), col("entry_days")));
+    for (String c : covariates) {
+      columns.add((isCohortCovariate(c) ? cohortOf(c, eraBoundary) : col("`" + c + "`")).as(c));
+    }
+    return subjects.select(columns.toArray(Column[]::new));
+  }
+
+  /** True when a Cox covariate is a cohort dimension (its cohorts are the levels). */
+  public static boolean isCohortCovariate(String name) {
+    return DIMENSIONS.contains(name) && !name.equals("all");
+  }
+
   /** The cohort of a firm within one dimension; never NULL ("unknown" instead). */
   static Column cohortOf(String dimension, LocalDate eraBoundary) {
     Column established = col("established_date");
