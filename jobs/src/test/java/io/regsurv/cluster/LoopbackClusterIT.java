@@ -98,8 +98,12 @@ class LoopbackClusterIT {
       Warehouse a = new Warehouse(SharedSpark.spark(), clusterWh);
       Warehouse b = new Warehouse(SharedSpark.spark(), localWh);
       List<String> gold = Tables.ALL.stream().filter(t -> t.startsWith("gold.")).toList();
-      assertThat(gold).hasSize(7);
+      assertThat(gold).hasSize(9);
       for (String table : gold) {
+        if (COX_TABLES.contains(table)) {
+          assertCloseRows(table, a.read(table).collectAsList(), b.read(table).collectAsList());
+          continue;
+        }
         Dataset<Row> fromCluster = comparable(a.read(table));
         Dataset<Row> fromLocal = comparable(b.read(table));
         long rows = fromLocal.count();
@@ -133,6 +137,44 @@ class LoopbackClusterIT {
       columns.add(f.dataType().equals(DataTypes.DoubleType) ? functions.round(functions.col(f.name()), 9).as(f.name()) : functions.col(f.name()));
     }
     return table.select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * The Cox model's tables: Newton–Raphson sums over differently partitioned cells differ in the
+   * last bits, and the log-likelihood (thousands) carries them into the 9th decimal, so these few
+   * rows are compared with a relative tolerance instead of rounding.
+   */
+  static final List<String> COX_TABLES = List.of(Tables.HAZARD_RATIO, Tables.COX_FIT);
+
+  static void assertCloseRows(String table, List<Row> cluster, List<Row> local) {
+    assertThat(cluster).as("%s rows", table).hasSameSizeAs(local);
+    List<Row> x = sortedByText(cluster);
+    List<Row> y = sortedByText(local);
+    for (int i = 0; i < x.size(); i++) {
+      for (int j = 0; j < x.get(i).size(); j++) {
+        Object u = x.get(i).get(j);
+        Object v = y.get(i).get(j);
+        String where = table + " row " + i + " column " + x.get(i).schema().fields()[j].name();
+        if (u instanceof Double du && v instanceof Double dv && !du.equals(dv)) {
+          assertThat(Math.abs(du - dv)).as(where + ": " + du + " vs " + dv).isLessThanOrEqualTo(1e-9 * Math.max(1e-3, Math.max(Math.abs(du), Math.abs(dv))));
+        } else if (!(u instanceof Double)) {
+          assertThat(u).as(where).isEqualTo(v);
+        }
+      }
+    }
+  }
+
+  /** Rows in the order of their non-double fields (the keys: as-of date, term). */
+  private static List<Row> sortedByText(List<Row> rows) {
+    return rows.stream().sorted(java.util.Comparator.comparing((Row r) -> {
+      StringBuilder key = new StringBuilder();
+      for (int i = 0; i < r.size(); i++) {
+        if (!(r.get(i) instanceof Double)) {
+          key.append(r.get(i)).append('\u0001');
+        }
+      }
+      return key.toString();
+    })).toList();
   }
 
   record Result(int code, String output, long pid) {}
