@@ -24,7 +24,11 @@ public final class SilverFixtures {
   /** A 15-digit pre-2015 registration number (注册号): uscc_valid is false, yet it names a real firm. */
   public static final String REGISTRATION_NUMBER = "440301000123456";
 
-  /** A silver.firm row with the columns survival and report use; the rest neutral. */
+  /**
+   * A silver.firm row (as stored) with the columns survival and report use; the rest neutral.
+   * {@code lastSeen} is stored as vanished_after_snapshot: with no watermark, readers take it as the
+   * firm's last sighting (io.regsurv.io.SilverFirm).
+   */
   public static Row firm(String uscc, String established, String status, String exitDate, String exitCause, String firstSeen, String lastSeen, String province) {
     return firm(uscc, established, status, exitDate, exitCause, firstSeen, lastSeen, province, true);
   }

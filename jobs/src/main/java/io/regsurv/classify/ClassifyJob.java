@@ -16,6 +16,7 @@ import io.regsurv.core.StageJob;
 import io.regsurv.core.Uscc;
 import io.regsurv.io.DeltaCommits;
 import io.regsurv.io.JobRunLog;
+import io.regsurv.io.SilverFirm;
 import io.regsurv.io.SilverStatusWriter;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -47,7 +48,8 @@ import org.apache.spark.storage.StorageLevel;
  * exit definition, silver written by someone else or an interrupted run) recomputes from all of
  * bronze in one windowed pass ({@link FirmTimeline}: a constant number of Spark jobs however many
  * snapshots there are). An increment folds each new snapshot into silver.firm with
- * {@link FirmStatusStep}; the two give the same rows (ClassifyPinTest, ClassifyJobTest).
+ * {@link FirmStatusStep} and MERGEs only what changed; the two give the same rows (ClassifyPinTest,
+ * ClassifyJobTest). Last sightings are not stored per firm but derived ({@link SilverFirm}).
  */
 public final class ClassifyJob implements StageJob<ClassifyResult> {
   private final Warehouse warehouse;
@@ -147,10 +149,10 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
             StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
         cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
-        writer.replaceFirms(FirmTimeline.firms(cached, bronzeVersion));
+        writer.replaceFirms(FirmTimeline.firms(cached, bronzeVersion), plan.dates().get(plan.dates().size() - 1));
         writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
         writer.replaceHistory(FirmTimeline.history(cached));
-        appendWatermark(plan.dates(), bronzeVersion, fingerprint, runId);
+        writeWatermark(plan.dates(), bronzeVersion, fingerprint, runId, true);
         processed = cached;
         rowsRead = -1;
       } else {
@@ -169,27 +171,37 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     return dates.stream().map(Date::valueOf).toArray();
   }
 
-  /** The incremental path: each new snapshot folded into the current silver.firm, in date order. */
+  /**
+   * The incremental path: each new snapshot folded into the current silver.firm, in date order,
+   * writing only what changed: new events, the SCD2 changes, and the firms that changed, appeared,
+   * vanished or reappeared (a firm merely listed again is not rewritten: its last sighting is derived).
+   */
   private long foldEach(Plan plan, Dataset<Row> bronze, SilverStatusWriter writer, long bronzeVersion, String fingerprint, String runId) {
     LocalDate previous = plan.previous();
     long rowsRead = 0;
     for (LocalDate date : plan.dates()) {
       Dataset<Row> snapshot =
           StatusClassification.withCanonical(bronze.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))), dictionary);
-      Dataset<Row> state = warehouse.read(Tables.FIRM);
-      FirmStatusStep.Result step = FirmStatusStep.fold(state, snapshot, date, previous, settings, bronzeVersion);
-      // The new firm table is computed once and reused by the overwrite (which drops the files
-      // the state was read from) and by the counts.
-      Dataset<Row> firms = step.firms().persist(StorageLevel.MEMORY_AND_DISK());
+      // The stored state reflects `previous`: a firm it lists was last seen then.
+      Dataset<Row> state = SilverFirm.withLastSeen(warehouse.read(Tables.FIRM), previous);
+      // The join of state and snapshot is computed once for the three MERGEs and the count.
+      Dataset<Row> t = FirmStatusStep.withFirmRow(
+              FirmStatusStep.transitions(FirmStatusStep.join(state, snapshot), date, previous, settings), date, bronzeVersion)
+          .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        rowsRead += firms.where(col("last_seen_snapshot").equalTo(lit(Date.valueOf(date)))).count();
-        writer.mergeEvents(step.events());
-        writer.mergeHistory(step.historyChanges());
-        writer.replaceFirms(firms);
+        Row counts = t.agg(count(when(col("seen"), 1)), count(when(col("firm_changed"), 1))).head();
+        rowsRead += counts.getLong(0);
+        writer.mergeEvents(FirmStatusStep.events(t, date, previous, settings.intervalImputation()));
+        writer.mergeHistory(FirmStatusStep.historyChanges(t, date));
+        // A snapshot that changes no firm leaves silver.firm alone: a MERGE of nothing would still
+        // leave an empty data file behind.
+        if (counts.getLong(1) > 0) {
+          writer.mergeFirms(FirmStatusStep.firmChanges(t, date));
+        }
       } finally {
-        firms.unpersist();
+        t.unpersist();
       }
-      appendWatermark(List.of(date), bronzeVersion, fingerprint, runId);
+      writeWatermark(List.of(date), bronzeVersion, fingerprint, runId, false);
       previous = date;
     }
     return rowsRead;
@@ -276,8 +288,11 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         .toList();
   }
 
-  /** One watermark row per snapshot now reflected in silver, in one commit. */
-  private void appendWatermark(List<LocalDate> dates, long bronzeVersion, String fingerprint, String runId) {
+  /**
+   * One watermark row per snapshot now reflected in silver, in one commit: appended by an increment,
+   * replacing every row after a full recompute.
+   */
+  private void writeWatermark(List<LocalDate> dates, long bronzeVersion, String fingerprint, String runId, boolean replace) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(Instant.now());
     long firm = warehouse.version(Tables.FIRM);
@@ -288,7 +303,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     }
     warehouse.spark()
         .createDataFrame(rows, Tables.get(Tables.CLASSIFY_WATERMARK).schema())
-        .write().format("delta").mode("append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
+        .write().format("delta").mode(replace ? "overwrite" : "append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
   }
 
   /**

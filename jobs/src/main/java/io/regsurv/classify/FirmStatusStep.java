@@ -24,6 +24,7 @@ import static io.regsurv.core.CanonicalStatus.SUSPENDED;
 import io.regsurv.core.CanonicalStatus;
 import io.regsurv.core.TransitionKind;
 import io.regsurv.config.ClassifySettings;
+import io.regsurv.io.SilverFirm;
 import io.regsurv.io.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -32,6 +33,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -51,10 +53,10 @@ public final class FirmStatusStep {
   private FirmStatusStep() {}
 
   /** The three outputs of a step. {@code historyChanges} carries merge_key (NULL = insert) for the SCD2 MERGE. */
-  public record Result(Dataset<Row> firms, Dataset<Row> events, Dataset<Row> historyChanges) {}
+  public record Result(Dataset<Row> firms, Dataset<Row> firmChanges, Dataset<Row> events, Dataset<Row> historyChanges) {}
 
   /**
-   * @param state the current silver.firm (empty before the first snapshot)
+   * @param state the current silver.firm as readers see it ({@link SilverFirm}, with last_seen_snapshot; empty before the first snapshot)
    * @param snapshot bronze rows of one snapshot with a canonical {@code status} column, one per uscc
    * @param snapshotDate that snapshot's date
    * @param previousSnapshot the latest snapshot already folded in, or null
@@ -70,6 +72,7 @@ public final class FirmStatusStep {
     Dataset<Row> t = transitions(join(state, snapshot), snapshotDate, previousSnapshot, settings);
     return new Result(
         firmRows(t, snapshotDate, sourceVersion),
+        firmChanges(withFirmRow(t, snapshotDate, sourceVersion), snapshotDate),
         events(t, snapshotDate, previousSnapshot, settings.intervalImputation()),
         historyChanges(t, snapshotDate));
   }
@@ -174,15 +177,59 @@ public final class FirmStatusStep {
         .otherwise(kind(TransitionKind.OTHER));
   }
 
-  /** The new silver.firm: every column either from the new observation or kept from the state. */
+  /**
+   * The new firm state (as readers see silver.firm, with last_seen_snapshot: {@link SilverFirm}):
+   * every column either from the new observation or kept from the state.
+   */
   public static Dataset<Row> firmRows(Dataset<Row> transitions, LocalDate snapshotDate, long sourceVersion) {
+    return transitions.select(firmColumns(snapshotDate, sourceVersion).toArray(Column[]::new));
+  }
+
+  /**
+   * The transitions with each firm's new row ({@code firm_row}, a struct of the logical silver.firm
+   * columns) and whether it must be written ({@code firm_changed}): firms that appeared, vanished or
+   * reappeared, or whose stored columns changed. A firm merely listed again keeps its row, lineage
+   * (source_version) included: only its last sighting moved, and that is derived, not stored.
+   *
+   * <p>Computed as columns, to be persisted with the transitions, not as a filter: a filter on the
+   * comparison below a projection of the same columns makes Spark's constraint propagation
+   * substitute each alias into it (exponential in the number of columns; the driver ran out of
+   * memory planning the MERGE).
+   */
+  public static Dataset<Row> withFirmRow(Dataset<Row> transitions, LocalDate snapshotDate, long sourceVersion) {
+    List<Column> cols = firmColumns(snapshotDate, sourceVersion);
+    String[] names = SilverFirm.schema().fieldNames();
+    List<Column> fresh = new ArrayList<>();
+    List<Column> kept = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      if (!names[i].equals(SilverFirm.LAST_SEEN) && !names[i].equals("source_version")) {
+        fresh.add(cols.get(i));
+        kept.add(col("f." + names[i]).cast(SilverFirm.schema().fields()[i].dataType()).as(names[i]));
+      }
+    }
+    // One null-safe comparison of two structs (fields equal, NULLs equal), not an OR per column.
+    Column same = functions.struct(fresh.toArray(Column[]::new)).eqNullSafe(functions.struct(kept.toArray(Column[]::new)));
+    Column changed = col("new_firm").or(col("vanished")).or(col("reappeared")).or(col("seen").and(not(same)));
+    return transitions.select(col("*"), functions.struct(cols.toArray(Column[]::new)).as("firm_row"), changed.as("firm_changed"));
+  }
+
+  /**
+   * The silver.firm rows an increment writes, as stored ({@link SilverFirm#toStored}): the firm rows
+   * of {@link #withFirmRow} that changed.
+   */
+  public static Dataset<Row> firmChanges(Dataset<Row> withFirmRow, LocalDate snapshotDate) {
+    return SilverFirm.toStored(withFirmRow.where(col("firm_changed")).select(col("firm_row.*")), snapshotDate);
+  }
+
+  /** The new state's columns (logical silver.firm), each named after its column. */
+  private static List<Column> firmColumns(LocalDate snapshotDate, long sourceVersion) {
     Column s = lit(Date.valueOf(snapshotDate));
     Column firstExit = col("first_exit");
     Column fromInterval = not(col("dump_date_usable"));
     Column established = col("o.established_date");
     Column firstSeen = coalesce(col("f.first_seen_snapshot"), s);
     List<Column> firmCols = new ArrayList<>();
-    for (StructField field : Tables.get(Tables.FIRM).schema().fields()) {
+    for (StructField field : SilverFirm.schema().fields()) {
       String name = field.name();
       Column fresh =
           switch (name) {
@@ -209,7 +256,7 @@ public final class FirmStatusStep {
           };
       firmCols.add(when(col("seen"), fresh).otherwise(col("f." + name)).cast(field.dataType()).as(name));
     }
-    return transitions.select(firmCols.toArray(Column[]::new));
+    return firmCols;
   }
 
   /**

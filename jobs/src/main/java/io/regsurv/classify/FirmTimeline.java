@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.when;
 import io.regsurv.config.ClassifySettings;
 import io.regsurv.core.CanonicalStatus;
 import io.regsurv.core.TransitionKind;
+import io.regsurv.io.SilverFirm;
 import io.regsurv.io.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -155,10 +156,13 @@ public final class FirmTimeline {
     return step3.select(col("*"), first(when(isStart, col("since")), true).over(after).as("next_start_since"));
   }
 
-  /** silver.firm: each firm's last sighting, with the firm-wide first sighting and exit facts. */
+  /**
+   * silver.firm as readers see it ({@link SilverFirm}, with last_seen_snapshot): each firm's last
+   * sighting, with the firm-wide first sighting and exit facts.
+   */
   public static Dataset<Row> firms(Dataset<Row> timeline, long sourceVersion) {
     List<Column> cols = new ArrayList<>();
-    for (StructField field : Tables.get(Tables.FIRM).schema().fields()) {
+    for (StructField field : SilverFirm.schema().fields()) {
       String name = field.name();
       Column c =
           switch (name) {

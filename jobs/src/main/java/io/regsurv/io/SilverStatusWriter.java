@@ -1,12 +1,14 @@
 package io.regsurv.io;
 
+import java.time.LocalDate;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Writes classify's silver tables: a full recompute by overwrite, an increment's events and history
- * by MERGE and its firm table by overwrite.
+ * Writes classify's silver tables: a full recompute by overwrite, an increment by MERGE of only
+ * what changed (deletion vectors on silver.firm and silver.status_history, so that an update marks
+ * rows deleted instead of rewriting their files).
  */
 public final class SilverStatusWriter {
   private final Warehouse warehouse;
@@ -21,12 +23,16 @@ public final class SilverStatusWriter {
     warehouse.ensure(Tables.STATUS_HISTORY);
     warehouse.ensure(Tables.STATUS_EVENT);
     warehouse.ensure(Tables.CLASSIFY_WATERMARK);
+    warehouse.registerViews();
   }
 
   /**
-   * Before a full recompute that overwrites the three silver tables: empties the watermark, and
-   * replaces a table made by an earlier regsurv (without a column its definition now has) by an empty
-   * one of the current definition, so that the overwrite keeps the table's constraints and comments.
+   * Before a full recompute that overwrites the three silver tables: replaces a table made by an
+   * earlier regsurv (without a column its definition now has) by an empty one of the current
+   * definition, so that the overwrite keeps the table's constraints, properties and comments. The
+   * watermark is replaced at the end of the recompute, not emptied here: until then readers derive
+   * last sightings from the snapshots silver last reflected, and a crash leaves a watermark that no
+   * longer matches silver's versions (the rerun recomputes).
    */
   public void prepareRecompute() {
     for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT}) {
@@ -34,7 +40,7 @@ public final class SilverStatusWriter {
         warehouse.replaceWithDefinition(table);
       }
     }
-    warehouse.delta(Tables.CLASSIFY_WATERMARK).delete();
+    warehouse.registerViews();
   }
 
   /**
@@ -78,11 +84,28 @@ public final class SilverStatusWriter {
   }
 
   /**
-   * Replaces silver.firm. Nearly every row changes with each snapshot (last_seen_snapshot moves),
-   * so a rewrite is cheaper than a MERGE that would rewrite the same files after a join.
+   * Replaces silver.firm (a full recompute) with {@code firms} as readers see them (with
+   * last_seen_snapshot), stored for {@code latest}, the latest snapshot they reflect.
    */
-  public void replaceFirms(Dataset<Row> firms) {
-    firms.write().format("delta").mode("overwrite").save(warehouse.location(Tables.FIRM));
+  public void replaceFirms(Dataset<Row> firms, LocalDate latest) {
+    SilverFirm.toStored(firms, latest).write().format("delta").mode("overwrite").save(warehouse.location(Tables.FIRM));
+  }
+
+  /**
+   * An increment's silver.firm rows, as stored: MERGE on uscc, each row replacing the firm's row or
+   * inserted. Only firms that changed, appeared, vanished or reappeared are given, and with deletion
+   * vectors an update rewrites those rows, not the files that hold them.
+   */
+  public void mergeFirms(Dataset<Row> changes) {
+    warehouse
+        .delta(Tables.FIRM)
+        .as("t")
+        .merge(changes.as("s"), "t.uscc = s.uscc")
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
   }
 
   /** Replaces silver.status_event (a full recompute). */

@@ -150,6 +150,20 @@ public final class Warehouse {
         registerAt(db, name, otherLocation(db, name));
       }
     }
+    registerViews();
+  }
+
+  /**
+   * (Re)creates the view {@link SilverFirm#VIEW} (silver.firm with last_seen_snapshot) over the
+   * registered silver.firm and silver.classify_watermark; nothing while silver.firm does not exist
+   * or predates its current columns (classify rebuilds it).
+   */
+  public void registerViews() {
+    if (!exists(Tables.FIRM) || !missingColumns(Tables.FIRM).isEmpty()) {
+      return;
+    }
+    // The SQL is built from our own table and column names only.
+    spark.sql("CREATE OR REPLACE VIEW " + SilverFirm.VIEW + " AS " + SilverFirm.viewSql(exists(Tables.CLASSIFY_WATERMARK)));
   }
 
   /** Where a table that is not one of the pipeline's lives: {@code <root>/<db>/<name>}. */
@@ -199,7 +213,12 @@ public final class Warehouse {
       fromDefinition(DeltaTable.createIfNotExists(spark), def).execute();
     }
     register(table);
-    addMissingConstraints(def);
+    // A table made by an earlier regsurv may lack a column a constraint names: its stage rebuilds
+    // it (replaceWithDefinition), which applies constraints and properties then.
+    if (missingColumns(table).isEmpty()) {
+      addMissingConstraints(def);
+      addMissingProperties(def);
+    }
   }
 
   /**
@@ -225,6 +244,7 @@ public final class Warehouse {
     fromDefinition(DeltaTable.replace(spark), def).execute();
     register(table);
     addMissingConstraints(def);
+    addMissingProperties(def);
   }
 
   private DeltaTableBuilder fromDefinition(DeltaTableBuilder builder, TableDefinition def) {
@@ -287,6 +307,27 @@ public final class Warehouse {
       if (!props.containsKey("delta.constraints." + c.getKey().toLowerCase())) {
         spark.sql("ALTER TABLE " + def.name() + " ADD CONSTRAINT " + c.getKey() + " CHECK (" + c.getValue() + ")");
       }
+    }
+  }
+
+  /**
+   * Sets the definition's table properties that an existing table lacks (one metadata commit, none
+   * when all are set): e.g. deletion vectors on a silver table made before they were enabled.
+   */
+  private void addMissingProperties(TableDefinition def) {
+    if (def.properties().isEmpty()) {
+      return;
+    }
+    Map<String, String> props = delta(def.name()).detail().select("properties").head().getJavaMap(0);
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, String> p : new java.util.TreeMap<>(def.properties()).entrySet()) {
+      if (!p.getValue().equals(props.get(p.getKey()))) {
+        missing.add(sqlString(p.getKey()) + " = " + sqlString(p.getValue()));
+      }
+    }
+    if (!missing.isEmpty()) {
+      // Keys and values come from our table definitions, quoted as SQL string literals.
+      spark.sql("ALTER TABLE " + def.name() + " SET TBLPROPERTIES (" + String.join(", ", missing) + ")");
     }
   }
 

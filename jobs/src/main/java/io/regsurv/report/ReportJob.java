@@ -14,6 +14,7 @@ import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
+import io.regsurv.io.SilverFirm;
 import io.regsurv.io.Tables;
 import java.sql.Date;
 import java.time.LocalDate;
@@ -109,7 +110,7 @@ public final class ReportJob implements StageJob<ReportJob.ReportResult> {
   }
 
   private Dataset<Row> aiFirms(long firmVersion) {
-    return Kpis.counted(warehouse.readVersion(Tables.FIRM, firmVersion));
+    return Kpis.counted(SilverFirm.read(warehouse, firmVersion));
   }
 
   @Override

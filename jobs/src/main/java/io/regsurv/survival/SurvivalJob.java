@@ -22,6 +22,7 @@ import io.regsurv.core.StageJob;
 import io.regsurv.core.Uscc;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
+import io.regsurv.io.SilverFirm;
 import io.regsurv.io.Tables;
 import io.regsurv.stats.ConfType;
 import io.regsurv.stats.CellEstimates;
@@ -144,7 +145,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     // Every fact is about the firms survival can use: a mistyped code is not a firm.
     Column firm = SurvivalSubjects.identified();
     Row r =
-        warehouse.readVersion(Tables.FIRM, firmVersion).agg(
+        SilverFirm.read(warehouse, firmVersion).agg(
                 max(when(firm, col("last_seen_snapshot"))),
                 count(when(firm, 1)),
                 count(when(firm.and(not(SurvivalSubjects.knownStatus())), 1)),
@@ -206,7 +207,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
           case "off" -> false;
           default -> facts.surveysSurvivorsOnly();
         };
-    Dataset<Row> cells = cells(warehouse.readVersion(Tables.FIRM, firmVersion), asOf, delayedEntry);
+    Dataset<Row> cells = cells(SilverFirm.read(warehouse, firmVersion), asOf, delayedEntry);
     // One aggregation over the firms, collected: the cells are bounded by cohorts × distinct entry
     // times × distinct exit times × (causes + 1) (without delayed entry: cohorts × distinct times ×
     // (causes + 1)), never by firms; beyond survival.maxDriverCells the distributed engine runs instead.

@@ -13,6 +13,7 @@ import io.regsurv.SharedSpark;
 import io.regsurv.config.ClassifySettings;
 import io.regsurv.io.Warehouse;
 import io.regsurv.BronzeFixture.Firm;
+import io.regsurv.io.SilverFirm;
 import io.regsurv.io.Tables;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -74,8 +75,9 @@ class ClassifyJobTest {
     return pipeline(w, DEFAULTS).classify(false);
   }
 
+  /** A firm as readers see it (with last_seen_snapshot). */
   private static Row firm(Warehouse w, String uscc) {
-    return w.read(Tables.FIRM).where("uscc = '" + uscc + "'").head();
+    return SilverFirm.read(w).where("uscc = '" + uscc + "'").head();
   }
 
   private static List<String> events(Warehouse w, String uscc) {
@@ -351,7 +353,72 @@ class ClassifyJobTest {
     assertThat(upgraded.firmsInvalidUscc()).isEqualTo(1);
     // The table's CHECK constraints survive the rebuild.
     Map<String, String> props = b.delta(Tables.FIRM).detail().select("properties").head().getJavaMap(0);
-    assertThat(props).containsKeys("delta.constraints.exit_has_date", "delta.constraints.seen_in_order");
+    assertThat(props).containsKeys("delta.constraints.exit_has_date", "delta.constraints.vanished_after_first_sight")
+        .containsEntry("delta.enableDeletionVectors", "true");
+  }
+
+  @Test
+  @Order(7)
+  void incrementWritesOnlyTheFirmsThatChangedAndAnUnchangedSnapshotAddsNoFirmFile(@TempDir Path dir) throws Exception {
+    Warehouse m = warehouse(dir);
+    BronzeFixture bronze = new BronzeFixture(m);
+    int n = 20;
+    List<Firm> listed = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      listed.add(Firm.of(String.format("F%02d", i), "存续", "2015-01-01"));
+    }
+    bronze.snapshot("2024-04-30", listed.toArray(Firm[]::new));
+    assertThat(classify(m).mode()).isEqualTo("full");
+
+    // k = 3: F01 is cancelled, F02 vanishes, F20 appears; the 17 others are merely listed again.
+    List<Firm> next = new java.util.ArrayList<>(listed);
+    next.set(1, Firm.of("F01", "注销", "2015-01-01").cancelled("2024-05-10"));
+    next.remove(2);
+    next.add(Firm.of("F20", "存续", "2016-01-01"));
+    bronze.snapshot("2024-05-31", next.toArray(Firm[]::new));
+    assertThat(classify(m).mode()).isEqualTo("incremental");
+    Map<String, String> merge = lastCommitMetrics(m, "MERGE");
+    assertThat(merge).containsEntry("numTargetRowsUpdated", "2").containsEntry("numTargetRowsInserted", "1")
+        .containsEntry("numTargetRowsDeleted", "0").containsEntry("numTargetRowsCopied", "0").containsEntry("numOutputRows", "3");
+
+    // The same listing again: nothing changed, so silver.firm gets no commit and no byte on disk.
+    Path firmDir = Path.of(java.net.URI.create(m.location(Tables.FIRM)));
+    long bytesBefore = parquetBytes(firmDir);
+    long versionBefore = m.version(Tables.FIRM);
+    bronze.snapshot("2024-06-30", next.toArray(Firm[]::new));
+    assertThat(classify(m).mode()).isEqualTo("incremental");
+    assertThat(m.version(Tables.FIRM)).isEqualTo(versionBefore);
+    assertThat(parquetBytes(firmDir)).isEqualTo(bytesBefore);
+
+    // Readers still see each firm's last sighting: the latest snapshot, or the one before it vanished.
+    assertThat(firm(m, "F00").<Date>getAs("last_seen_snapshot")).isEqualTo(Date.valueOf("2024-06-30"));
+    assertThat(firm(m, "F02").<Date>getAs("last_seen_snapshot")).isEqualTo(Date.valueOf("2024-04-30"));
+    assertThat(firm(m, "F01").<Date>getAs("last_seen_snapshot")).isEqualTo(Date.valueOf("2024-06-30"));
+    // ... and SQL users the same rows through the view.
+    assertThat(SharedSpark.spark().sql("SELECT uscc, last_seen_snapshot FROM " + SilverFirm.VIEW + " WHERE uscc IN ('F00', 'F02') ORDER BY uscc")
+        .collectAsList().toString()).isEqualTo("[[F00,2024-06-30], [F02,2024-04-30]]");
+
+    // The first listing again: F02 reappears, F01 is reinstated, F20 vanishes; three rows rewritten.
+    bronze.snapshot("2024-07-31", listed.toArray(Firm[]::new));
+    assertThat(classify(m).mode()).isEqualTo("incremental");
+    assertThat(lastCommitMetrics(m, "MERGE")).containsEntry("numTargetRowsUpdated", "3").containsEntry("numTargetRowsInserted", "0")
+        .containsEntry("numTargetRowsCopied", "0");
+    assertThat(firm(m, "F02").<Date>getAs("last_seen_snapshot")).isEqualTo(Date.valueOf("2024-07-31"));
+    assertThat(firm(m, "F20").<Date>getAs("last_seen_snapshot")).isEqualTo(Date.valueOf("2024-06-30"));
+  }
+
+  /** operationMetrics of silver.firm's latest commit, which must be {@code operation}. */
+  private static Map<String, String> lastCommitMetrics(Warehouse w, String operation) {
+    Row last = w.delta(Tables.FIRM).history(1).select("operation", "operationMetrics").head();
+    assertThat(last.getString(0)).isEqualTo(operation);
+    return last.isNullAt(1) ? Map.of() : last.getJavaMap(1);
+  }
+
+  private static long parquetBytes(Path table) throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(table)) {
+      return files.filter(f -> f.toString().endsWith(".parquet") || f.toString().endsWith(".bin"))
+          .mapToLong(f -> f.toFile().length()).sum();
+    }
   }
 
   @AfterAll

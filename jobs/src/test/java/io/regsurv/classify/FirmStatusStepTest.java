@@ -44,10 +44,29 @@ class FirmStatusStepTest {
   static final ClassifySettings SETTINGS = RunConfig.defaults().classify();
 
   // Every column nullable: the helpers fill only what a test needs.
-  static final StructType STATE = nullable(Tables.get(Tables.FIRM).schema());
+  static final StructType STATE = nullable(io.regsurv.io.SilverFirm.schema());
   static final StructType SNAPSHOT = nullable(Tables.get(Tables.REGISTRY_SNAPSHOT).schema()).add("status", DataTypes.StringType);
 
   // ---- fold(): one test per behaviour
+
+  @Test
+  void onlyFirmsThatChangedAppearedVanishedOrReappearedAreWrittenAndAsStored() {
+    Map<String, Object> gap = with(known("BACK", ACTIVE), "last_seen_snapshot", d("2023-12-31"));
+    Map<String, Object> longGone = with(known("GONE", ACTIVE), "last_seen_snapshot", d("2023-12-31"));
+    FirmStatusStep.Result r =
+        fold(state(known("SAME", ACTIVE), known("CHANGED", ACTIVE), known("VANISHES", ACTIVE), known("RENAMED", ACTIVE), gap, longGone),
+            snapshot(seen("SAME", ACTIVE), seen("CHANGED", DORMANT), seen("RENAMED", ACTIVE, "name", "new name"), seen("BACK", ACTIVE),
+                seen("NEW", ACTIVE)),
+            P);
+    Map<String, String> written =
+        r.firmChanges().collectAsList().stream()
+            .collect(Collectors.toMap(f -> f.getAs("uscc"), f -> f.getAs("current_status") + " " + f.getAs("vanished_after_snapshot")));
+    assertThat(written).containsOnly(
+        Map.entry("CHANGED", "DORMANT null"), Map.entry("RENAMED", "ACTIVE null"), Map.entry("BACK", "ACTIVE null"),
+        Map.entry("NEW", "ACTIVE null"), Map.entry("VANISHES", "ACTIVE " + P));
+    assertThat(r.firmChanges().columns()).containsExactly(Tables.get(Tables.FIRM).columnNames().toArray(String[]::new));
+    assertThat(r.firms().count()).isEqualTo(7);
+  }
 
   @Test
   void newFirmOpensAPeriodFromItsEstablishmentAndHasNoEvent() {
@@ -289,6 +308,7 @@ class FirmStatusStepTest {
     f.put("capital_band", "unknown");
     f.put("is_ai_related", true);
     f.put("current_status", status.name());
+    f.put("current_status_raw", "raw " + status.name());
     f.put("status_since_date", d(ESTABLISHED));
     f.put("first_seen_snapshot", d("2023-01-31"));
     f.put("last_seen_snapshot", Date.valueOf(P));
