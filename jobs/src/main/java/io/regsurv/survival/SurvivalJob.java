@@ -224,7 +224,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       curveRows = result[0];
       counts = new long[] {result[1], result[2]};
     }
-    String coxModel = writeCox(warehouse.readVersion(Tables.FIRM, firmVersion), asOf, firmVersion, delayedEntry, written);
+    String coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), asOf, firmVersion, delayedEntry, written);
     if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
       long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
       written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
