@@ -49,6 +49,11 @@ public final class SilverFixtures {
         (int) ChronoUnit.DAYS.between(est, first), 0L);
   }
 
+  /** The rows as readers see silver.firm (with last_seen_snapshot, io.regsurv.io.SilverFirm): for transforms given firms in memory. */
+  public static Dataset<Row> firmsAsRead(Row... rows) {
+    return io.regsurv.io.SilverFirm.withLastSeen(firms(rows), null);
+  }
+
   public static Dataset<Row> firms(Row... rows) {
     return SharedSpark.spark().createDataFrame(List.of(rows), Tables.get(Tables.FIRM).schema());
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static io.regsurv.SilverFixtures.firm;
-import static io.regsurv.SilverFixtures.firms;
+import static io.regsurv.SilverFixtures.firmsAsRead;
 import static io.regsurv.SilverFixtures.MISTYPED_USCC;
 import static io.regsurv.SilverFixtures.REGISTRATION_NUMBER;
 import static io.regsurv.SilverFixtures.VALID_USCC;
@@ -25,7 +25,7 @@ class SurvivalSubjectsTest {
   void exitedFirmHasEventAtItsExitDateAndAliveFirmIsCensoredAtLastObservation() {
     Dataset<Row> s =
         SurvivalSubjects.fromFirms(
-            firms(
+            firmsAsRead(
                 firm("A", "2023-01-01", "CANCELLED", "2023-01-31", "CANCELLED", "2023-01-31", "2024-07-31", "广东"),
                 firm("B", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", "广东"),
                 firm("C", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-03-31", "广东"), // vanished
@@ -45,7 +45,7 @@ class SurvivalSubjectsTest {
   void unknownStatusAndFutureFirmsAreLeftOut() {
     Dataset<Row> s =
         SurvivalSubjects.fromFirms(
-            firms(
+            firmsAsRead(
                 firm("A", "2023-01-01", "UNKNOWN", null, null, "2023-01-31", "2024-07-31", null),
                 firm("B", "2024-08-01", "ACTIVE", null, null, "2024-08-31", "2024-08-31", null),
                 firm("C", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null)),
@@ -59,8 +59,8 @@ class SurvivalSubjectsTest {
     // The dirty row of one dump: the twin's code with a wrong check character, seen once.
     Row twin = firm(VALID_USCC, "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", "广东");
     Row mistyped = firm(MISTYPED_USCC, false, "2023-01-01", "ACTIVE", null, null, "2024-03-31", "2024-03-31", "广东", true);
-    Dataset<Row> with = SurvivalSubjects.fromFirms(firms(twin, mistyped), AS_OF, false);
-    Dataset<Row> without = SurvivalSubjects.fromFirms(firms(twin), AS_OF, false);
+    Dataset<Row> with = SurvivalSubjects.fromFirms(firmsAsRead(twin, mistyped), AS_OF, false);
+    Dataset<Row> without = SurvivalSubjects.fromFirms(firmsAsRead(twin), AS_OF, false);
     assertThat(with.select("uscc").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly(VALID_USCC);
     assertThat(with.collectAsList()).isEqualTo(without.collectAsList());
   }
@@ -69,7 +69,7 @@ class SurvivalSubjectsTest {
   void firmKeyedByARegistrationNumberIsASubjectThoughItsUsccFlagIsDown() {
     Dataset<Row> s =
         SurvivalSubjects.fromFirms(
-            firms(firm(REGISTRATION_NUMBER, false, "2010-01-01", "CANCELLED", "2014-06-30", "CANCELLED", "2019-12-31", "2024-07-31", null, true)),
+            firmsAsRead(firm(REGISTRATION_NUMBER, false, "2010-01-01", "CANCELLED", "2014-06-30", "CANCELLED", "2019-12-31", "2024-07-31", null, true)),
             AS_OF, false);
     assertThat(s.select("uscc", "event").collectAsList()).extracting(r -> r.getString(0) + ":" + r.getInt(1))
         .containsExactly(REGISTRATION_NUMBER + ":1");
@@ -79,7 +79,7 @@ class SurvivalSubjectsTest {
   void delayedEntryUsesTheAgeAtFirstObservation() {
     Dataset<Row> s =
         SurvivalSubjects.fromFirms(
-            firms(firm("A", "2020-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null)), AS_OF, true);
+            firmsAsRead(firm("A", "2020-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null)), AS_OF, true);
     Row r = s.select("entry_days", "time_days").head();
     assertThat(r.getDouble(0)).isEqualTo((double) ChronoUnit.DAYS.between(LocalDate.of(2020, 1, 1), LocalDate.of(2023, 1, 31)));
     assertThat(r.getDouble(1)).isEqualTo((double) ChronoUnit.DAYS.between(LocalDate.of(2020, 1, 1), AS_OF));
@@ -89,7 +89,7 @@ class SurvivalSubjectsTest {
   void causesAreGroupedForCompetingRisks() {
     Dataset<Row> s =
         SurvivalSubjects.fromFirms(
-            firms(
+            firmsAsRead(
                 firm("A", "2023-01-01", "REVOKED_CANCELLED", "2023-06-01", "REVOKED_CANCELLED", "2023-01-31", "2024-07-31", null),
                 firm("B", "2023-01-01", "SUSPENDED", "2023-06-01", "SUSPENDED", "2023-01-31", "2024-07-31", null),
                 firm("C", "2023-01-01", "LIQUIDATING", "2023-06-01", "LIQUIDATING", "2023-01-31", "2024-07-31", null)),
@@ -103,7 +103,7 @@ class SurvivalSubjectsTest {
   void everyFirmAppearsOnceInEachDimension() {
     Dataset<Row> subjects =
         SurvivalSubjects.fromFirms(
-            firms(
+            firmsAsRead(
                 firm("A", "2022-11-29", "ACTIVE", null, null, "2023-01-31", "2024-07-31", "广东"),
                 firm("B", "2023-05-10", "ACTIVE", null, null, "2023-05-31", "2024-07-31", null)),
             AS_OF,
@@ -122,7 +122,7 @@ class SurvivalSubjectsTest {
 
   @Test
   void unknownDimensionIsBadInput() {
-    Dataset<Row> subjects = firms(firm("A", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null));
+    Dataset<Row> subjects = firmsAsRead(firm("A", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null));
     assertThatThrownBy(() -> SurvivalSubjects.withCohorts(subjects, List.of("colour"), LocalDate.of(2022, 11, 30)))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("Unknown cohort dimension 'colour'");
