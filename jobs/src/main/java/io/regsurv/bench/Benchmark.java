@@ -348,34 +348,11 @@ public final class Benchmark implements Callable<Integer> {
       }
       Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("rows", rows);
-    out.put("csv", csv.toString());
     String file = csv.toAbsolutePath().toString();
-    List<Double> km = new ArrayList<>();
-    List<Double> r = new ArrayList<>();
-    boolean haveR = onPath("Rscript");
-    for (int i = 0; i < repeat; i++) {
-      km.add(process(List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "km", "--csv", file, "--time", "time", "--event", "event",
-          "--group", "group", "--format", "csv")));
-      if (haveR) {
-        // The script is fixed text; the file name is passed as an argument, never pasted into code.
-        r.add(process(List.of("Rscript", "-e", "suppressMessages(library(survival)); d <- read.csv(commandArgs(TRUE)[1]);"
-            + " fit <- survfit(Surv(time, event) ~ group, data = d); invisible(summary(fit, censored = TRUE))", file)));
-      }
-    }
-    out.put("km_seconds", median(km));
-    System.out.printf(Locale.ROOT, "%nbench: regsurv km --csv, %,d rows, 15 groups: %.1f s (median of %d)%n", rows, median(km), km.size());
-    if (haveR) {
-      out.put("rscript_seconds", median(r));
-      out.put("km_to_rscript", median(km) / median(r));
-      System.out.printf(Locale.ROOT, "bench: Rscript read.csv + survfit:          %.1f s (median of %d); km / R = %.2f%n",
-          median(r), r.size(), median(km) / median(r));
-    } else {
-      out.put("rscript_seconds", null);
-      System.out.println("bench: Rscript not found: R comparison skipped (REGSURV_SETUP_R=1 bin/setup installs r-cran-survival)");
-    }
-    return out;
+    return versusR("km", rows, csv, String.format(Locale.ROOT, "regsurv km --csv, %,d rows, 15 groups", rows),
+        List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "km", "--csv", file, "--time", "time", "--event", "event",
+            "--group", "group", "--format", "csv"),
+        "read.csv + survfit", "fit <- survfit(Surv(time, event) ~ group, data = d); invisible(summary(fit, censored = TRUE))");
   }
 
   /**
@@ -403,30 +380,41 @@ public final class Benchmark implements Callable<Integer> {
       }
       Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
     }
+    String file = csv.toAbsolutePath().toString();
+    return versusR("cox", rows, csv, String.format(Locale.ROOT, "regsurv cox --csv, %,d rows, 3 categorical covariates (21 terms)", rows),
+        List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "cox", "--csv", file, "--time", "time", "--event", "event",
+            "--covariates", "a,b,c", "--format", "csv"),
+        "read.csv + coxph", "fit <- coxph(Surv(time, event) ~ a + b + c, data = d); invisible(summary(fit))");
+  }
+
+  /**
+   * regsurv's command and Rscript on the same CSV, each a whole process (JVM or R start-up
+   * included), {@code repeat} times, medians; R skipped with a message where Rscript is absent.
+   * Figures under {@code <name>_seconds}, {@code rscript_seconds} and {@code <name>_to_rscript}.
+   */
+  private Map<String, Object> versusR(String name, long rows, Path csv, String what, List<String> ours, String rWhat, String rFit)
+      throws IOException {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("rows", rows);
     out.put("csv", csv.toString());
-    String file = csv.toAbsolutePath().toString();
-    List<Double> cox = new ArrayList<>();
+    List<Double> mine = new ArrayList<>();
     List<Double> r = new ArrayList<>();
     boolean haveR = onPath("Rscript");
     for (int i = 0; i < repeat; i++) {
-      cox.add(process(List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "cox", "--csv", file, "--time", "time", "--event", "event",
-          "--covariates", "a,b,c", "--format", "csv")));
+      mine.add(process(ours));
       if (haveR) {
         // The script is fixed text; the file name is passed as an argument, never pasted into code.
-        r.add(process(List.of("Rscript", "-e", "suppressMessages(library(survival)); d <- read.csv(commandArgs(TRUE)[1]);"
-            + " fit <- coxph(Surv(time, event) ~ a + b + c, data = d); invisible(summary(fit))", file)));
+        r.add(process(List.of("Rscript", "-e", "suppressMessages(library(survival)); d <- read.csv(commandArgs(TRUE)[1]); " + rFit,
+            csv.toAbsolutePath().toString())));
       }
     }
-    out.put("cox_seconds", median(cox));
-    System.out.printf(Locale.ROOT, "%nbench: regsurv cox --csv, %,d rows, 3 categorical covariates (21 terms): %.1f s (median of %d)%n",
-        rows, median(cox), cox.size());
+    out.put(name + "_seconds", median(mine));
+    System.out.printf(Locale.ROOT, "%nbench: %s: %.1f s (median of %d)%n", what, median(mine), mine.size());
     if (haveR) {
       out.put("rscript_seconds", median(r));
-      out.put("cox_to_rscript", median(cox) / median(r));
-      System.out.printf(Locale.ROOT, "bench: Rscript read.csv + coxph:                                %.1f s (median of %d); cox / R = %.2f%n",
-          median(r), r.size(), median(cox) / median(r));
+      out.put(name + "_to_rscript", median(mine) / median(r));
+      System.out.printf(Locale.ROOT, "bench: Rscript %s: %.1f s (median of %d); %s / R = %.2f%n", rWhat, median(r), r.size(), name,
+          median(mine) / median(r));
     } else {
       out.put("rscript_seconds", null);
       System.out.println("bench: Rscript not found: R comparison skipped (REGSURV_SETUP_R=1 bin/setup installs r-cran-survival)");
