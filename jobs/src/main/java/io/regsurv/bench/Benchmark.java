@@ -332,22 +332,12 @@ public final class Benchmark implements Callable<Integer> {
    * events, 15 groups; seeded, so the same rows every time.
    */
   private Map<String, Object> kmVersusR(long rows) throws IOException {
-    Path csv = data.resolve("km-" + rows + ".csv");
-    if (!Files.exists(csv)) {
-      Files.createDirectories(data);
-      java.util.Random random = new java.util.Random(42);
-      Path tmp = data.resolve("km-" + rows + ".csv.tmp");
-      try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
-        w.write("time,event,group\n");
-        for (long i = 0; i < rows; i++) {
-          int g = random.nextInt(15);
-          // Groups differ in hazard, so the curves and the log-rank test are not trivial.
-          int time = 1 + (int) Math.min(3649, -Math.log(1 - random.nextDouble()) * (600 + 60 * g));
-          w.write(time + "," + (random.nextDouble() < 0.6 ? 1 : 0) + ",g" + (g < 10 ? "0" : "") + g + "\n");
-        }
-      }
-      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path csv = seededCsv("km", rows, 42, "time,event,group", random -> {
+      int g = random.nextInt(15);
+      // Groups differ in hazard, so the curves and the log-rank test are not trivial.
+      int time = 1 + (int) Math.min(3649, -Math.log(1 - random.nextDouble()) * (600 + 60 * g));
+      return time + "," + (random.nextDouble() < 0.6 ? 1 : 0) + ",g" + (g < 10 ? "0" : "") + g;
+    });
     String file = csv.toAbsolutePath().toString();
     return versusR("km", rows, csv, String.format(Locale.ROOT, "regsurv km --csv, %,d rows, 15 groups", rows),
         List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "km", "--csv", file, "--time", "time", "--event", "event",
@@ -361,30 +351,42 @@ public final class Benchmark implements Callable<Integer> {
    * with ties, about 60% events; seeded, so the same rows every time.
    */
   private Map<String, Object> coxVersusR(long rows) throws IOException {
-    Path csv = data.resolve("cox-" + rows + ".csv");
-    if (!Files.exists(csv)) {
-      Files.createDirectories(data);
-      java.util.Random random = new java.util.Random(24);
-      Path tmp = data.resolve("cox-" + rows + ".csv.tmp");
-      try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
-        w.write("time,event,a,b,c\n");
-        for (long i = 0; i < rows; i++) {
-          int a = random.nextInt(15);
-          int b = random.nextInt(5);
-          int c = random.nextInt(4);
-          // Hazards differ by every covariate, so each has a coefficient to find.
-          double scale = 900.0 / ((1 + a / 14.0) * (1 + b / 8.0) * (1 + c / 6.0));
-          int time = 1 + (int) Math.min(3649, -Math.log(1 - random.nextDouble()) * scale);
-          w.write(time + "," + (random.nextDouble() < 0.6 ? 1 : 0) + ",a" + (a < 10 ? "0" : "") + a + ",b" + b + ",c" + c + "\n");
-        }
-      }
-      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path csv = seededCsv("cox", rows, 24, "time,event,a,b,c", random -> {
+      int a = random.nextInt(15);
+      int b = random.nextInt(5);
+      int c = random.nextInt(4);
+      // Hazards differ by every covariate, so each has a coefficient to find.
+      double scale = 900.0 / ((1 + a / 14.0) * (1 + b / 8.0) * (1 + c / 6.0));
+      int time = 1 + (int) Math.min(3649, -Math.log(1 - random.nextDouble()) * scale);
+      return time + "," + (random.nextDouble() < 0.6 ? 1 : 0) + ",a" + (a < 10 ? "0" : "") + a + ",b" + b + ",c" + c;
+    });
     String file = csv.toAbsolutePath().toString();
     return versusR("cox", rows, csv, String.format(Locale.ROOT, "regsurv cox --csv, %,d rows, 3 categorical covariates (21 terms)", rows),
         List.of(Path.of("bin/regsurv").toAbsolutePath().toString(), "cox", "--csv", file, "--time", "time", "--event", "event",
             "--covariates", "a,b,c", "--format", "csv"),
         "read.csv + coxph", "fit <- coxph(Surv(time, event) ~ a + b + c, data = d); invisible(summary(fit))");
+  }
+
+  /**
+   * {@code <name>-<rows>.csv} in the bench data folder, written once (through a .tmp file, so an
+   * interrupted run leaves no half file) from a Random seeded with {@code seed}: the same rows every time.
+   */
+  private Path seededCsv(String name, long rows, long seed, String header, java.util.function.Function<java.util.Random, String> row)
+      throws IOException {
+    Path csv = data.resolve(name + "-" + rows + ".csv");
+    if (!Files.exists(csv)) {
+      Files.createDirectories(data);
+      java.util.Random random = new java.util.Random(seed);
+      Path tmp = data.resolve(name + "-" + rows + ".csv.tmp");
+      try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp)) {
+        w.write(header + "\n");
+        for (long i = 0; i < rows; i++) {
+          w.write(row.apply(random) + "\n");
+        }
+      }
+      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return csv;
   }
 
   /**
