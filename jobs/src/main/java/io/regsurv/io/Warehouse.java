@@ -74,7 +74,22 @@ public final class Warehouse {
     if (!exists(table)) {
       return -1;
     }
-    return delta(table).history(1).select("version").head().getLong(0);
+    return snapshot(table).version();
+  }
+
+  /**
+   * The table's latest Delta snapshot (version, schema, properties), read from its log on the
+   * driver. Every stage asks these questions many times; DeltaTable.history() and detail() answer
+   * them with a Spark query each (analysis, planning, a job), which on small tables was the larger
+   * part of a stage's time.
+   */
+  private org.apache.spark.sql.delta.Snapshot snapshot(String table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).update(false, Option.empty(), Option.empty());
+  }
+
+  /** The table's properties (Delta metadata configuration: constraints, features, comments' companions). */
+  private Map<String, String> properties(String table) {
+    return scala.jdk.javaapi.CollectionConverters.asJava(snapshot(table).metadata().configuration());
   }
 
   /**
@@ -229,7 +244,7 @@ public final class Warehouse {
     if (!exists(table)) {
       return List.of();
     }
-    List<String> present = List.of(read(table).columns());
+    List<String> present = List.of(snapshot(table).schema().fieldNames());
     return Tables.get(table).columnNames().stream().filter(c -> !present.contains(c)).toList();
   }
 
@@ -258,12 +273,23 @@ public final class Warehouse {
     for (Map.Entry<String, String> p : def.properties().entrySet()) {
       builder = builder.property(p.getKey(), p.getValue());
     }
+    // CHECK constraints go in with the table, where Delta keeps them (delta.constraints.<name>):
+    // the same as ALTER TABLE ADD CONSTRAINT, without a commit and a validating scan per constraint.
+    for (Map.Entry<String, String> c : def.constraints().entrySet()) {
+      builder = builder.property(CONSTRAINT_PREFIX + c.getKey().toLowerCase(java.util.Locale.ROOT), c.getValue());
+    }
     return builder;
   }
 
+  private static final String CONSTRAINT_PREFIX = "delta.constraints.";
+
   private void createDatabases() {
+    SessionCatalog catalog = spark.sessionState().catalog();
     for (String db : Tables.DATABASES) {
-      spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+      // Asked of the catalog first: a CREATE statement per database per write is a query each.
+      if (!catalog.databaseExists(db)) {
+        spark.sql("CREATE DATABASE IF NOT EXISTS " + db);
+      }
     }
   }
 
@@ -302,9 +328,9 @@ public final class Warehouse {
     if (def.constraints().isEmpty()) {
       return;
     }
-    Map<String, String> props = delta(def.name()).detail().select("properties").head().getJavaMap(0);
+    Map<String, String> props = properties(def.name());
     for (Map.Entry<String, String> c : def.constraints().entrySet()) {
-      if (!props.containsKey("delta.constraints." + c.getKey().toLowerCase())) {
+      if (!props.containsKey(CONSTRAINT_PREFIX + c.getKey().toLowerCase(java.util.Locale.ROOT))) {
         spark.sql("ALTER TABLE " + def.name() + " ADD CONSTRAINT " + c.getKey() + " CHECK (" + c.getValue() + ")");
       }
     }
@@ -318,7 +344,7 @@ public final class Warehouse {
     if (def.properties().isEmpty()) {
       return;
     }
-    Map<String, String> props = delta(def.name()).detail().select("properties").head().getJavaMap(0);
+    Map<String, String> props = properties(def.name());
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, String> p : new java.util.TreeMap<>(def.properties()).entrySet()) {
       if (!p.getValue().equals(props.get(p.getKey()))) {
