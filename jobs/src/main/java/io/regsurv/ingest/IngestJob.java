@@ -2,6 +2,8 @@ package io.regsurv.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -141,18 +143,30 @@ public final class IngestJob implements StageJob<IngestResult> {
     IngestJob first = jobs.get(0);
     Warehouse warehouse = first.warehouse;
     List<List<String>> warnings = new ArrayList<>();
-    Dataset<Row> all = null;
+    // Snapshots normalised alike (dialect, salt, AI keywords) and sharing no file are read and
+    // normalised by one plan, each row's date and run looked up by its file: a union of one plan
+    // per snapshot made the optimiser's work grow with the snapshots (a 6-snapshot demo backfill
+    // spent longer planning than running).
+    Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+    java.util.Set<String> seenFiles = new java.util.HashSet<>();
     for (int i = 0; i < jobs.size(); i++) {
       IngestJob job = jobs.get(i);
       if (job.warehouse != warehouse) {
         throw new IllegalArgumentException("Snapshots ingested together must go to one warehouse");
       }
       Source src = job.source();
-      List<String> w = new ArrayList<>();
-      warnings.add(w);
-      Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), src.files(), job.what(), w);
-      Normalise.Context ctx = new Normalise.Context(src.dialect(), job.request.snapshotDate(), src.salt(), src.keywords().keywords(), runIds.get(i));
-      Dataset<Row> normalised = Normalise.registryColumns(raw, ctx);
+      warnings.add(new ArrayList<>());
+      boolean sharesAFile = false;
+      for (String f : src.files()) {
+        sharesAFile |= !seenFiles.add(f);
+      }
+      List<Object> key = sharesAFile ? List.of(i) : List.of(src.dialect(), src.salt(), src.keywords().keywords());
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+    }
+    Dataset<Row> all = null;
+    for (List<Integer> group : groups.values()) {
+      Dataset<Row> normalised = normaliseTogether(warehouse, group.stream().map(jobs::get).toList(),
+          group.stream().map(runIds::get).toList(), group.stream().map(warnings::get).toList());
       all = all == null ? normalised : all.unionAll(normalised);
     }
     // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
@@ -165,6 +179,33 @@ public final class IngestJob implements StageJob<IngestResult> {
     } finally {
       flagged.unpersist();
     }
+  }
+
+  /**
+   * The snapshots' raw rows, read and normalised by one plan; all of {@code jobs} share a dialect,
+   * salt and keyword list, and no file. Rows of one snapshot get its date and run id as literals.
+   */
+  private static Dataset<Row> normaliseTogether(Warehouse warehouse, List<IngestJob> jobs, List<String> runIds, List<List<String>> warnings) {
+    List<SnapshotReader.Part> parts = new ArrayList<>();
+    List<Column> dateOfFile = new ArrayList<>();
+    List<Column> runOfFile = new ArrayList<>();
+    for (int k = 0; k < jobs.size(); k++) {
+      IngestJob job = jobs.get(k);
+      parts.add(new SnapshotReader.Part(job.source().files(), job.what(), warnings.get(k)));
+      for (String f : job.source().files()) {
+        dateOfFile.addAll(List.of(lit(f), lit(java.sql.Date.valueOf(job.request.snapshotDate()))));
+        runOfFile.addAll(List.of(lit(f), lit(runIds.get(k))));
+      }
+    }
+    IngestJob first = jobs.get(0);
+    Source src = first.source();
+    Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), parts);
+    Normalise.Context ctx = new Normalise.Context(src.dialect(), first.request.snapshotDate(), src.salt(), src.keywords().keywords(), runIds.get(0));
+    if (jobs.size() == 1) {
+      return Normalise.registryColumns(raw, ctx);
+    }
+    return Normalise.registryColumns(raw, ctx, element_at(map(dateOfFile.toArray(Column[]::new)), col("source_file")),
+        element_at(map(runOfFile.toArray(Column[]::new)), col("source_file")));
   }
 
   /** The result of a run that found its work already done: the counts of the run that did it. */

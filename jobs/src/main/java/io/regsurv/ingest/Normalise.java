@@ -37,9 +37,18 @@ public final class Normalise {
 
   /** Adds the canonical columns; keeps source_file, source_line, raw_text and parse_error. */
   public static Dataset<Row> registryColumns(Dataset<Row> raw, Context ctx) {
+    return registryColumns(raw, ctx, lit(java.sql.Date.valueOf(ctx.snapshotDate())), lit(ctx.runId()));
+  }
+
+  /**
+   * As {@link #registryColumns(Dataset, Context)} for rows of several snapshots at once: each row's
+   * snapshot date and ingest run are given as columns (e.g. looked up by source_file), and the
+   * context's own date and run id are not used.
+   */
+  public static Dataset<Row> registryColumns(Dataset<Row> raw, Context ctx, Column snapshotDate, Column runId) {
     Dialect d = ctx.dialect();
     List<Column> out = new ArrayList<>();
-    out.add(lit(java.sql.Date.valueOf(ctx.snapshotDate())).alias("snapshot_date"));
+    out.add(snapshotDate.alias("snapshot_date"));
     Column uscc = upper(nullIfToken(Text.key(field("uscc")), d));
     out.add(uscc.alias("uscc"));
     out.add(Uscc.isValid(uscc).alias("uscc_valid"));
@@ -71,7 +80,7 @@ public final class Normalise {
     out.add(col("source_line"));
     out.add(redactedRawText().alias("raw_text"));
     out.add(col("parse_error"));
-    out.add(lit(ctx.runId()).alias("ingest_run_id"));
+    out.add(runId.alias("ingest_run_id"));
     return raw.select(out.toArray(Column[]::new));
   }
 

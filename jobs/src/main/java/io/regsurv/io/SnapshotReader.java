@@ -137,10 +137,23 @@ public final class SnapshotReader {
    * @param warnings receives one line per unknown extra column (ignored)
    */
   public static Dataset<Row> read(SparkSession spark, Dialect dialect, List<String> files, String what, List<String> warnings) {
+    return read(spark, dialect, List.of(new Part(files, what, warnings)));
+  }
+
+  /** One snapshot's files, with the start of its error messages and where its warnings go. */
+  public record Part(List<String> files, String what, List<String> warnings) {}
+
+  /**
+   * The files of several snapshots of one dialect as one Dataset (one plan, one set of tasks); a
+   * file's problems are reported with its own snapshot's message start and warnings.
+   */
+  public static Dataset<Row> read(SparkSession spark, Dialect dialect, List<Part> parts) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<FileTask> tasks = new ArrayList<>();
-    for (String file : files) {
-      tasks.add(plan(conf, dialect, file, what, warnings));
+    for (Part part : parts) {
+      for (String file : part.files()) {
+        tasks.add(plan(conf, dialect, file, part.what(), part.warnings()));
+      }
     }
     Map<String, String> confEntries = new HashMap<>();
     for (Map.Entry<String, String> e : conf) {
