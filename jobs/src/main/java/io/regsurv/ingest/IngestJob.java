@@ -320,9 +320,18 @@ public final class IngestJob implements StageJob<IngestResult> {
     return r.isNullAt(i) ? 0 : r.getLong(i);
   }
 
-  /** Rows per date of a table version (one row per date: small). */
+  /**
+   * Rows per date of a table version, which replaced those dates: from the commit's file records
+   * (partition value and record count of each file it added), else counted by a query (one row
+   * per date: small). On a demo snapshot the two read-back queries took about 2 s of 26.
+   */
   private static Map<LocalDate, Long> countByDate(Warehouse warehouse, String table, long version, List<LocalDate> dates) {
     Map<LocalDate, Long> out = new HashMap<>();
+    java.util.Optional<Map<String, Long>> added = warehouse.rowsAddedByPartition(table, version, "snapshot_date");
+    if (added.isPresent()) {
+      added.get().forEach((date, n) -> out.put(LocalDate.parse(date), n));
+      return out;
+    }
     Object[] values = dates.stream().map(java.sql.Date::valueOf).toArray();
     for (Row r : warehouse.readVersion(table, version).filter(col("snapshot_date").isin(values)).groupBy("snapshot_date").count().collectAsList()) {
       out.put(r.getDate(0).toLocalDate(), r.getLong(1));

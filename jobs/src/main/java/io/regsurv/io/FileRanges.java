@@ -38,14 +38,21 @@ final class FileRanges {
   private FileRanges() {}
 
   /**
-   * The tasks, with every uncompressed file longer than {@code splitBytes} replaced by its ranges.
+   * The tasks, with every uncompressed file longer than the range size (chosen by {@code splitBytesOf}
+   * from the files' splittable lengths, -1 for compressed or unreadable ones) replaced by its ranges.
    * A file with a lone CR line end is left whole: the reader counts a CR as a line end and the
    * cut search counts line feeds only.
    */
-  static List<FileTask> split(JavaSparkContext jsc, Configuration conf, Map<String, String> confEntries, List<FileTask> tasks, long splitBytes) {
+  static List<FileTask> split(JavaSparkContext jsc, Configuration conf, Map<String, String> confEntries, List<FileTask> tasks,
+      java.util.function.ToLongFunction<long[]> splitBytesOf) {
+    long[] lengths = new long[tasks.size()];
+    for (int t = 0; t < tasks.size(); t++) {
+      lengths[t] = splittableLength(conf, tasks.get(t));
+    }
+    long splitBytes = splitBytesOf.applyAsLong(lengths);
     List<Probe> probes = new ArrayList<>();
     for (int t = 0; t < tasks.size(); t++) {
-      long length = splittableLength(conf, tasks.get(t));
+      long length = lengths[t];
       for (long start = 0; length > splitBytes && start < length; start += splitBytes) {
         FileTask task = tasks.get(t);
         probes.add(new Probe(t, task.path(), task.format(), task.encoding(), start, Math.min(length, start + splitBytes)));
@@ -82,6 +89,20 @@ final class FileRanges {
       }
     }
     return out;
+  }
+
+  /**
+   * Spark's own rule for file splits (FilePartition.maxSplitBytes): the bytes spread over the
+   * cores, at most {@code maxPartitionBytes}, at least {@code openCostInBytes}. A single 18 MB
+   * snapshot is then read by both cores of a 2-core machine instead of one (it was one range of
+   * up to 128 MB); files below the open cost stay whole, where a split costs more than it saves.
+   */
+  static long splitBytes(long[] lengths, long maxPartitionBytes, long openCostInBytes, int parallelism) {
+    long total = 0;
+    for (long length : lengths) {
+      total += Math.max(0, length) + openCostInBytes;
+    }
+    return Math.min(maxPartitionBytes, Math.max(openCostInBytes, total / Math.max(1, parallelism)));
   }
 
   /** The file's length if it may be cut (not compressed), else -1. */

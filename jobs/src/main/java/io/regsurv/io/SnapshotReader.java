@@ -160,7 +160,9 @@ public final class SnapshotReader {
       confEntries.put(e.getKey(), e.getValue());
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<FileTask> ranges = FileRanges.split(jsc, conf, confEntries, tasks, spark.sessionState().conf().filesMaxPartitionBytes());
+    org.apache.spark.sql.internal.SQLConf sql = spark.sessionState().conf();
+    List<FileTask> ranges = FileRanges.split(jsc, conf, confEntries, tasks,
+        sizes -> FileRanges.splitBytes(sizes, sql.filesMaxPartitionBytes(), sql.filesOpenCostInBytes(), spark.sparkContext().defaultParallelism()));
     JavaRDD<Row> rows = jsc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(new ReadFile(confEntries));
     return spark.createDataFrame(rows, SCHEMA);
   }

@@ -87,6 +87,33 @@ public final class Warehouse {
     return org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).update(false, Option.empty(), Option.empty());
   }
 
+  /**
+   * Rows added by one commit of a table partitioned by {@code partitionColumn}, per partition value
+   * (ISO text for dates), from the commit's own file records (Delta's per-file record counts):
+   * no query. Empty when a file of the commit has no record count (statistics not collected), so
+   * the caller counts with a query instead. After a replaceWhere on the partition column, this is
+   * what the table holds for each partition the commit replaced.
+   */
+  public java.util.Optional<Map<String, Long>> rowsAddedByPartition(String table, long version, String partitionColumn) {
+    Map<String, Long> rows = new java.util.HashMap<>();
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>>> commits =
+        org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).getChanges(version, version, Option.empty(), true);
+    while (commits.hasNext()) {
+      scala.collection.Iterator<org.apache.spark.sql.delta.actions.Action> actions = commits.next()._2().iterator();
+      while (actions.hasNext()) {
+        if (actions.next() instanceof org.apache.spark.sql.delta.actions.AddFile add) {
+          Option<Object> n = add.numLogicalRecords();
+          Option<String> value = add.partitionValues().get(partitionColumn);
+          if (n.isEmpty() || value.isEmpty()) {
+            return java.util.Optional.empty();
+          }
+          rows.merge(value.get(), (Long) n.get(), Long::sum);
+        }
+      }
+    }
+    return java.util.Optional.of(rows);
+  }
+
   /** The table's properties (Delta metadata configuration: constraints, features, comments' companions). */
   private Map<String, String> properties(String table) {
     return scala.jdk.javaapi.CollectionConverters.asJava(snapshot(table).metadata().configuration());

@@ -40,6 +40,20 @@ class SnapshotReaderRangesTest {
   }
 
   @Test
+  void rangeSizeSpreadsTheBytesOverTheCoresLikeSparksOwnFileSplits() {
+    long mb = 1 << 20;
+    long max = 128 * mb;
+    long open = 4 * mb;
+    // One 18 MB demo snapshot on 2 cores: two ranges (11 MB), not one 128 MB range that leaves a core idle.
+    assertThat(FileRanges.splitBytes(new long[] {18 * mb}, max, open, 2)).isEqualTo(11 * mb);
+    // Below the open cost a file stays whole; a large one is cut at maxPartitionBytes.
+    assertThat(FileRanges.splitBytes(new long[] {mb}, max, open, 2)).isEqualTo(open);
+    assertThat(FileRanges.splitBytes(new long[] {900 * mb}, max, open, 2)).isEqualTo(max);
+    // A compressed file (-1) is not cut but still spreads the others' bytes.
+    assertThat(FileRanges.splitBytes(new long[] {-1, 20 * mb}, max, open, 4)).isEqualTo(7 * mb);
+  }
+
+  @Test
   void crlfAndGb18030FilesSplitToo() throws IOException {
     Dialect dialect = Dialect.load("generator-csv").withEncoding("gb18030");
     Path file = dir.resolve("dump-gb.csv");
