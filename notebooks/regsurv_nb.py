@@ -77,6 +77,8 @@ def connect(warehouse=None, heap="2g"):
         jpype.startJVM(
             f"-Xmx{heap}",
             *options_file.read_text().split(),
+            # Extra JVM options, as bin/regsurv takes them (e.g. -Xmx8g, or -XX:TieredStopAtLevel=1 for short sessions).
+            *os.environ.get("REGSURV_JAVA_OPTS", "").split(),
             "-Dlog4j2.configurationFile=regsurv/log4j2.properties",
             "-Duser.timezone=UTC",
             classpath=classpath,

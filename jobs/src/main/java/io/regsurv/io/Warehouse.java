@@ -78,6 +78,16 @@ public final class Warehouse {
   }
 
   /**
+   * The table's Delta id (made when it was created), location and latest version: equal only for
+   * the same contents, even when a table is deleted and made again at the same place. Read from
+   * the log on the driver, no query.
+   */
+  public String commitIdentity(String table) {
+    org.apache.spark.sql.delta.Snapshot s = snapshot(table);
+    return s.metadata().id() + "@" + location(table) + "@" + s.version();
+  }
+
+  /**
    * The table's latest Delta snapshot (version, schema, properties), read from its log on the
    * driver. Every stage asks these questions many times; DeltaTable.history() and detail() answer
    * them with a Spark query each (analysis, planning, a job), which on small tables was the larger

@@ -85,7 +85,7 @@ class LoopbackClusterIT {
       // The same pipeline, same data, one JVM: Spark local[*] through the ordinary launcher.
       long t1 = System.nanoTime();
       Result local = run(List.of(project.resolve("bin/regsurv").toString(), "run", "--warehouse", localWh, "--backfill", registry.toString()),
-          Map.of("REGSURV_JAVA_OPTS", "-Xmx2g"), "local-run");
+          Map.of("REGSURV_JAVA_OPTS", "-Xmx2g " + io.regsurv.ChildJvms.SHORT_RUN_JIT), "local-run");
       double localSeconds = (System.nanoTime() - t1) / 1e9;
       assertThat(local.code()).as(local.output()).isZero();
 
@@ -182,7 +182,9 @@ class LoopbackClusterIT {
   private Result script(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(script.toString()));
     command.addAll(List.of(args));
-    return run(command, Map.of(), "cluster-" + args[0] + ("submit".equals(args[0]) ? "-" + args[2] : ""));
+    // A submit's driver and executors run small tasks for a few minutes: C1 alone (ChildJvms).
+    Map<String, String> env = "submit".equals(args[0]) ? Map.of("REGSURV_JAVA_OPTS", io.regsurv.ChildJvms.SHORT_RUN_JIT) : Map.of();
+    return run(command, env, "cluster-" + args[0] + ("submit".equals(args[0]) ? "-" + args[2] : ""));
   }
 
   private Result run(List<String> command, Map<String, String> env, String logName) throws IOException, InterruptedException {

@@ -54,6 +54,8 @@ class NotebooksIT {
     Path log = dir.resolve("nbconvert.log");
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("REGSURV_WAREHOUSE", wh);
+    // Each notebook's kernel starts a JVM for a few small queries.
+    pb.environment().put("REGSURV_JAVA_OPTS", io.regsurv.ChildJvms.SHORT_RUN_JIT);
     Path readme = dir.resolve("readme-figures");
     pb.environment().put("REGSURV_FIGURES", readme.toString());
     Process p = pb.start();

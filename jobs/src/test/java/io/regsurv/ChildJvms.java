@@ -1,0 +1,14 @@
+package io.regsurv;
+
+/** Settings for the JVMs that tests start (crash children, notebook kernels, the cluster's driver and executors). */
+public final class ChildJvms {
+  /**
+   * C1 only: a child JVM runs a few small commands, and C2 compiling Spark's hot paths costs more
+   * CPU than it saves there (one demo-snapshot ingest: 48 s of CPU with C2, 30 s without, the same
+   * wall time), CPU that the other test JVM and the other children share on a 2-core machine.
+   * Not for real runs: at full scale C2's code is what makes the hot loops fast.
+   */
+  public static final String SHORT_RUN_JIT = "-XX:TieredStopAtLevel=1";
+
+  private ChildJvms() {}
+}
