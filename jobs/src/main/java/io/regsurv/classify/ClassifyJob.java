@@ -133,8 +133,9 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     long bronzeVersion = inputs.versionsRead().get(Tables.REGISTRY_SNAPSHOT);
     Dataset<Row> bronze = warehouse.readVersion(Tables.REGISTRY_SNAPSHOT, bronzeVersion);
 
-    // One row per classified snapshot: small by construction.
-    List<Row> marks = warehouse.read(Tables.CLASSIFY_WATERMARK).orderBy("recorded_at", "snapshot_date").collectAsList();
+    // One row per classified snapshot: small by construction. None before the first run.
+    List<Row> marks = warehouse.exists(Tables.CLASSIFY_WATERMARK)
+        ? warehouse.read(Tables.CLASSIFY_WATERMARK).orderBy("recorded_at", "snapshot_date").collectAsList() : List.of();
     Plan plan = plan(marks, fingerprint, bronzeVersion, bronze);
     if (plan.mode().equals("unchanged")) {
       return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
@@ -152,7 +153,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         writer.replaceFirms(FirmTimeline.firms(cached, bronzeVersion), plan.dates().get(plan.dates().size() - 1));
         writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
         writer.replaceHistory(FirmTimeline.history(cached));
-        writeWatermark(plan.dates(), bronzeVersion, fingerprint, runId, true);
+        writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);
         processed = cached;
         rowsRead = -1;
       } else {
@@ -201,7 +202,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       } finally {
         t.unpersist();
       }
-      writeWatermark(List.of(date), bronzeVersion, fingerprint, runId, false);
+      writeWatermark(writer, List.of(date), bronzeVersion, fingerprint, runId, false);
       previous = date;
     }
     return rowsRead;
@@ -292,7 +293,8 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
    * One watermark row per snapshot now reflected in silver, in one commit: appended by an increment,
    * replacing every row after a full recompute.
    */
-  private void writeWatermark(List<LocalDate> dates, long bronzeVersion, String fingerprint, String runId, boolean replace) {
+  private void writeWatermark(SilverStatusWriter writer, List<LocalDate> dates, long bronzeVersion, String fingerprint, String runId,
+      boolean replace) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(Instant.now());
     long firm = warehouse.version(Tables.FIRM);
@@ -301,9 +303,12 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     for (LocalDate date : dates) {
       rows.add(RowFactory.create(Date.valueOf(date), bronzeVersion, fingerprint, firm, history, event, runId, now));
     }
-    warehouse.spark()
-        .createDataFrame(rows, Tables.get(Tables.CLASSIFY_WATERMARK).schema())
-        .write().format("delta").mode(replace ? "overwrite" : "append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
+    Dataset<Row> frame = warehouse.spark().createDataFrame(rows, Tables.get(Tables.CLASSIFY_WATERMARK).schema());
+    if (replace) {
+      writer.replaceWatermark(frame);
+    } else {
+      frame.write().format("delta").mode("append").save(warehouse.location(Tables.CLASSIFY_WATERMARK));
+    }
   }
 
   /**

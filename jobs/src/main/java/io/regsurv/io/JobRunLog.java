@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -42,14 +43,16 @@ public final class JobRunLog {
     if (runs.isEmpty()) {
       return;
     }
-    warehouse.ensure(Tables.JOB_RUN);
     List<Row> rows = new java.util.ArrayList<>();
     for (JobRun run : runs) {
       rows.add(toRow(run));
     }
-    warehouse
-        .spark()
-        .createDataFrame(rows, Tables.get(Tables.JOB_RUN).schema())
+    Dataset<Row> frame = warehouse.spark().createDataFrame(rows, Tables.get(Tables.JOB_RUN).schema());
+    if (warehouse.createWithRows(Tables.JOB_RUN, frame, null)) {
+      return;
+    }
+    warehouse.ensure(Tables.JOB_RUN);
+    frame
         .write()
         .format("delta")
         .mode("append")

@@ -17,12 +17,18 @@ public final class SilverStatusWriter {
     this.warehouse = warehouse;
   }
 
-  /** Creates the silver tables this stage writes. */
+  /**
+   * Brings the silver tables this stage writes that exist up to their definitions (constraints,
+   * properties) and registers them. A missing one is made by its first write, with its rows
+   * ({@link Warehouse#createWithRows}): the first classify is a full recompute, which writes all of
+   * them, and an increment needs a watermark, which only a full recompute makes.
+   */
   public void ensureTables() {
-    warehouse.ensure(Tables.FIRM);
-    warehouse.ensure(Tables.STATUS_HISTORY);
-    warehouse.ensure(Tables.STATUS_EVENT);
-    warehouse.ensure(Tables.CLASSIFY_WATERMARK);
+    for (String table : new String[] {Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT, Tables.CLASSIFY_WATERMARK}) {
+      if (warehouse.exists(table)) {
+        warehouse.ensure(table);
+      }
+    }
     warehouse.registerViews();
   }
 
@@ -88,7 +94,15 @@ public final class SilverStatusWriter {
    * last_seen_snapshot), stored for {@code latest}, the latest snapshot they reflect.
    */
   public void replaceFirms(Dataset<Row> firms, LocalDate latest) {
-    SilverFirm.toStored(firms, latest).write().format("delta").mode("overwrite").save(warehouse.location(Tables.FIRM));
+    replace(Tables.FIRM, SilverFirm.toStored(firms, latest));
+    warehouse.registerViews();
+  }
+
+  /** Overwrites {@code table} with {@code rows}, or makes it with them when it does not exist. */
+  private void replace(String table, Dataset<Row> rows) {
+    if (!warehouse.createWithRows(table, Warehouse.typed(table, rows), null)) {
+      rows.write().format("delta").mode("overwrite").save(warehouse.location(table));
+    }
   }
 
   /**
@@ -110,11 +124,16 @@ public final class SilverStatusWriter {
 
   /** Replaces silver.status_event (a full recompute). */
   public void replaceEvents(Dataset<Row> events) {
-    events.write().format("delta").mode("overwrite").save(warehouse.location(Tables.STATUS_EVENT));
+    replace(Tables.STATUS_EVENT, events);
   }
 
   /** Replaces silver.status_history (a full recompute). */
   public void replaceHistory(Dataset<Row> history) {
-    history.write().format("delta").mode("overwrite").save(warehouse.location(Tables.STATUS_HISTORY));
+    replace(Tables.STATUS_HISTORY, history);
+  }
+
+  /** Replaces the watermark with {@code rows} (after a full recompute), or makes it with them. */
+  public void replaceWatermark(Dataset<Row> rows) {
+    replace(Tables.CLASSIFY_WATERMARK, rows);
   }
 }

@@ -47,6 +47,55 @@ class WarehouseTablesTest {
     }
   }
 
+  /**
+   * A table made with its first rows in one commit ({@link Warehouse#createWithRows}) has the Delta
+   * metadata (schema with nullability and comments, partitioning, properties, constraints,
+   * description) and protocol of one made empty from its definition, for every table.
+   */
+  @Test
+  void aTableMadeWithItsFirstRowsIsTheTableItsDefinitionMakes(@TempDir Path dir) {
+    Warehouse empty = new Warehouse(spark, dir.resolve("empty").toString());
+    Warehouse withRows = new Warehouse(spark, dir.resolve("rows").toString());
+    for (String name : Tables.ALL) {
+      Dataset<Row> none = spark.createDataFrame(List.of(), Tables.get(name).schema());
+      empty.ensure(name);
+      assertThat(withRows.createWithRows(name, none, null)).as(name + " made").isTrue();
+      assertThat(withRows.createWithRows(name, none, null)).as(name + " exists: not made again").isFalse();
+      org.apache.spark.sql.delta.Snapshot a = snapshot(empty, name);
+      org.apache.spark.sql.delta.Snapshot b = snapshot(withRows, name);
+      assertThat(b.version()).as(name + " one commit").isZero();
+      assertThat(b.metadata().schemaString()).as(name + " schema").isEqualTo(a.metadata().schemaString());
+      assertThat(b.metadata().partitionColumns()).as(name + " partitioning").isEqualTo(a.metadata().partitionColumns());
+      assertThat(b.metadata().configuration()).as(name + " properties and constraints").isEqualTo(a.metadata().configuration());
+      assertThat(b.metadata().description()).as(name + " comment").isEqualTo(a.metadata().description());
+      assertThat(b.metadata().format()).as(name + " format").isEqualTo(a.metadata().format());
+      assertThat(b.protocol()).as(name + " protocol").isEqualTo(a.protocol());
+      assertThat(spark.sql("SELECT * FROM " + name).schema()).as(name + " registered").isEqualTo(withRows.read(name).schema());
+    }
+  }
+
+  /** The first rows are checked as any write's: the row condition (replaceWhere's), NOT NULL and CHECK constraints; nothing is made when they fail. */
+  @Test
+  void firstRowsThatBreakTheRowConditionOrAConstraintMakeNoTable(@TempDir Path dir) {
+    Warehouse w = new Warehouse(spark, dir.resolve("wh").toString());
+    StructType schema = Tables.get(Tables.REGISTRY_KPI).schema();
+    Dataset<Row> kpi = spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(java.sql.Date.valueOf("2024-07-31"), 1L,
+        "existing_firms", "label", 1.0, null, null, null, null, "definition")), schema);
+    ExpectedFailureLogs.silenced(() -> assertThatThrownBy(() -> w.createWithRows(Tables.REGISTRY_KPI, kpi, "as_of_date = DATE'2024-06-30'"))
+        .hasStackTraceContaining("replace_where"));
+    assertThat(w.exists(Tables.REGISTRY_KPI)).isFalse();
+    Dataset<Row> nullKpi = Warehouse.typed(Tables.REGISTRY_KPI, kpi.withColumn("kpi", functions.lit(null).cast("string")));
+    ExpectedFailureLogs.silenced(() -> assertThatThrownBy(() -> w.createWithRows(Tables.REGISTRY_KPI, nullKpi, null))
+        .hasStackTraceContaining("kpi"));
+    assertThat(w.exists(Tables.REGISTRY_KPI)).isFalse();
+    assertThat(w.createWithRows(Tables.REGISTRY_KPI, kpi, "as_of_date = DATE'2024-07-31'")).isTrue();
+    assertThat(w.read(Tables.REGISTRY_KPI).collectAsList()).containsExactlyElementsOf(kpi.collectAsList());
+  }
+
+  private static org.apache.spark.sql.delta.Snapshot snapshot(Warehouse w, String table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(w.spark(), w.location(table)).update(false, scala.Option.empty(), scala.Option.empty());
+  }
+
   @Test
   void definitionNamesAreLayerDotNounAndSchemaCarriesComments() {
     TableDefinition def = Tables.get(Tables.FIRM);
