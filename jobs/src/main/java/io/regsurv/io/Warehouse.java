@@ -141,12 +141,19 @@ public final class Warehouse {
     Dataset<Row> typed = typed(table, rows);
     Dataset<Row> laidOut = files <= 0 ? typed : rangeColumn != null ? typed.repartitionByRange(files, col(rangeColumn)) : typed.repartition(files);
     // The date is a LocalDate rendered ISO, never user text.
-    String condition = dateColumn + " = DATE'" + date + "'";
-    if (createWithRows(table, laidOut, condition)) {
+    return replaceWhere(table, laidOut, dateColumn + " = DATE'" + date + "'");
+  }
+
+  /**
+   * Replaces the rows of {@code table} that match {@code condition} with {@code rows} (one commit),
+   * or makes the table with them when it does not exist. Returns the version written.
+   */
+  private long replaceWhere(String table, Dataset<Row> rows, String condition) {
+    if (createWithRows(table, rows, condition)) {
       return 0;
     }
     ensure(table);
-    laidOut.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
+    rows.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
     return version(table);
   }
 
@@ -183,13 +190,11 @@ public final class Warehouse {
     if (txn.readVersion() >= 0) {
       return false;
     }
-    Map<String, String> configuration = new java.util.LinkedHashMap<>(def.properties());
-    def.constraints().forEach((name, expression) -> configuration.put(CONSTRAINT_PREFIX + name.toLowerCase(java.util.Locale.ROOT), expression));
     org.apache.spark.sql.delta.actions.Metadata metadata = new org.apache.spark.sql.delta.actions.Metadata(
         java.util.UUID.randomUUID().toString(), null, def.comment(),
         new org.apache.spark.sql.delta.actions.Format("parquet", scalaMap(Map.of())),
         def.schema().json(), scala.jdk.javaapi.CollectionConverters.asScala(def.partitionedBy()).toList(),
-        scalaMap(configuration), Option.apply((Object) System.currentTimeMillis()));
+        scalaMap(configuration(def)), Option.apply((Object) System.currentTimeMillis()));
     txn.updateMetadataForNewTable(metadata);
     List<org.apache.spark.sql.delta.constraints.Constraint> checks = new ArrayList<>();
     if (rowCondition != null) {
@@ -200,11 +205,10 @@ public final class Warehouse {
         throw new IllegalArgumentException("Not a row condition: " + rowCondition, e); // built by regsurv, never user text
       }
     }
-    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.FileAction> files =
-        txn.writeFiles(rows, Option.empty(), scala.jdk.javaapi.CollectionConverters.asScala(checks).toList());
-    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> actions =
-        scala.jdk.javaapi.CollectionConverters.asScala(new ArrayList<org.apache.spark.sql.delta.actions.Action>(
-            scala.jdk.javaapi.CollectionConverters.asJava(files))).toList();
+    // Scala's immutable Seq is covariant: the written files are the commit's actions as they are.
+    @SuppressWarnings("unchecked")
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> actions = (scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>)
+        (scala.collection.immutable.Seq<?>) txn.writeFiles(rows, Option.empty(), scala.jdk.javaapi.CollectionConverters.asScala(checks).toList());
     txn.commit(actions, new org.apache.spark.sql.delta.DeltaOperations.CreateTable(metadata, false, true, Option.empty()));
     register(table);
     return true;
@@ -230,13 +234,7 @@ public final class Warehouse {
         : rangeColumn != null ? typed.repartitionByRange(files, col(dateColumn), col(rangeColumn)) : typed.repartition(files);
     // The dates are LocalDates rendered ISO, never user text.
     String in = dates.stream().sorted().distinct().map(d -> "DATE'" + d + "'").collect(java.util.stream.Collectors.joining(", "));
-    String condition = dateColumn + " IN (" + in + ")";
-    if (createWithRows(table, laidOut, condition)) {
-      return 0;
-    }
-    ensure(table);
-    laidOut.write().format("delta").mode("overwrite").option("replaceWhere", condition).save(location(table));
-    return version(table);
+    return replaceWhere(table, laidOut, dateColumn + " IN (" + in + ")");
   }
 
   /** {@link #replaceDate(String, String, LocalDate, Dataset, int, String)} with Spark's own file count. */
@@ -366,15 +364,21 @@ public final class Warehouse {
     if (!def.partitionedBy().isEmpty()) {
       builder = builder.partitionedBy(def.partitionedBy().toArray(String[]::new));
     }
-    for (Map.Entry<String, String> p : def.properties().entrySet()) {
+    for (Map.Entry<String, String> p : configuration(def).entrySet()) {
       builder = builder.property(p.getKey(), p.getValue());
     }
-    // CHECK constraints go in with the table, where Delta keeps them (delta.constraints.<name>):
-    // the same as ALTER TABLE ADD CONSTRAINT, without a commit and a validating scan per constraint.
-    for (Map.Entry<String, String> c : def.constraints().entrySet()) {
-      builder = builder.property(CONSTRAINT_PREFIX + c.getKey().toLowerCase(java.util.Locale.ROOT), c.getValue());
-    }
     return builder;
+  }
+
+  /**
+   * The table's Delta properties: the definition's, and its CHECK constraints where Delta keeps them
+   * (delta.constraints.&lt;name&gt;), so they go in with the table: the same as ALTER TABLE ADD
+   * CONSTRAINT, without a commit and a validating scan per constraint.
+   */
+  private static Map<String, String> configuration(TableDefinition def) {
+    Map<String, String> configuration = new java.util.LinkedHashMap<>(def.properties());
+    def.constraints().forEach((name, expression) -> configuration.put(CONSTRAINT_PREFIX + name.toLowerCase(java.util.Locale.ROOT), expression));
+    return configuration;
   }
 
   private static final String CONSTRAINT_PREFIX = "delta.constraints.";
