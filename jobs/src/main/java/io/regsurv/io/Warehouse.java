@@ -77,6 +77,11 @@ public final class Warehouse {
     return snapshot(table).version();
   }
 
+  /** The table's delta.deletedFileRetentionDuration (Delta's default: 7 days) in milliseconds, from its log on the driver. */
+  public long deletedFileRetentionMillis(String table) {
+    return org.apache.spark.sql.delta.DeltaLog.tombstoneRetentionMillis(snapshot(table).metadata());
+  }
+
   /**
    * The table's Delta id (made when it was created), location and latest version: equal only for
    * the same contents, even when a table is deleted and made again at the same place. Read from
