@@ -97,6 +97,29 @@ public final class JobRunLog {
   }
 
   /**
+   * The latest succeeded run of a stage for each of {@code dates}, from one query (at most one row
+   * per date); dates with none are absent.
+   */
+  public Map<LocalDate, JobRun> lastSucceeded(Stage stage, java.util.Collection<LocalDate> dates) {
+    if (dates.isEmpty() || !warehouse.exists(Tables.JOB_RUN)) {
+      return Map.of();
+    }
+    var latestFirst = org.apache.spark.sql.expressions.Window.partitionBy(col("snapshot_date")).orderBy(col("started_at").desc());
+    Map<LocalDate, JobRun> last = new java.util.HashMap<>();
+    warehouse.read(Tables.JOB_RUN)
+        .where(col("stage").equalTo(stage.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id()))
+            .and(col("snapshot_date").isin(dates.stream().map(Date::valueOf).toArray())))
+        .withColumn("latest", org.apache.spark.sql.functions.row_number().over(latestFirst))
+        .where(col("latest").equalTo(1)).drop("latest")
+        .collectAsList()
+        .forEach(r -> {
+          JobRun run = fromRow(r);
+          last.put(run.snapshotDate(), run);
+        });
+    return last;
+  }
+
+  /**
    * The skip rule, the same for every stage: the latest succeeded run of the stage for the inputs'
    * date, when it had the same input fingerprint, read the same Delta versions (or later ones whose
    * commits change no row: OPTIMIZE, VACUUM), and no commit since has touched the date in any table
@@ -104,7 +127,11 @@ public final class JobRunLog {
    * data commit since). Empty means the stage must run.
    */
   public Optional<JobRun> upToDate(Stage stage, StageJob.Inputs inputs) {
-    Optional<JobRun> last = lastSucceeded(stage, inputs.date());
+    return upToDate(stage, inputs, lastSucceeded(stage, inputs.date()));
+  }
+
+  /** {@link #upToDate(Stage, StageJob.Inputs)} given the latest succeeded run of the stage for the inputs' date. */
+  public Optional<JobRun> upToDate(Stage stage, StageJob.Inputs inputs, Optional<JobRun> last) {
     if (last.isEmpty()) {
       return Optional.empty();
     }

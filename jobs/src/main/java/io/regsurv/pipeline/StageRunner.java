@@ -60,57 +60,67 @@ public final class StageRunner {
    */
   public <J extends StageJob<R>, R> List<R> runTogether(List<J> jobs, java.util.function.Predicate<J> force, Together<J, R> together) {
     List<R> results = new java.util.ArrayList<>(java.util.Collections.nCopies(jobs.size(), (R) null));
-    List<Integer> todo = new java.util.ArrayList<>();
-    List<String> runIds = new java.util.ArrayList<>();
-    List<Instant> starts = new java.util.ArrayList<>();
-    List<Inputs> allInputs = new java.util.ArrayList<>();
-    for (int i = 0; i < jobs.size(); i++) {
-      J job = jobs.get(i);
+    List<String> ids = new java.util.ArrayList<>();
+    List<Instant> startedAt = new java.util.ArrayList<>();
+    List<Inputs> resolved = new java.util.ArrayList<>();
+    for (J job : jobs) {
       String runId = job.stage().id() + "-" + UUID.randomUUID();
       Instant started = Instant.now();
-      Inputs inputs;
+      ids.add(runId);
+      startedAt.add(started);
       try {
-        inputs = job.resolve();
+        resolved.add(job.resolve());
       } catch (RuntimeException e) {
         recordFailure(runId, job, started, null, e);
         throw e;
       }
-      Optional<R> skipped = skipIfDone(runId, job, started, inputs, force.test(job));
-      if (skipped.isPresent()) {
-        results.set(i, skipped.get());
-        continue;
-      }
-      todo.add(i);
-      runIds.add(runId);
-      starts.add(started);
-      allInputs.add(inputs);
     }
-    if (todo.isEmpty()) {
-      return results;
-    }
-    List<J> batch = todo.stream().map(jobs::get).toList();
-    List<R> done;
-    try {
-      done = together.run(batch, runIds, allInputs);
-    } catch (RuntimeException e) {
-      List<JobRun> failed = new java.util.ArrayList<>();
-      for (int k = 0; k < batch.size(); k++) {
-        failed.add(failedRun(runIds.get(k), batch.get(k), starts.get(k), allInputs.get(k), e));
-      }
-      try {
-        log.recordAll(failed);
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    // One commit to ops.job_run for the whole batch, a row per job.
+    // The skip rule for every job, with the latest succeeded run of each date from one query (a
+    // backfill rerun of many snapshots asks once, not once per snapshot).
+    Map<java.time.LocalDate, JobRun> lastByDate = log.lastSucceeded(jobs.isEmpty() ? null : jobs.get(0).stage(),
+        java.util.stream.IntStream.range(0, jobs.size())
+            .filter(i -> !force.test(jobs.get(i)) && resolved.get(i).skippable() && resolved.get(i).date() != null)
+            .mapToObj(i -> resolved.get(i).date()).collect(java.util.stream.Collectors.toSet()));
     List<JobRun> runs = new java.util.ArrayList<>();
-    for (int k = 0; k < batch.size(); k++) {
-      Outcome outcome = batch.get(k).outcome(done.get(k));
-      runs.add(finishedRun(runIds.get(k), batch.get(k), starts.get(k), allInputs.get(k), ranStatus(outcome), outcome, outcome.versionsWritten()));
-      results.set(todo.get(k), done.get(k));
+    List<Integer> todo = new java.util.ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      J job = jobs.get(i);
+      Inputs inputs = resolved.get(i);
+      Optional<JobRun> done = force.test(job) || !inputs.skippable() ? Optional.empty()
+          : inputs.date() == null ? log.upToDate(job.stage(), inputs)
+          : log.upToDate(job.stage(), inputs, Optional.ofNullable(lastByDate.get(inputs.date())));
+      if (done.isPresent()) {
+        R result = job.alreadyDone(ids.get(i), inputs, done.get());
+        runs.add(finishedRun(ids.get(i), job, startedAt.get(i), inputs, RunStatus.SKIPPED, job.outcome(result), Map.of()));
+        results.set(i, result);
+      } else {
+        todo.add(i);
+      }
     }
+    if (!todo.isEmpty()) {
+      List<J> batch = todo.stream().map(jobs::get).toList();
+      List<R> done;
+      try {
+        done = together.run(batch, todo.stream().map(ids::get).toList(), todo.stream().map(resolved::get).toList());
+      } catch (RuntimeException e) {
+        for (int i : todo) {
+          runs.add(failedRun(ids.get(i), jobs.get(i), startedAt.get(i), resolved.get(i), e));
+        }
+        try {
+          log.recordAll(runs);
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw e;
+      }
+      for (int k = 0; k < batch.size(); k++) {
+        int i = todo.get(k);
+        Outcome outcome = batch.get(k).outcome(done.get(k));
+        runs.add(finishedRun(ids.get(i), batch.get(k), startedAt.get(i), resolved.get(i), ranStatus(outcome), outcome, outcome.versionsWritten()));
+        results.set(i, done.get(k));
+      }
+    }
+    // One commit to ops.job_run for the whole batch, a row per job: skipped, succeeded or failed.
     log.recordAll(runs);
     return results;
   }

@@ -39,6 +39,24 @@ class JobRunLogUpToDateTest {
     return w;
   }
 
+  /** The latest succeeded run per date, for a backfill's dates at once: later beats earlier, failed and other stages do not count. */
+  @Test
+  void lastSucceededRunOfEachDateInOneQuery(@TempDir Path dir) {
+    Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    JobRunLog log = new JobRunLog(wh);
+    assertThat(log.lastSucceeded(Stage.INGEST, List.of(JAN, FEB))).as("no ops.job_run yet").isEmpty();
+    Instant t0 = Instant.parse("2024-03-01T00:00:00Z");
+    log.recordAll(List.of(
+        succeeded("jan-old", Stage.INGEST, JAN, t0, "fp", Map.of(), Map.of(), RunStatus.SUCCEEDED),
+        succeeded("jan-new", Stage.INGEST, JAN, t0.plusSeconds(60), "fp", Map.of(), Map.of(), RunStatus.SUCCEEDED),
+        succeeded("jan-failed", Stage.INGEST, JAN, t0.plusSeconds(120), "fp", Map.of(), Map.of(), RunStatus.FAILED),
+        succeeded("feb-failed", Stage.INGEST, FEB, t0, "fp", Map.of(), Map.of(), RunStatus.FAILED),
+        succeeded("feb-report", Stage.REPORT, FEB, t0, "fp", Map.of(), Map.of(), RunStatus.SUCCEEDED)));
+    Map<LocalDate, JobRun> last = log.lastSucceeded(Stage.INGEST, List.of(JAN, FEB));
+    assertThat(last).containsOnlyKeys(JAN);
+    assertThat(last.get(JAN).runId()).isEqualTo("jan-new").isEqualTo(log.lastSucceeded(Stage.INGEST, JAN).orElseThrow().runId());
+  }
+
   /** An ingest-like stage: no table read, one date of the partitioned bronze table written. */
   @Test
   void partitionedWriteIsUpToDateUntilItsOwnDateIsRewritten(@TempDir Path dir) {

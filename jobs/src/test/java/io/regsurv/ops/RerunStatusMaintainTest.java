@@ -57,14 +57,17 @@ class RerunStatusMaintainTest {
     assertThat(status.out()).contains("Latest runs").contains("ingest").contains("2024-06-30").contains("succeeded")
         .contains("nothing: every snapshot is classified and gold is up to date with silver");
 
+    long logVersion = warehouse.version(Tables.JOB_RUN);
     Cli second = Cli.run("run", "--warehouse", wh, "--backfill", data.toString());
     assertThat(second.exitCode()).as(second.err()).isZero();
     assertThat(second.out())
         .contains("snapshot 2024-06-30: skipped").contains("snapshot 2024-07-31: skipped")
         .contains("classify unchanged").contains("survival as of 2024-07-31: skipped").contains("report as of 2024-07-31: skipped");
+    // The same version of every table: not one row written (so the counts are those above).
     assertThat(dataVersions(warehouse)).isEqualTo(versions);
-    assertThat(counts(warehouse)).isEqualTo(counts);
     assertThat(warehouse.read(Tables.JOB_RUN).filter("status = 'skipped'").count()).isEqualTo(5);
+    assertThat(warehouse.version(Tables.JOB_RUN) - logVersion).as("ops.job_run commits: the backfill's two skipped snapshots in one, "
+        + "then classify, survival and report").isEqualTo(4);
 
     // run --snapshot-date --force redoes every stage though all is done: new commits, the same rows.
     long succeededBefore = warehouse.read(Tables.JOB_RUN).filter("status = 'succeeded'").count();
@@ -93,7 +96,7 @@ class RerunStatusMaintainTest {
     assertThat(third.out()).contains("snapshot 2024-07-31: skipped").contains("classify unchanged")
         .contains("survival as of 2024-07-31: skipped").contains("report as of 2024-07-31: skipped");
     assertThat(dataVersions(warehouse)).isEqualTo(maintained);
-    assertThat(counts(warehouse)).isEqualTo(counts);
+    assertThat(counts(warehouse)).as("OPTIMIZE and VACUUM change files, not rows").isEqualTo(counts);
 
     // A second maintain finds nothing changed and optimizes nothing.
     Cli again = Cli.run("maintain", "--warehouse", wh);
