@@ -55,11 +55,9 @@ class ClassifyPinTest {
     Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "1500", "--snapshots", String.join(",", SNAPSHOTS),
         "--dirt-rate", "0.05", "--seed", "7", "--threads", "1");
     assertThat(gen.exitCode()).as(gen.err()).isZero();
-    for (String d : SNAPSHOTS) {
-      Cli ingest = Cli.run("ingest", "--warehouse", wh, "--snapshot-date", d, "--set", "privacy.salt=classify-pin-salt",
-          data.resolve("dt=" + d).toString());
-      assertThat(ingest.exitCode()).as(ingest.err()).isZero();
-    }
+    // One pass for all snapshots: the same bronze rows as one ingest each (IngestPinnedOutputTest).
+    Cli ingest = Cli.run(Cli.ingestAll(wh, data, SNAPSHOTS, "--set", "privacy.salt=classify-pin-salt"));
+    assertThat(ingest.exitCode()).as(ingest.err()).isZero();
     Cli classify = Cli.run("classify", "--warehouse", wh);
     assertThat(classify.exitCode()).as(classify.err()).isZero();
 
