@@ -88,12 +88,17 @@ public final class JobRunLog {
     if (!warehouse.exists(Tables.JOB_RUN)) {
       return Optional.empty();
     }
-    var where = col("stage").equalTo(stage.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id()));
+    var where = succeeded(stage);
     if (date != null) {
       where = where.and(col("snapshot_date").equalTo(lit(Date.valueOf(date))));
     }
     List<Row> rows = warehouse.read(Tables.JOB_RUN).where(where).orderBy(col("started_at").desc()).limit(1).collectAsList();
     return rows.isEmpty() ? Optional.empty() : Optional.of(fromRow(rows.get(0)));
+  }
+
+  /** The succeeded runs of a stage. */
+  private static org.apache.spark.sql.Column succeeded(Stage stage) {
+    return col("stage").equalTo(stage.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id()));
   }
 
   /**
@@ -107,8 +112,7 @@ public final class JobRunLog {
     var latestFirst = org.apache.spark.sql.expressions.Window.partitionBy(col("snapshot_date")).orderBy(col("started_at").desc());
     Map<LocalDate, JobRun> last = new java.util.HashMap<>();
     warehouse.read(Tables.JOB_RUN)
-        .where(col("stage").equalTo(stage.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id()))
-            .and(col("snapshot_date").isin(dates.stream().map(Date::valueOf).toArray())))
+        .where(succeeded(stage).and(col("snapshot_date").isin(dates.stream().map(Date::valueOf).toArray())))
         .withColumn("latest", org.apache.spark.sql.functions.row_number().over(latestFirst))
         .where(col("latest").equalTo(1)).drop("latest")
         .collectAsList()

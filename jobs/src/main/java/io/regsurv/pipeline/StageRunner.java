@@ -59,6 +59,9 @@ public final class StageRunner {
    * work is all or nothing). Results in the order of {@code jobs}.
    */
   public <J extends StageJob<R>, R> List<R> runTogether(List<J> jobs, java.util.function.Predicate<J> force, Together<J, R> together) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
     List<R> results = new java.util.ArrayList<>(java.util.Collections.nCopies(jobs.size(), (R) null));
     List<String> ids = new java.util.ArrayList<>();
     List<Instant> startedAt = new java.util.ArrayList<>();
@@ -77,22 +80,19 @@ public final class StageRunner {
     }
     // The skip rule for every job, with the latest succeeded run of each date from one query (a
     // backfill rerun of many snapshots asks once, not once per snapshot).
-    Map<java.time.LocalDate, JobRun> lastByDate = log.lastSucceeded(jobs.isEmpty() ? null : jobs.get(0).stage(),
+    io.regsurv.core.Stage stage = jobs.get(0).stage();
+    Map<java.time.LocalDate, JobRun> lastByDate = log.lastSucceeded(stage,
         java.util.stream.IntStream.range(0, jobs.size())
             .filter(i -> !force.test(jobs.get(i)) && resolved.get(i).skippable() && resolved.get(i).date() != null)
             .mapToObj(i -> resolved.get(i).date()).collect(java.util.stream.Collectors.toSet()));
     List<JobRun> runs = new java.util.ArrayList<>();
     List<Integer> todo = new java.util.ArrayList<>();
     for (int i = 0; i < jobs.size(); i++) {
-      J job = jobs.get(i);
-      Inputs inputs = resolved.get(i);
-      Optional<JobRun> done = force.test(job) || !inputs.skippable() ? Optional.empty()
-          : inputs.date() == null ? log.upToDate(job.stage(), inputs)
-          : log.upToDate(job.stage(), inputs, Optional.ofNullable(lastByDate.get(inputs.date())));
-      if (done.isPresent()) {
-        R result = job.alreadyDone(ids.get(i), inputs, done.get());
-        runs.add(finishedRun(ids.get(i), job, startedAt.get(i), inputs, RunStatus.SKIPPED, job.outcome(result), Map.of()));
-        results.set(i, result);
+      Optional<Skip<R>> skip = skip(ids.get(i), jobs.get(i), startedAt.get(i), resolved.get(i), force.test(jobs.get(i)),
+          in -> in.date() == null ? log.lastSucceeded(stage, (java.time.LocalDate) null) : Optional.ofNullable(lastByDate.get(in.date())));
+      if (skip.isPresent()) {
+        runs.add(skip.get().run());
+        results.set(i, skip.get().result());
       } else {
         todo.add(i);
       }
@@ -125,21 +125,32 @@ public final class StageRunner {
     return results;
   }
 
+  /** Skips {@code job} as {@link #skip} decides, recording the skipped run at once. */
+  private <R> Optional<R> skipIfDone(String runId, StageJob<R> job, Instant started, Inputs inputs, boolean force) {
+    Optional<Skip<R>> skip = skip(runId, job, started, inputs, force, in -> log.lastSucceeded(job.stage(), in.date()));
+    skip.ifPresent(s -> log.record(s.run()));
+    return skip.map(Skip::result);
+  }
+
+  /** A skipped job's answer (from the run that did the work) and its ops.job_run row, not yet recorded. */
+  private record Skip<R>(R result, JobRun run) {}
+
   /**
    * The skip rule, shared by {@link #run} and {@link #runTogether}: unless forced, a job whose inputs
-   * an earlier successful run already covered is recorded as skipped and answers from that run.
+   * an earlier successful run already covered is skipped and answers from that run; {@code last} gives
+   * the stage's latest succeeded run for the inputs' date (looked up one date at a time, or all at once).
    */
-  private <R> Optional<R> skipIfDone(String runId, StageJob<R> job, Instant started, Inputs inputs, boolean force) {
+  private <R> Optional<Skip<R>> skip(String runId, StageJob<R> job, Instant started, Inputs inputs, boolean force,
+      java.util.function.Function<Inputs, Optional<JobRun>> last) {
     if (force || !inputs.skippable()) {
       return Optional.empty();
     }
-    Optional<JobRun> done = log.upToDate(job.stage(), inputs);
+    Optional<JobRun> done = log.upToDate(job.stage(), inputs, last.apply(inputs));
     if (done.isEmpty()) {
       return Optional.empty();
     }
     R result = job.alreadyDone(runId, inputs, done.get());
-    log.record(finishedRun(runId, job, started, inputs, RunStatus.SKIPPED, job.outcome(result), Map.of()));
-    return Optional.of(result);
+    return Optional.of(new Skip<>(result, finishedRun(runId, job, started, inputs, RunStatus.SKIPPED, job.outcome(result), Map.of())));
   }
 
   private static RunStatus ranStatus(Outcome outcome) {
