@@ -76,7 +76,7 @@ public final class SilverFirm {
   /** The firm rows of silver.firm at {@code version}, with last_seen_snapshot. */
   public static Dataset<Row> read(Warehouse warehouse, long version) {
     Dataset<Row> stored = warehouse.readVersion(Tables.FIRM, version);
-    return withLastSeen(stored, latestSnapshot(warehouse, stored));
+    return withLastSeen(stored, latestSnapshot(warehouse, stored, warehouse.versionIdentity(Tables.FIRM, version)));
   }
 
   /** The current firm rows of silver.firm, with last_seen_snapshot. */
@@ -97,8 +97,11 @@ public final class SilverFirm {
     return stored.select(cols.toArray(Column[]::new));
   }
 
-  /** Watermark table id, location and version → its latest snapshot date; the few most recent (a JVM may hold many warehouses: tests). */
-  private static final Map<String, LocalDate> LATEST_BY_WATERMARK = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  /**
+   * Table id, location and version (of the watermark, or of silver.firm when there is none) → the
+   * latest snapshot silver reflects; the few most recent (a JVM may hold many warehouses: tests).
+   */
+  private static final Map<String, LocalDate> LATEST_BY_VERSION = new java.util.LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, LocalDate> eldest) {
       return size() > 64;
@@ -108,35 +111,48 @@ public final class SilverFirm {
   /**
    * The latest snapshot silver reflects: the watermark's latest date. Without one (firm rows written
    * by hand, as tests do, or a first classify that did not finish) the latest date the rows record.
-   * One row per classified snapshot: small by construction.
+   * One row per classified snapshot: small by construction. Remembered per table version (read
+   * from its log, no query): survival and report each read silver.firm two or three times, and the
+   * query cost 0.2 to 1.1 s each on a demo; {@code storedIdentity} names the version of
+   * {@code stored} ({@link Warehouse#versionIdentity}).
    */
-  public static LocalDate latestSnapshot(Warehouse warehouse, Dataset<Row> stored) {
+  static LocalDate latestSnapshot(Warehouse warehouse, Dataset<Row> stored, String storedIdentity) {
     if (warehouse.exists(Tables.CLASSIFY_WATERMARK)) {
-      // Remembered per watermark table and version (read from its log, no query): survival and report
-      // each read silver.firm two or three times, and the query cost 0.2 to 1.1 s each on a demo.
       String key = warehouse.commitIdentity(Tables.CLASSIFY_WATERMARK);
-      synchronized (LATEST_BY_WATERMARK) {
-        LocalDate known = LATEST_BY_WATERMARK.get(key);
-        if (known != null) {
-          return known;
-        }
-      }
-      Row mark = warehouse.read(Tables.CLASSIFY_WATERMARK).agg(max("snapshot_date")).head();
-      if (!mark.isNullAt(0)) {
-        LocalDate latest = mark.getDate(0).toLocalDate();
-        synchronized (LATEST_BY_WATERMARK) {
-          LATEST_BY_WATERMARK.put(key, latest);
-        }
+      LocalDate latest = remembered(key, () -> {
+        Row mark = warehouse.read(Tables.CLASSIFY_WATERMARK).agg(max("snapshot_date")).head();
+        return mark.isNullAt(0) ? null : mark.getDate(0).toLocalDate();
+      });
+      if (latest != null) {
         return latest;
       }
     }
-    Row r = stored.agg(max(VANISHED_AFTER), max("first_seen_snapshot")).head();
-    LocalDate vanished = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
-    LocalDate firstSeen = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
-    if (vanished == null) {
-      return firstSeen;
+    return remembered(storedIdentity, () -> {
+      Row r = stored.agg(max(VANISHED_AFTER), max("first_seen_snapshot")).head();
+      LocalDate vanished = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
+      LocalDate firstSeen = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
+      if (vanished == null) {
+        return firstSeen;
+      }
+      return firstSeen == null || vanished.isAfter(firstSeen) ? vanished : firstSeen;
+    });
+  }
+
+  /** The remembered answer for {@code key}, else {@code query}'s (remembered unless NULL: an empty table may fill). */
+  private static LocalDate remembered(String key, java.util.function.Supplier<LocalDate> query) {
+    synchronized (LATEST_BY_VERSION) {
+      LocalDate known = LATEST_BY_VERSION.get(key);
+      if (known != null) {
+        return known;
+      }
     }
-    return firstSeen == null || vanished.isAfter(firstSeen) ? vanished : firstSeen;
+    LocalDate answer = query.get();
+    if (answer != null) {
+      synchronized (LATEST_BY_VERSION) {
+        LATEST_BY_VERSION.put(key, answer);
+      }
+    }
+    return answer;
   }
 
   /**

@@ -92,6 +92,58 @@ class WarehouseTablesTest {
     assertThat(w.read(Tables.REGISTRY_KPI).collectAsList()).containsExactlyElementsOf(kpi.collectAsList());
   }
 
+  /**
+   * Replacing a date whose files hold only that date removes those files whole and writes the rows
+   * in one WRITE commit with the predicate (no DELETE rewrite); other dates are untouched; a file
+   * that also holds another date sends the replacement through Delta's replaceWhere, with the same
+   * rows as the outcome; rows outside the date are refused as by replaceWhere.
+   */
+  @Test
+  void replacingADateRemovesItsWholeFilesOrFallsBackToReplaceWhere(@TempDir Path dir) {
+    Warehouse w = new Warehouse(spark, dir.resolve("wh").toString());
+    String table = Tables.REGISTRY_KPI;
+    java.time.LocalDate june = java.time.LocalDate.parse("2024-06-30");
+    java.time.LocalDate july = java.time.LocalDate.parse("2024-07-31");
+    w.replaceDate(table, "as_of_date", june, kpis(june, 1.0, 2.0));
+    w.replaceDate(table, "as_of_date", july, kpis(july, 3.0));
+    assertThat(w.version(table)).isEqualTo(1);
+
+    long replaced = w.replaceWholeFiles(table, Warehouse.typed(table, kpis(june, 5.0)), "as_of_date = DATE'2024-06-30'").orElseThrow();
+    assertThat(replaced).isEqualTo(2).isEqualTo(w.version(table));
+    assertThat(values(w, table)).containsExactly("2024-06-30 5.0", "2024-07-31 3.0");
+    Row commit = w.delta(table).history(1).head();
+    assertThat(commit.<String>getAs("operation")).isEqualTo("WRITE");
+    Map<String, String> parameters = commit.getJavaMap(commit.fieldIndex("operationParameters"));
+    assertThat(parameters).containsEntry("mode", "Overwrite");
+    assertThat(parameters.get("predicate")).contains("as_of_date = DATE'2024-06-30'");
+    assertThat(commit.<String, String>getJavaMap(commit.fieldIndex("operationMetrics"))).as("no DELETE rewrite").doesNotContainKey("numCopiedRows");
+    ExpectedFailureLogs.silenced(() -> assertThatThrownBy(() -> w.replaceDate(table, "as_of_date", july, kpis(june, 9.0)))
+        .hasStackTraceContaining("replace_where"));
+    assertThat(w.version(table)).isEqualTo(2);
+
+    // One file with both dates (written together): not whole, so Delta's replaceWhere does it.
+    Warehouse mixed = new Warehouse(spark, dir.resolve("mixed").toString());
+    mixed.replaceDates(table, "as_of_date", List.of(june, july), kpis(june, 1.0).unionAll(kpis(july, 3.0)).coalesce(1), 0, null);
+    assertThat(mixed.replaceWholeFiles(table, Warehouse.typed(table, kpis(june, 5.0)), "as_of_date = DATE'2024-06-30'")).isEmpty();
+    assertThat(mixed.version(table)).as("nothing committed by the declined fast path").isZero();
+    mixed.replaceDate(table, "as_of_date", june, kpis(june, 5.0));
+    assertThat(values(mixed, table)).containsExactly("2024-06-30 5.0", "2024-07-31 3.0");
+  }
+
+  private Dataset<Row> kpis(java.time.LocalDate asOf, double... values) {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      rows.add(org.apache.spark.sql.RowFactory.create(java.sql.Date.valueOf(asOf), 1L, "kpi_" + i, "label", values[i], null, null, null, null,
+          "definition"));
+    }
+    return spark.createDataFrame(rows, Tables.get(Tables.REGISTRY_KPI).schema());
+  }
+
+  private static List<String> values(Warehouse w, String table) {
+    return w.read(table).orderBy("as_of_date", "kpi").collectAsList().stream()
+        .map(r -> r.getDate(r.fieldIndex("as_of_date")) + " " + r.getDouble(r.fieldIndex("value"))).toList();
+  }
+
   private static org.apache.spark.sql.delta.Snapshot snapshot(Warehouse w, String table) {
     return org.apache.spark.sql.delta.DeltaLog.forTable(w.spark(), w.location(table)).update(false, scala.Option.empty(), scala.Option.empty());
   }

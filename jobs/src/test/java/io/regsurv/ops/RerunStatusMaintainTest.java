@@ -143,24 +143,32 @@ class RerunStatusMaintainTest {
     assertThat(names).hasSizeGreaterThan(100);
     Object[] known = names.toArray();
     Column knownArray = array(names.stream().map(functions::lit).toArray(Column[]::new));
+    Map<String, Map<String, Column>> holdsName = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> hits = new LinkedHashMap<>();
     for (String table : Tables.ALL) {
       if (!warehouse.exists(table)) {
         continue;
       }
       Dataset<Row> rows = warehouse.read(table);
-      Map<String, Column> holdsName = new LinkedHashMap<>();
+      Map<String, Column> columns = new LinkedHashMap<>();
       for (StructField f : rows.schema().fields()) {
         if (f.dataType().equals(DataTypes.StringType)) {
           Column c = col(f.name());
-          holdsName.put(f.name(), c.isin(known).or(arrays_overlap(split(c, "[,\t|\"]"), knownArray)));
+          columns.put(f.name(), c.isin(known).or(arrays_overlap(split(c, "[,\t|\"]"), knownArray)));
         }
       }
-      if (holdsName.isEmpty() || rows.where(holdsName.values().stream().reduce(Column::or).orElseThrow()).isEmpty()) {
-        continue;
+      if (!columns.isEmpty()) {
+        holdsName.put(table, columns);
+        hits.put(table, rows.where(columns.values().stream().reduce(Column::or).orElseThrow()));
       }
-      holdsName.forEach((name, hit) ->
-          assertThat(rows.where(hit).count()).as(table + "." + name + " holds a legal representative's name").isZero());
     }
+    // Only a table with a hit is searched column by column, to name the column.
+    countEach(hits).forEach((table, n) -> {
+      if (n > 0) {
+        holdsName.get(table).forEach((name, hit) -> assertThat(warehouse.read(table).where(hit).count())
+            .as(table + "." + name + " holds a legal representative's name").isZero());
+      }
+    });
     assertThat(warehouse.read(Tables.QUARANTINE).where(col("raw_text").contains("\u2039legal_representative\u203a")).count())
         .as("quarantined rows keep their raw text, with the name redacted").isPositive();
   }
@@ -177,12 +185,30 @@ class RerunStatusMaintainTest {
   }
 
   private static Map<String, Long> counts(Warehouse warehouse) {
-    Map<String, Long> n = new LinkedHashMap<>();
+    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
     for (String t : Tables.ALL) {
       if (!t.equals(Tables.JOB_RUN) && warehouse.exists(t)) {
-        n.put(t, warehouse.read(t).count());
+        tables.put(t, warehouse.read(t));
       }
     }
-    return n;
+    return countEach(tables);
+  }
+
+  /** The row count of each frame, by one query (a union of counts): one query per table cost about 0.3 s each. */
+  private static Map<String, Long> countEach(Map<String, Dataset<Row>> frames) {
+    Dataset<Row> all = null;
+    for (Map.Entry<String, Dataset<Row>> e : frames.entrySet()) {
+      Dataset<Row> n = e.getValue().agg(functions.count(functions.lit(1)).as("n")).select(functions.lit(e.getKey()).as("name"), col("n"));
+      all = all == null ? n : all.unionAll(n);
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    if (all != null) {
+      for (Row r : all.collectAsList()) {
+        counts.put(r.getString(0), r.getLong(1));
+      }
+    }
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    frames.keySet().forEach(k -> ordered.put(k, counts.get(k)));
+    return ordered;
   }
 }
