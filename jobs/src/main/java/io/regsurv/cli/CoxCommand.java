@@ -96,7 +96,7 @@ final class CoxCommand implements Callable<Integer> {
     }
     OutputTable.check(outputTable);
     RunConfig config = common.config();
-    Warehouse warehouse = CommonOptions.openWarehouse("cox", config);
+    Warehouse warehouse = CommonOptions.openWarehouse("cox", config, input.byName());
     CoxFit fit = CoxModel.fit(input.read(warehouse.spark(), "Cannot fit a Cox model to"), model, input.source());
 
     List<Row> terms = new ArrayList<>();

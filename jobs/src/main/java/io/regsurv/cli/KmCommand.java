@@ -113,7 +113,7 @@ final class KmCommand implements Callable<Integer> {
     }
     OutputTable.check(outputTable);
     RunConfig config = common.config();
-    Warehouse warehouse = CommonOptions.openWarehouse("km", config);
+    Warehouse warehouse = CommonOptions.openWarehouse("km", config, input.byName());
     SparkSession spark = warehouse.spark();
     String source = input.source();
     // Every column of a CSV as text: Subjects.from parses numbers itself and names the bad values.

@@ -20,6 +20,11 @@ final class SubjectInput {
   @Option(names = "--query", paramLabel = "SQL", description = "Spark SQL query against the warehouse catalog, e.g. on silver.firm.")
   String query;
 
+  /** Whether the input names warehouse tables (a query): only then must the catalog know them. */
+  boolean byName() {
+    return query != null;
+  }
+
   /** How the user named the input, for messages. */
   String source() {
     if (csv != null) {
