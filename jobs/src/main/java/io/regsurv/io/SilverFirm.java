@@ -76,7 +76,7 @@ public final class SilverFirm {
   /** The firm rows of silver.firm at {@code version}, with last_seen_snapshot. */
   public static Dataset<Row> read(Warehouse warehouse, long version) {
     Dataset<Row> stored = warehouse.readVersion(Tables.FIRM, version);
-    return withLastSeen(stored, latestSnapshot(warehouse, stored, warehouse.versionIdentity(Tables.FIRM, version)));
+    return withLastSeen(stored, latestSnapshot(warehouse, stored, version));
   }
 
   /** The current firm rows of silver.firm, with last_seen_snapshot. */
@@ -113,10 +113,9 @@ public final class SilverFirm {
    * by hand, as tests do, or a first classify that did not finish) the latest date the rows record.
    * One row per classified snapshot: small by construction. Remembered per table version (read
    * from its log, no query): survival and report each read silver.firm two or three times, and the
-   * query cost 0.2 to 1.1 s each on a demo; {@code storedIdentity} names the version of
-   * {@code stored} ({@link Warehouse#versionIdentity}).
+   * query cost 0.2 to 1.1 s each on a demo; {@code stored} is silver.firm at {@code version}.
    */
-  static LocalDate latestSnapshot(Warehouse warehouse, Dataset<Row> stored, String storedIdentity) {
+  static LocalDate latestSnapshot(Warehouse warehouse, Dataset<Row> stored, long version) {
     if (warehouse.exists(Tables.CLASSIFY_WATERMARK)) {
       String key = warehouse.commitIdentity(Tables.CLASSIFY_WATERMARK);
       LocalDate latest = remembered(key, () -> {
@@ -127,7 +126,7 @@ public final class SilverFirm {
         return latest;
       }
     }
-    return remembered(storedIdentity, () -> {
+    return remembered(warehouse.versionIdentity(Tables.FIRM, version), () -> {
       Row r = stored.agg(max(VANISHED_AFTER), max("first_seen_snapshot")).head();
       LocalDate vanished = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
       LocalDate firstSeen = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();

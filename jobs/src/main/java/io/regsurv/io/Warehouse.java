@@ -209,18 +209,11 @@ public final class Warehouse {
         return java.util.OptionalLong.empty();
       }
     }
-    org.apache.spark.sql.catalyst.expressions.Expression check;
-    try {
-      check = spark.sessionState().sqlParser().parseExpression(condition);
-    } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
-      throw new IllegalArgumentException("Not a row condition: " + condition, e); // built by regsurv, never user text
-    }
     long now = System.currentTimeMillis();
     List<org.apache.spark.sql.delta.actions.Action> actions = new ArrayList<>();
     replaced.forEach(f -> actions.add(f.removeWithTimestamp(now, true)));
-    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(txn.writeFiles(rows, Option.empty(),
-        scala.jdk.javaapi.CollectionConverters.asScala(List.<org.apache.spark.sql.delta.constraints.Constraint>of(
-            new org.apache.spark.sql.delta.constraints.Constraints.Check("replace_where", check))).toList())));
+    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(
+        txn.writeFiles(rows, Option.empty(), scala.jdk.javaapi.CollectionConverters.asScala(rowChecks(condition)).toList())));
     org.apache.spark.sql.delta.DeltaOperations.Write operation = new org.apache.spark.sql.delta.DeltaOperations.Write(
         org.apache.spark.sql.SaveMode.Overwrite, Option.empty(), Option.apply(condition), Option.empty(), Option.empty(), Option.empty(),
         Option.empty(), Option.empty(), Option.empty());
@@ -266,15 +259,7 @@ public final class Warehouse {
         def.schema().json(), scala.jdk.javaapi.CollectionConverters.asScala(def.partitionedBy()).toList(),
         scalaMap(configuration(def)), Option.apply((Object) System.currentTimeMillis()));
     txn.updateMetadataForNewTable(metadata);
-    List<org.apache.spark.sql.delta.constraints.Constraint> checks = new ArrayList<>();
-    if (rowCondition != null) {
-      try {
-        checks.add(new org.apache.spark.sql.delta.constraints.Constraints.Check("replace_where",
-            spark.sessionState().sqlParser().parseExpression(rowCondition)));
-      } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
-        throw new IllegalArgumentException("Not a row condition: " + rowCondition, e); // built by regsurv, never user text
-      }
-    }
+    List<org.apache.spark.sql.delta.constraints.Constraint> checks = rowChecks(rowCondition);
     // Scala's immutable Seq is covariant: the written files are the commit's actions as they are.
     @SuppressWarnings("unchecked")
     scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> actions = (scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>)
@@ -282,6 +267,22 @@ public final class Warehouse {
     txn.commit(actions, new org.apache.spark.sql.delta.DeltaOperations.CreateTable(metadata, false, true, Option.empty()));
     register(table);
     return true;
+  }
+
+  /**
+   * The check every written row must pass, as replaceWhere's: {@code rowCondition} (SQL, or null for
+   * none) as the constraint {@code replace_where}, for a write through the transaction API.
+   */
+  private List<org.apache.spark.sql.delta.constraints.Constraint> rowChecks(String rowCondition) {
+    if (rowCondition == null) {
+      return List.of();
+    }
+    try {
+      return List.of(new org.apache.spark.sql.delta.constraints.Constraints.Check("replace_where",
+          spark.sessionState().sqlParser().parseExpression(rowCondition)));
+    } catch (org.apache.spark.sql.catalyst.parser.ParseException e) {
+      throw new IllegalArgumentException("Not a row condition: " + rowCondition, e); // built by regsurv, never user text
+    }
   }
 
   private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> map) {
