@@ -160,7 +160,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
         processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
       }
-      return finish(runId, plan, bronzeVersion, rowsRead, processed);
+      return finish(runId, plan, bronzeVersion, rowsRead, processed, cached != null);
     } finally {
       if (cached != null) {
         cached.unpersist();
@@ -208,10 +208,31 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     return rowsRead;
   }
 
-  /** The run's counts: rows read (when not known yet), unknown statuses, firms and exits. */
-  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, Dataset<Row> processed) {
+  /**
+   * The run's counts: rows read (when not known yet), unknown statuses, firms and exits. After a
+   * full recompute the firm totals come from the cached timeline (its last sightings are the rows
+   * just written to silver.firm), in the same aggregation as the rows read: no read of silver.firm.
+   */
+  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, Dataset<Row> processed, boolean timeline) {
     String unknownName = io.regsurv.core.CanonicalStatus.UNKNOWN.name();
-    Row read = processed.agg(count(lit(1)), count(when(col("status").equalTo(unknownName), 1))).head();
+    Column mistyped = Uscc.isMistyped(col("uscc"), col("uscc_valid"));
+    Column firm = timeline ? col("is_last") : lit(true);
+    Column exited = timeline ? col("ever_exited") : col("is_exited");
+    List<Column> firmTotals = List.of(count(when(firm, 1)), count(when(firm.and(exited), 1)), count(when(firm.and(mistyped), 1)),
+        count(when(firm.and(not(col("uscc_valid"))).and(not(mistyped)), 1)));
+    List<Column> readCounts = List.of(count(lit(1)), count(when(col("status").equalTo(unknownName), 1)));
+    Row read;
+    Row totals;
+    if (timeline) {
+      List<Column> all = new ArrayList<>(readCounts);
+      all.addAll(firmTotals);
+      Row r = processed.agg(all.get(0), all.subList(1, all.size()).toArray(Column[]::new)).head();
+      read = RowFactory.create(r.get(0), r.get(1));
+      totals = RowFactory.create(r.get(2), r.get(3), r.get(4), r.get(5));
+    } else {
+      read = processed.agg(readCounts.get(0), readCounts.get(1)).head();
+      totals = warehouse.read(Tables.FIRM).agg(firmTotals.get(0), firmTotals.subList(1, firmTotals.size()).toArray(Column[]::new)).head();
+    }
     Map<String, Long> unknown = new LinkedHashMap<>();
     for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
       unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
@@ -220,15 +241,9 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     if (rowsRead < 0) {
       rowsRead = read.getLong(0);
     }
-    Column mistyped = Uscc.isMistyped(col("uscc"), col("uscc_valid"));
-    Row totals =
-        warehouse.read(Tables.FIRM)
-            .agg(count(lit(1)), sum(when(col("is_exited"), 1).otherwise(0)),
-                count(when(mistyped, 1)), count(when(not(col("uscc_valid")).and(not(mistyped)), 1)))
-            .head();
     return new ClassifyResult(
         runId, plan.mode(), plan.reason(), plan.dates(), bronzeVersion, rowsRead,
-        totals.getLong(0), totals.isNullAt(1) ? 0 : totals.getLong(1), totals.getLong(2), totals.getLong(3), unknownRows, unknown);
+        totals.getLong(0), totals.getLong(1), totals.getLong(2), totals.getLong(3), unknownRows, unknown);
   }
 
   /** What to fold in, from which previous snapshot, and why. */

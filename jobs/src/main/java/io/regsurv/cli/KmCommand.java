@@ -1,5 +1,6 @@
 package io.regsurv.cli;
 
+import io.regsurv.io.DriverRows;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
 import io.regsurv.io.Warehouse;
@@ -193,7 +194,7 @@ final class KmCommand implements Callable<Integer> {
 
   private void write(Warehouse warehouse, SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema) {
     if (outputTable != null) {
-      OutputTable.write(warehouse, outputTable, spark.createDataFrame(rows, schema));
+      OutputTable.write(warehouse, outputTable, DriverRows.frame(spark, rows, schema));
     }
   }
 

@@ -170,7 +170,7 @@ public final class CoxModel {
     }
   }
 
-  /** Which covariates are numeric, and the sorted levels of the categorical ones (one pass, plus one bounded distinct per categorical). */
+  /** Which covariates are numeric, and the sorted levels of the categorical ones (one pass over the text covariates, one bounded distinct for every categorical). */
   static List<Covariate> classify(Dataset<Row> table, CoxSpec spec, String prefix) {
     List<String> text = new ArrayList<>();
     for (String c : spec.covariates()) {
@@ -191,7 +191,9 @@ public final class CoxModel {
       }
       checks = table.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).head();
     }
-    List<Covariate> result = new ArrayList<>();
+    // Which covariates are categorical, before any is judged: their levels then come from one query.
+    List<String> categoricalColumns = new ArrayList<>();
+    java.util.Map<String, String> kindErrors = new java.util.HashMap<>();
     for (String c : spec.covariates()) {
       DataType type = typeOf(table, c);
       boolean categorical;
@@ -204,14 +206,25 @@ public final class CoxModel {
         long bad = checks.isNullAt(3 * i) ? 0 : checks.getLong(3 * i);
         long good = checks.isNullAt(3 * i + 2) ? 0 : checks.getLong(3 * i + 2);
         if (bad > 0 && good > 0) {
-          throw new BadInputException(prefix + "numeric covariate '" + c + "' has " + bad + " non-numeric value(s), e.g. '"
+          kindErrors.put(c, prefix + "numeric covariate '" + c + "' has " + bad + " non-numeric value(s), e.g. '"
               + checks.get(3 * i + 1) + "' (use --categorical " + c + " to treat it as categorical)");
         }
         categorical = good == 0;
       } else {
         categorical = true; // boolean, date …: levels of their text form, as R's factor()
       }
-      if (!categorical) {
+      if (categorical && !categoricalColumns.contains(c)) {
+        categoricalColumns.add(c);
+      }
+    }
+    java.util.Map<String, List<String>> levelsOf = levels(table, categoricalColumns, spec.maxLevels());
+    List<Covariate> result = new ArrayList<>();
+    for (String c : spec.covariates()) {
+      if (kindErrors.containsKey(c)) {
+        throw new BadInputException(kindErrors.get(c));
+      }
+      DataType type = typeOf(table, c);
+      if (!categoricalColumns.contains(c)) {
         if (spec.references().containsKey(c)) {
           throw new BadInputException(prefix + "--reference " + c + "=" + spec.references().get(c) + ": '" + c
               + "' is numeric, not categorical (use --categorical " + c + ")");
@@ -219,10 +232,7 @@ public final class CoxModel {
         result.add(new Covariate(c, false, List.of(), null));
         continue;
       }
-      Column v = column(c).cast("string");
-      // At most max-levels + 1 distinct values reach the driver: enough to tell "too many".
-      List<String> levels = new ArrayList<>(table.where(org.apache.spark.sql.functions.not(missing(column(c))))
-          .select(v.as("level")).distinct().limit(spec.maxLevels() + 1).collectAsList().stream().map(r -> r.getString(0)).toList());
+      List<String> levels = new ArrayList<>(levelsOf.getOrDefault(c, List.of()));
       if (levels.size() > spec.maxLevels()) {
         throw new BadInputException(prefix + "categorical covariate '" + c + "' has more than " + spec.maxLevels()
             + " levels (raise --max-levels, or leave it out)");
@@ -244,6 +254,31 @@ public final class CoxModel {
       result.add(new Covariate(c, true, List.copyOf(levels), reference));
     }
     return result;
+  }
+
+  /**
+   * The distinct non-missing values (as text) of each of {@code columns}, from one query: at most
+   * {@code maxLevels} + 1 per column reach the driver, enough to tell "too many".
+   */
+  private static java.util.Map<String, List<String>> levels(Dataset<Row> table, List<String> columns, int maxLevels) {
+    java.util.Map<String, List<String>> levels = new java.util.LinkedHashMap<>();
+    if (columns.isEmpty()) {
+      return levels;
+    }
+    List<Column> pairs = new ArrayList<>();
+    for (int k = 0; k < columns.size(); k++) {
+      Column v = column(columns.get(k));
+      pairs.add(when(org.apache.spark.sql.functions.not(missing(v)), org.apache.spark.sql.functions.struct(lit(k).as("k"), v.cast("string").as("level"))));
+    }
+    Column firstLevels = org.apache.spark.sql.functions.row_number().over(
+        org.apache.spark.sql.expressions.Window.partitionBy(col("k")).orderBy(col("level")));
+    for (Row r : table.select(org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(pairs.toArray(Column[]::new))).as("p"))
+        .where(col("p").isNotNull()).select(col("p.k").as("k"), col("p.level").as("level")).distinct()
+        .withColumn("n", firstLevels).where(col("n").leq(maxLevels + 1))
+        .collectAsList()) {
+      levels.computeIfAbsent(columns.get(r.getInt(0)), x -> new ArrayList<>()).add(r.getString(1));
+    }
+    return levels;
   }
 
   private static DataType typeOf(Dataset<Row> table, String column) {

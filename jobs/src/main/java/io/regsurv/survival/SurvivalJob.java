@@ -1,5 +1,6 @@
 package io.regsurv.survival;
 
+import io.regsurv.io.DriverRows;
 import io.regsurv.core.JobRun;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -445,7 +446,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
 
   /** Driver-made rows (in the table's column order) as one Delta commit replacing the as-of date. */
   private long writeRows(String table, LocalDate asOf, List<Row> rows) {
-    return warehouse.replaceDate(table, "as_of_date", asOf, warehouse.spark().createDataFrame(rows, Tables.get(table).schema()));
+    return warehouse.replaceDate(table, "as_of_date", asOf, DriverRows.frame(warehouse.spark(), rows, Tables.get(table).schema()));
   }
 
   /**
