@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.ClassifySettings;
@@ -221,29 +220,39 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     List<Column> firmTotals = List.of(count(when(firm, 1)), count(when(firm.and(exited), 1)), count(when(firm.and(mistyped), 1)),
         count(when(firm.and(not(col("uscc_valid"))).and(not(mistyped)), 1)));
     List<Column> readCounts = List.of(count(lit(1)), count(when(col("status").equalTo(unknownName), 1)));
-    Row read;
-    Row totals;
+    long[] read;
+    long[] totals;
     if (timeline) {
       List<Column> all = new ArrayList<>(readCounts);
       all.addAll(firmTotals);
-      Row r = processed.agg(all.get(0), all.subList(1, all.size()).toArray(Column[]::new)).head();
-      read = RowFactory.create(r.get(0), r.get(1));
-      totals = RowFactory.create(r.get(2), r.get(3), r.get(4), r.get(5));
+      long[] both = counts(processed, all);
+      read = java.util.Arrays.copyOfRange(both, 0, readCounts.size());
+      totals = java.util.Arrays.copyOfRange(both, readCounts.size(), both.length);
     } else {
-      read = processed.agg(readCounts.get(0), readCounts.get(1)).head();
-      totals = warehouse.read(Tables.FIRM).agg(firmTotals.get(0), firmTotals.subList(1, firmTotals.size()).toArray(Column[]::new)).head();
+      read = counts(processed, readCounts);
+      totals = counts(warehouse.read(Tables.FIRM), firmTotals);
     }
     Map<String, Long> unknown = new LinkedHashMap<>();
     for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
       unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
     }
-    long unknownRows = read.getLong(1);
+    long unknownRows = read[1];
     if (rowsRead < 0) {
-      rowsRead = read.getLong(0);
+      rowsRead = read[0];
     }
     return new ClassifyResult(
         runId, plan.mode(), plan.reason(), plan.dates(), bronzeVersion, rowsRead,
-        totals.getLong(0), totals.getLong(1), totals.getLong(2), totals.getLong(3), unknownRows, unknown);
+        totals[0], totals[1], totals[2], totals[3], unknownRows, unknown);
+  }
+
+  /** One aggregation of counts (never NULL) over {@code rows}, as longs in the given order. */
+  private static long[] counts(Dataset<Row> rows, List<Column> countColumns) {
+    Row r = rows.agg(countColumns.get(0), countColumns.subList(1, countColumns.size()).toArray(Column[]::new)).head();
+    long[] counts = new long[countColumns.size()];
+    for (int i = 0; i < counts.length; i++) {
+      counts[i] = r.getLong(i);
+    }
+    return counts;
   }
 
   /** What to fold in, from which previous snapshot, and why. */

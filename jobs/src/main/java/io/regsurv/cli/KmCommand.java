@@ -1,8 +1,8 @@
 package io.regsurv.cli;
 
-import io.regsurv.io.DriverRows;
 import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
+import io.regsurv.io.DriverRows;
 import io.regsurv.io.Warehouse;
 import io.regsurv.stats.CellEstimates;
 import io.regsurv.stats.ConfType;

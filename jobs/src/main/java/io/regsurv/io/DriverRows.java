@@ -38,8 +38,8 @@ public final class DriverRows {
       return spark.createDataFrame(rows, schema);
     }
     Columns columns = Columns.of(rows, schema);
-    int slices = Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), rows.size()));
-    return spark.range(0, rows.size(), 1, slices)
+    // As a local relation's scan: defaultParallelism slices (more rows than that, always, here).
+    return spark.range(0, rows.size(), 1, spark.sparkContext().defaultParallelism())
         .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> new Iterator<>() {
           @Override
           public boolean hasNext() {

@@ -1,6 +1,5 @@
 package io.regsurv.survival;
 
-import io.regsurv.io.DriverRows;
 import io.regsurv.core.JobRun;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -21,6 +20,7 @@ import io.regsurv.core.BadInputException;
 import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
 import io.regsurv.core.Uscc;
+import io.regsurv.io.DriverRows;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.SilverFirm;
