@@ -10,5 +10,9 @@ public final class ChildJvms {
    */
   public static final String SHORT_RUN_JIT = "-XX:TieredStopAtLevel=1";
 
+  /** Spark's interpreted operators, as in the test JVMs (see SharedSpark): for children whose point is not the production path. */
+  public static final java.util.List<String> NO_CODEGEN =
+      java.util.List.of("-Dspark.sql.codegen.wholeStage=false", "-Dspark.sql.codegen.factoryMode=NO_CODEGEN");
+
   private ChildJvms() {}
 }

@@ -38,6 +38,7 @@ class NotebooksIT {
 
     Path data = dir.resolve("registry");
     String wh = dir.resolve("wh").toString();
+    long t0 = System.nanoTime();
     ok(Cli.run("generate", "--out", data.toString(), "--firms", "3000", "--snapshots", String.join(",", SNAPSHOTS)));
     ok(Cli.run(Cli.ingestAll(wh, data, SNAPSHOTS)));
     ok(Cli.run("classify", "--warehouse", wh));
@@ -45,6 +46,7 @@ class NotebooksIT {
     // Beside the published figures, counts scaled to these 3,000 firms, as bin/regsurv demo stores them (the README's chart).
     ok(Cli.run("report", "--warehouse", wh, "--compare", "always", "--published-scale", String.valueOf(3000 / 2_287_100.0)));
 
+    long t1 = System.nanoTime();
     Path out = dir.resolve("executed");
     List<String> command = new ArrayList<>(List.of(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
         "--ExecutePreprocessor.timeout=600", "--output-dir", out.toString()));
@@ -64,6 +66,8 @@ class NotebooksIT {
       p.destroyForcibly();
     }
     String output = Files.readString(log);
+    System.out.printf(java.util.Locale.ROOT, "notebooks: warehouse made in %.1f s, %d notebooks executed in %.1f s%n",
+        (t1 - t0) / 1e9, NOTEBOOKS.size(), (System.nanoTime() - t1) / 1e9);
     assertThat(finished).as("nbconvert finished within 20 minutes: %s", output).isTrue();
     assertThat(p.exitValue()).as("nbconvert's exit code; its output:\n%s", output).isZero();
 

@@ -176,6 +176,7 @@ class CrashAndConcurrencyTest {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
     cmd.add(io.regsurv.ChildJvms.SHORT_RUN_JIT);
+    cmd.addAll(io.regsurv.ChildJvms.NO_CODEGEN);
     try (InputStream in = CrashAndConcurrencyTest.class.getClassLoader().getResourceAsStream("regsurv/jvm-options.txt")) {
       assertThat(in).as("target/classes/regsurv/jvm-options.txt (written by the build)").isNotNull();
       cmd.addAll(Arrays.asList(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")));
