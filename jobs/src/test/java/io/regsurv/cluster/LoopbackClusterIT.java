@@ -59,7 +59,6 @@ class LoopbackClusterIT {
     Thread stopper = new Thread(this::stopCluster, "regsurv-cluster-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
     List<Long> clusterPids = new ArrayList<>();
-    Started localRun = null;
     try {
       Result start = script("start", "--workers", "2", "--cores", "1", "--memory", "1g");
       assertThat(start.code()).as(start.output()).isZero();
@@ -72,17 +71,10 @@ class LoopbackClusterIT {
           "--snapshots", String.join(",", SNAPSHOTS), "--dirt-rate", "0.01");
       assertThat(gen.code()).as(gen.output()).isZero();
 
-      // The same pipeline, same data, one JVM: Spark local[*] through the ordinary launcher. It runs
-      // beside the cluster run, whose JVMs wait on one another much of the time (small tasks sent
-      // between driver and executors): the two together take less wall time than one after the other.
       long t0 = System.nanoTime();
-      localRun = start(List.of(project.resolve("bin/regsurv").toString(), "run", "--warehouse", localWh, "--backfill", registry.toString()),
-          Map.of("REGSURV_JAVA_OPTS", "-Xmx2g " + io.regsurv.ChildJvms.SHORT_RUN_JIT), "local-run");
       Result cluster = script("submit", "--", "run", "--warehouse", clusterWh, "--backfill", registry.toString());
+      double clusterSeconds = (System.nanoTime() - t0) / 1e9;
       assertThat(cluster.code()).as(cluster.output()).isZero();
-      Result local = finish(localRun);
-      double bothSeconds = (System.nanoTime() - t0) / 1e9;
-      assertThat(local.code()).as(local.output()).isZero();
 
       // Executors ran the tasks, each in a JVM that is neither the driver (SparkSubmit) nor this one.
       Map<Path, Long> executors = executorsThatRanTasks();
@@ -90,10 +82,16 @@ class LoopbackClusterIT {
       assertThat(executors.values()).doesNotContain(cluster.pid(), gen.pid(), ProcessHandle.current().pid()).doesNotHaveDuplicates();
       clusterPids.addAll(executors.values());
 
+      // The same pipeline, same data, one JVM: Spark local[*] through the ordinary launcher.
+      long t1 = System.nanoTime();
+      Result local = run(List.of(project.resolve("bin/regsurv").toString(), "run", "--warehouse", localWh, "--backfill", registry.toString()),
+          Map.of("REGSURV_JAVA_OPTS", "-Xmx2g " + io.regsurv.ChildJvms.SHORT_RUN_JIT), "local-run");
+      double localSeconds = (System.nanoTime() - t1) / 1e9;
+      assertThat(local.code()).as(local.output()).isZero();
+
       String timing = String.format(Locale.ROOT,
-          "regsurv run --backfill (%s firms, %d snapshots), side by side: loopback cluster (2 workers x 1 core, SparkSubmit client mode) %.1f s, "
-              + "local[*] %.1f s, both done in %.1f s%n",
-          FIRMS, SNAPSHOTS.size(), cluster.seconds(), local.seconds(), bothSeconds);
+          "regsurv run --backfill (%s firms, %d snapshots): loopback cluster (2 workers x 1 core, SparkSubmit client mode) %.1f s, local[*] %.1f s%n",
+          FIRMS, SNAPSHOTS.size(), clusterSeconds, localSeconds);
       System.out.print(timing);
       Files.writeString(logs.resolve("timing.txt"), timing, StandardCharsets.UTF_8);
 
@@ -117,9 +115,6 @@ class LoopbackClusterIT {
       assertThat(b.read(Tables.SURVIVAL_CURVE).count()).isPositive();
       assertThat(b.read(Tables.REGISTRY_KPI).count()).isPositive();
     } finally {
-      if (localRun != null) {
-        localRun.process().destroyForcibly(); // ended already, unless the cluster run failed first
-      }
       stopCluster();
       Runtime.getRuntime().removeShutdownHook(stopper);
     }
@@ -182,10 +177,7 @@ class LoopbackClusterIT {
     })).toList();
   }
 
-  record Result(int code, String output, long pid, double seconds) {}
-
-  /** A child process, with where its output goes, when it started and (once it has) when it ended. */
-  record Started(Process process, List<String> command, Path log, long startNanos, java.util.concurrent.CompletableFuture<Long> endNanos) {}
+  record Result(int code, String output, long pid) {}
 
   private Result script(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(script.toString()));
@@ -196,30 +188,19 @@ class LoopbackClusterIT {
   }
 
   private Result run(List<String> command, Map<String, String> env, String logName) throws IOException, InterruptedException {
-    return finish(start(command, env, logName));
-  }
-
-  private Started start(List<String> command, Map<String, String> env, String logName) throws IOException {
     Path log = logs.resolve(logName + ".log");
     ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("REGSURV_CLUSTER_DIR", state.toString());
     pb.environment().putAll(env);
-    long startNanos = System.nanoTime();
     Process p = pb.start();
-    return new Started(p, command, log, startNanos, p.onExit().thenApply(ended -> System.nanoTime()));
-  }
-
-  private Result finish(Started started) throws IOException, InterruptedException {
-    Process p = started.process();
     if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new AssertionError(String.join(" ", started.command()) + " did not finish in " + TIMEOUT_MINUTES + " min; log " + started.log());
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + TIMEOUT_MINUTES + " min; log " + log);
     }
-    double seconds = (started.endNanos().join() - started.startNanos()) / 1e9;
-    String out = Files.readString(started.log(), StandardCharsets.UTF_8);
+    String out = Files.readString(log, StandardCharsets.UTF_8);
     // submit execs java: the script's PID is the driver's.
-    return new Result(p.exitValue(), tail(out), p.pid(), seconds);
+    return new Result(p.exitValue(), tail(out), p.pid());
   }
 
   private static String tail(String out) {
