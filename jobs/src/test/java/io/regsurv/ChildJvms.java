@@ -10,9 +10,13 @@ public final class ChildJvms {
    */
   public static final String SHORT_RUN_JIT = "-XX:TieredStopAtLevel=1";
 
-  /** Spark's interpreted operators, as in the test JVMs (see SharedSpark): for children whose point is not the production path. */
+  /** Spark's interpreted operators: the test JVMs' setting (see SharedSpark), one place for both. */
+  public static final java.util.Map<String, String> INTERPRETED_SPARK =
+      java.util.Map.of("spark.sql.codegen.wholeStage", "false", "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+
+  /** {@link #INTERPRETED_SPARK} as system properties of a child whose point is not the production path. */
   public static final java.util.List<String> NO_CODEGEN =
-      java.util.List.of("-Dspark.sql.codegen.wholeStage=false", "-Dspark.sql.codegen.factoryMode=NO_CODEGEN");
+      INTERPRETED_SPARK.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).sorted().toList();
 
   private ChildJvms() {}
 }

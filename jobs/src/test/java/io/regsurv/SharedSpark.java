@@ -18,15 +18,18 @@ public final class SharedSpark {
    * Spark's interpreted operators give the same rows (its own suites run both ways). Measured on
    * the 2-core machine: RerunStatusMaintainTest alone 166 s with code generation, 115 s without;
    * Surefire's whole run 14.6 min, then 11.6 min. The production path still runs, generated code
-   * and all, in every test that starts a JVM of its own (the crash children, the loopback
-   * cluster's driver and executors and its local run, the notebooks' kernels).
+   * and all, in the integration tests' own JVMs (the loopback cluster's driver and executors and
+   * its local run, the notebooks' kernels); the crash children run interpreted, as here.
    */
   // Declared before SPARK: static fields initialise in order, and create() reads this one.
-  static final java.util.Map<String, String> TEST_DEFAULTS = java.util.Map.of(
-      "spark.sql.shuffle.partitions", "4",
-      "spark.ui.enabled", "false",
-      "spark.sql.codegen.wholeStage", "false",
-      "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+  static final java.util.Map<String, String> TEST_DEFAULTS = testDefaults();
+
+  private static java.util.Map<String, String> testDefaults() {
+    java.util.Map<String, String> defaults = new java.util.HashMap<>(ChildJvms.INTERPRETED_SPARK);
+    defaults.put("spark.sql.shuffle.partitions", "4");
+    defaults.put("spark.ui.enabled", "false");
+    return java.util.Map.copyOf(defaults);
+  }
 
   private static final SparkSession SPARK = create();
 
