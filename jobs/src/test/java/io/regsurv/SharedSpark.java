@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** The one local SparkSession of a test JVM (Surefire runs test.forks of them, each reused for many classes): made once, shared by its tests. */
+/** The one local SparkSession of a test JVM (Surefire runs one for every class, Failsafe one per *IT class): made once, shared by its tests. */
 public final class SharedSpark {
   /**
    * Test settings, unless the build (Surefire's systemPropertyVariables) or the user gave others:
