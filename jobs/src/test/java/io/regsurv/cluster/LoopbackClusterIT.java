@@ -2,6 +2,7 @@ package io.regsurv.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.regsurv.ItWarehouse;
 import io.regsurv.SharedSpark;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -30,22 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The jar that runs on a laptop runs unchanged on a real cluster: a Spark standalone Master and two
  * Workers (each its own JVM on 127.0.0.1, started by {@code bin/regsurv-cluster}), the shaded jar
- * submitted with SparkSubmit in client mode, executors in JVMs of their own. The gold tables of
- * the cluster run equal those of a {@code local[*]} run of the same generated registry, row for row
- * (doubles to 9 decimals, see {@link #comparable}).
+ * submitted with SparkSubmit in client mode, executors in JVMs of their own. The registry the
+ * cluster generates is byte for byte the integration tests' registry ({@link ItWarehouse}), and the
+ * gold tables of the cluster run equal those of its {@code local[*]} run, row for row (doubles to 9
+ * decimals, see {@link #comparable}).
  *
  * <p>Every JVM the script started is stopped in {@code finally} and, should the test JVM itself be
  * killed, by a shutdown hook.
  */
 class LoopbackClusterIT {
-  static final List<String> SNAPSHOTS = List.of("2023-06-30", "2023-12-31", "2024-06-30");
-  static final String FIRMS = "3000";
   static final long TIMEOUT_MINUTES = 40;
 
   /** "Started daemon with process name: 12345@host", logged by every executor JVM at start. */
   static final Pattern EXECUTOR_PID = Pattern.compile("Started daemon with process name: (\\d+)@");
 
-  final Path project = Path.of(System.getProperty("regsurv.project.dir", ".")).toAbsolutePath();
+  final Path project = ItWarehouse.project();
   final Path script = project.resolve("bin/regsurv-cluster");
   final Path state = project.resolve("target/cluster-it");
   final Path logs = project.resolve("target/cluster-it-logs");
@@ -54,7 +54,6 @@ class LoopbackClusterIT {
   void thePipelineOnALoopbackClusterWritesTheSameGoldTablesAsLocal(@TempDir Path dir) throws Exception {
     Path registry = dir.resolve("registry");
     String clusterWh = dir.resolve("wh-cluster").toString();
-    String localWh = dir.resolve("wh-local").toString();
     Files.createDirectories(logs);
     Thread stopper = new Thread(this::stopCluster, "regsurv-cluster-stop");
     Runtime.getRuntime().addShutdownHook(stopper);
@@ -67,9 +66,13 @@ class LoopbackClusterIT {
       assertThat(clusterPids).hasSize(3);
 
       // The generator writes from the driver; ingest reads the files inside tasks on the executors.
-      Result gen = script("submit", "--", "generate", "--out", registry.toString(), "--firms", FIRMS,
-          "--snapshots", String.join(",", SNAPSHOTS), "--dirt-rate", "0.01");
+      List<String> generate = new ArrayList<>(List.of("submit", "--", "generate", "--out", registry.toString()));
+      generate.addAll(ItWarehouse.generateOptions());
+      Result gen = script(generate.toArray(String[]::new));
       assertThat(gen.code()).as(gen.output()).isZero();
+      // The same pipeline, same data, one JVM: Spark local[*] through the ordinary launcher (shared with NotebooksIT).
+      ItWarehouse.Made local = ItWarehouse.get();
+      assertSameFiles(registry, local.registry());
 
       long t0 = System.nanoTime();
       Result cluster = script("submit", "--", "run", "--warehouse", clusterWh, "--backfill", registry.toString());
@@ -82,21 +85,14 @@ class LoopbackClusterIT {
       assertThat(executors.values()).doesNotContain(cluster.pid(), gen.pid(), ProcessHandle.current().pid()).doesNotHaveDuplicates();
       clusterPids.addAll(executors.values());
 
-      // The same pipeline, same data, one JVM: Spark local[*] through the ordinary launcher.
-      long t1 = System.nanoTime();
-      Result local = run(List.of(project.resolve("bin/regsurv").toString(), "run", "--warehouse", localWh, "--backfill", registry.toString()),
-          Map.of("REGSURV_JAVA_OPTS", "-Xmx2g " + io.regsurv.ChildJvms.SHORT_RUN_JIT), "local-run");
-      double localSeconds = (System.nanoTime() - t1) / 1e9;
-      assertThat(local.code()).as(local.output()).isZero();
-
       String timing = String.format(Locale.ROOT,
           "regsurv run --backfill (%s firms, %d snapshots): loopback cluster (2 workers x 1 core, SparkSubmit client mode) %.1f s, local[*] %.1f s%n",
-          FIRMS, SNAPSHOTS.size(), clusterSeconds, localSeconds);
+          ItWarehouse.FIRMS, ItWarehouse.SNAPSHOTS.size(), clusterSeconds, local.seconds());
       System.out.print(timing);
       Files.writeString(logs.resolve("timing.txt"), timing, StandardCharsets.UTF_8);
 
       Warehouse a = new Warehouse(SharedSpark.spark(), clusterWh);
-      Warehouse b = new Warehouse(SharedSpark.spark(), localWh);
+      Warehouse b = new Warehouse(SharedSpark.spark(), local.warehouse().toString());
       List<String> gold = Tables.ALL.stream().filter(t -> t.startsWith("gold.")).toList();
       assertThat(gold).hasSize(9);
       for (String table : gold) {
@@ -175,6 +171,26 @@ class LoopbackClusterIT {
       }
       return key.toString();
     })).toList();
+  }
+
+  /** The same relative paths, each file with the same bytes. */
+  static void assertSameFiles(Path a, Path b) throws IOException {
+    Map<String, byte[]> x = files(a);
+    Map<String, byte[]> y = files(b);
+    assertThat(x.keySet()).as("files generated on the cluster (%s) and locally (%s)", a, b).isNotEmpty().isEqualTo(y.keySet());
+    for (String f : x.keySet()) {
+      assertThat(x.get(f)).as("%s generated on the cluster and locally", f).isEqualTo(y.get(f));
+    }
+  }
+
+  private static Map<String, byte[]> files(Path root) throws IOException {
+    Map<String, byte[]> out = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.put(root.relativize(f).toString(), Files.readAllBytes(f));
+      }
+    }
+    return out;
   }
 
   record Result(int code, String output, long pid) {}

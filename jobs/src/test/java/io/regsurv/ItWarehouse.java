@@ -1,0 +1,118 @@
+package io.regsurv;
+
+import io.regsurv.cli.Cli;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The integration tests' one generated registry (3,000 firms, 3 snapshots, 1 % dirty rows) and the
+ * warehouse that {@code bin/regsurv run --backfill} makes of it in a JVM of its own (Spark
+ * {@code local[*]} with code generation: the production path). Made once per JVM and shared:
+ * LoopbackClusterIT compares the cluster's gold tables with it, NotebooksIT runs the notebooks on a
+ * copy. Failsafe runs the {@code *IT} classes in one JVM (pom {@code it.forks}), so the pipeline
+ * runs once for both; it was the largest piece of work either test did on its own.
+ *
+ * <p>Kept under {@code target/it-warehouse/} (made afresh by each JVM) for a person to look at.
+ */
+public final class ItWarehouse {
+  public static final List<String> SNAPSHOTS = List.of("2023-06-30", "2023-12-31", "2024-06-30");
+  public static final String FIRMS = "3000";
+  public static final String DIRT_RATE = "0.01";
+  static final long TIMEOUT_MINUTES = 40;
+
+  /**
+   * @param registry the generated snapshot folders ({@code dt=YYYY-MM-DD/})
+   * @param warehouse the warehouse {@code run --backfill} made of them
+   * @param seconds how long that run took
+   */
+  public record Made(Path registry, Path warehouse, double seconds) {}
+
+  private static Made made;
+
+  private ItWarehouse() {}
+
+  /** The project root (Surefire and Failsafe set regsurv.project.dir). */
+  public static Path project() {
+    return Path.of(System.getProperty("regsurv.project.dir", ".")).toAbsolutePath();
+  }
+
+  /** The generate arguments after {@code --out DIR}: the same seed and options give byte-identical files. */
+  public static List<String> generateOptions() {
+    return List.of("--firms", FIRMS, "--snapshots", String.join(",", SNAPSHOTS), "--dirt-rate", DIRT_RATE);
+  }
+
+  public static synchronized Made get() throws IOException, InterruptedException {
+    if (made == null) {
+      made = make(project().resolve("target/it-warehouse"));
+    }
+    return made;
+  }
+
+  private static Made make(Path root) throws IOException, InterruptedException {
+    deleteRecursively(root);
+    Path registry = root.resolve("registry");
+    Path warehouse = root.resolve("warehouse");
+    Files.createDirectories(root);
+    List<String> generate = new java.util.ArrayList<>(List.of("generate", "--out", registry.toString()));
+    generate.addAll(generateOptions());
+    Cli gen = Cli.run(generate.toArray(String[]::new));
+    if (gen.exitCode() != 0) {
+      throw new AssertionError("generate failed: " + gen.err());
+    }
+    Path log = root.resolve("local-run.log");
+    ProcessBuilder pb = new ProcessBuilder(project().resolve("bin/regsurv").toString(), "run", "--warehouse", warehouse.toString(),
+        "--backfill", registry.toString()).directory(project().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("REGSURV_JAVA_OPTS", "-Xmx2g " + ChildJvms.SHORT_RUN_JIT);
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError("bin/regsurv run --backfill did not finish in " + TIMEOUT_MINUTES + " min; log " + log);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (p.exitValue() != 0) {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      throw new AssertionError("bin/regsurv run --backfill exited " + p.exitValue() + "; the end of " + log + ":\n"
+          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+    }
+    return new Made(registry, warehouse, seconds);
+  }
+
+  /** A copy of the warehouse for a test that writes to it (the shared one stays as the run left it). */
+  public static void copyWarehouse(Path to) throws IOException, InterruptedException {
+    Path from = get().warehouse();
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> {
+        try {
+          Files.delete(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
