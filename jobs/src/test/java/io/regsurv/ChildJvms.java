@@ -18,5 +18,25 @@ public final class ChildJvms {
   public static final java.util.List<String> NO_CODEGEN =
       INTERPRETED_SPARK.entrySet().stream().map(e -> "-D" + e.getKey() + "=" + e.getValue()).sorted().toList();
 
+  /**
+   * Starts {@code pb} with its output (stdout and stderr) to {@code log} and waits for it; should it
+   * not finish within the timeout, it is killed with its descendants and the test fails.
+   */
+  public static Process runToLog(ProcessBuilder pb, java.nio.file.Path log, long timeoutMinutes) throws java.io.IOException, InterruptedException {
+    Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(timeoutMinutes, java.util.concurrent.TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", pb.command()) + " did not finish in " + timeoutMinutes + " min; log " + log);
+    }
+    return p;
+  }
+
+  /** The last 40 lines of a child's output, for a failure message. */
+  public static String tail(String output) {
+    String[] lines = output.split("\n");
+    return String.join("\n", java.util.List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
+  }
+
   private ChildJvms() {}
 }

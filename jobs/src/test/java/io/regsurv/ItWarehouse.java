@@ -1,15 +1,12 @@
 package io.regsurv;
 
 import io.regsurv.cli.Cli;
+import io.regsurv.io.LocalTrees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The integration tests' one generated registry (3,000 firms, 3 snapshots, 1 % dirty rows) and the
@@ -56,7 +53,7 @@ public final class ItWarehouse {
   }
 
   private static Made make(Path root) throws IOException, InterruptedException {
-    deleteRecursively(root);
+    LocalTrees.delete(root);
     Path registry = root.resolve("registry");
     Path warehouse = root.resolve("warehouse");
     Files.createDirectories(root);
@@ -68,51 +65,20 @@ public final class ItWarehouse {
     }
     Path log = root.resolve("local-run.log");
     ProcessBuilder pb = new ProcessBuilder(project().resolve("bin/regsurv").toString(), "run", "--warehouse", warehouse.toString(),
-        "--backfill", registry.toString()).directory(project().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        "--backfill", registry.toString()).directory(project().toFile());
     pb.environment().put("REGSURV_JAVA_OPTS", "-Xmx2g " + ChildJvms.SHORT_RUN_JIT);
     long t0 = System.nanoTime();
-    Process p = pb.start();
-    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError("bin/regsurv run --backfill did not finish in " + TIMEOUT_MINUTES + " min; log " + log);
-    }
+    Process p = ChildJvms.runToLog(pb, log, TIMEOUT_MINUTES);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (p.exitValue() != 0) {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
       throw new AssertionError("bin/regsurv run --backfill exited " + p.exitValue() + "; the end of " + log + ":\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+          + ChildJvms.tail(Files.readString(log, StandardCharsets.UTF_8)));
     }
     return new Made(registry, warehouse, seconds);
   }
 
   /** A copy of the warehouse for a test that writes to it (the shared one stays as the run left it). */
   public static void copyWarehouse(Path to) throws IOException, InterruptedException {
-    Path from = get().warehouse();
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(root)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> {
-        try {
-          Files.delete(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
+    LocalTrees.copy(get().warehouse(), to);
   }
 }

@@ -7,6 +7,7 @@ import io.regsurv.generate.Generator;
 import io.regsurv.generate.GeneratorSettings;
 import io.regsurv.ingest.IngestJob;
 import io.regsurv.pipeline.Pipeline;
+import io.regsurv.io.LocalTrees;
 import io.regsurv.io.SparkSessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,8 +205,8 @@ public final class Benchmark implements Callable<Integer> {
     Path history = work.resolve("history-" + n);
     Path scratch = work.resolve("scratch-" + n);
     Path baselineDir = work.resolve("baseline-" + n);
-    deleteTree(baselineDir);
-    deleteTree(scratch);
+    LocalTrees.delete(baselineDir);
+    LocalTrees.delete(scratch);
     LocalDate last = dates.get(dates.size() - 1);
     String lastDir = registry.resolve("dt=" + last).toString();
 
@@ -217,7 +217,7 @@ public final class Benchmark implements Callable<Integer> {
     });
     if (stages.contains("b")) {
       time("b_ingest_one_snapshot", seconds, peakHeap, () -> ingest(registry, scratch.toString(), last));
-      deleteTree(scratch);
+      LocalTrees.delete(scratch);
     }
 
     if (stages.contains("g")) {
@@ -228,7 +228,7 @@ public final class Benchmark implements Callable<Integer> {
         p.ingestAll(all);
         p.classify(false);
       });
-      deleteTree(scratch);
+      LocalTrees.delete(scratch);
     }
 
     // The history (every snapshot but the last) is only needed by c, d, e and f.
@@ -237,8 +237,8 @@ public final class Benchmark implements Callable<Integer> {
     if (build || stages.contains("c")) {
       Path cWarehouse = build ? wh : scratch;
       if (build) {
-        deleteTree(wh);
-        deleteTree(history);
+        LocalTrees.delete(wh);
+        LocalTrees.delete(history);
       }
       String w = cWarehouse.toString();
       // Without stage c selected these only build the history, and are counted in its set-up.
@@ -250,7 +250,7 @@ public final class Benchmark implements Callable<Integer> {
         time("ingest_second_snapshot", cSeconds, cHeap, () -> ingest(registry, w, dates.get(1)));
         time("c2_classify_one_further_snapshot", cSeconds, cHeap, () -> pipeline(w).classify(false));
       }
-      deleteTree(scratch);
+      LocalTrees.delete(scratch);
     }
     if (build) {
       String w = wh.toString();
@@ -262,12 +262,12 @@ public final class Benchmark implements Callable<Integer> {
       seconds.put("setup_remaining_history", (System.nanoTime() - t0) / 1e9);
       // Kept only for later measurements to restore: at full scale the copy is gigabytes.
       if (repeat > 1) {
-        copyTree(wh, history);
+        LocalTrees.copy(wh, history);
         historyBuilt.add(n);
       }
     } else if (historyBuilt.contains(n)) {
-      deleteTree(wh);
-      copyTree(history, wh);
+      LocalTrees.delete(wh);
+      LocalTrees.copy(history, wh);
       // The restored tables are new files at old paths: drop the JVM's cached Delta logs and plans.
       DeltaLog.clearCache();
       spark.catalog().clearCache();
@@ -509,25 +509,6 @@ public final class Benchmark implements Callable<Integer> {
       }).sum();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

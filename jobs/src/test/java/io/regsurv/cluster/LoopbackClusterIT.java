@@ -2,6 +2,7 @@ package io.regsurv.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.regsurv.ChildJvms;
 import io.regsurv.ItWarehouse;
 import io.regsurv.SharedSpark;
 import io.regsurv.io.Warehouse;
@@ -199,29 +200,18 @@ class LoopbackClusterIT {
     List<String> command = new ArrayList<>(List.of(script.toString()));
     command.addAll(List.of(args));
     // A submit's driver and executors run small tasks for a few minutes: C1 alone (ChildJvms).
-    Map<String, String> env = "submit".equals(args[0]) ? Map.of("REGSURV_JAVA_OPTS", io.regsurv.ChildJvms.SHORT_RUN_JIT) : Map.of();
+    Map<String, String> env = "submit".equals(args[0]) ? Map.of("REGSURV_JAVA_OPTS", ChildJvms.SHORT_RUN_JIT) : Map.of();
     return run(command, env, "cluster-" + args[0] + ("submit".equals(args[0]) ? "-" + args[2] : ""));
   }
 
   private Result run(List<String> command, Map<String, String> env, String logName) throws IOException, InterruptedException {
     Path log = logs.resolve(logName + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile());
     pb.environment().put("REGSURV_CLUSTER_DIR", state.toString());
     pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + TIMEOUT_MINUTES + " min; log " + log);
-    }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
+    Process p = ChildJvms.runToLog(pb, log, TIMEOUT_MINUTES);
     // submit execs java: the script's PID is the driver's.
-    return new Result(p.exitValue(), tail(out), p.pid());
-  }
-
-  private static String tail(String out) {
-    String[] lines = out.split("\n");
-    return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
+    return new Result(p.exitValue(), ChildJvms.tail(Files.readString(log, StandardCharsets.UTF_8)), p.pid());
   }
 
   private List<Long> recordedPids() throws IOException {
