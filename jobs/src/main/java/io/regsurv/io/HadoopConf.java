@@ -14,11 +14,30 @@ import org.apache.spark.SparkConf;
 public final class HadoopConf {
   private static final String PREFIX = "spark.hadoop.";
 
+  /**
+   * Hadoop settings of a local master (no {@code spark.master} given): {@code file:} through
+   * {@link NioLocalFileSystem} and {@link NioLocalFs}. SparkSessions gives them as
+   * {@code spark.hadoop.*} defaults; {@link #fromSparkConf()} too, because Hadoop caches one
+   * file system per scheme for the JVM, made with the settings of whichever call comes first (the
+   * generator's may come before the session's).
+   */
+  public static final java.util.Map<String, String> LOCAL_FILE_SYSTEM = java.util.Map.of(
+      "fs.file.impl", NioLocalFileSystem.class.getName(),
+      "fs.AbstractFileSystem.file.impl", NioLocalFs.class.getName());
+
   private HadoopConf() {}
 
-  /** core-site.xml/hdfs-site.xml defaults plus the spark.hadoop.* properties of this JVM's SparkConf. */
+  /**
+   * core-site.xml/hdfs-site.xml defaults, {@link #LOCAL_FILE_SYSTEM} for a local master, then the
+   * spark.hadoop.* properties of this JVM's SparkConf.
+   */
   public static Configuration fromSparkConf() {
-    return withSparkHadoopProperties(new Configuration(), new SparkConf());
+    Configuration conf = new Configuration();
+    SparkConf spark = new SparkConf();
+    if (!spark.contains("spark.master")) {
+      LOCAL_FILE_SYSTEM.forEach(conf::set);
+    }
+    return withSparkHadoopProperties(conf, spark);
   }
 
   static Configuration withSparkHadoopProperties(Configuration conf, SparkConf spark) {

@@ -50,6 +50,7 @@ public final class SparkSessions {
       // Delta's VACUUM lists the table's folders with this many tasks (Spark's default: 10,000),
       // which on one machine turns a second of listing into minutes of task scheduling.
       defaults.put("spark.sql.sources.parallelPartitionDiscovery.parallelism", String.valueOf(Math.max(4, cores * 4)));
+      HadoopConf.LOCAL_FILE_SYSTEM.forEach((k, v) -> defaults.put("spark.hadoop." + k, v));
     }
     defaults.forEach((k, v) -> conf.putIfAbsent(k, given.contains(k) ? given.get(k) : v));
     conf.forEach(builder::config);

@@ -35,6 +35,7 @@ class CrashAndConcurrencyTest {
   @Test
   void sigkillMidWriteThenRerunEqualsAnUninterruptedRunAndConcurrentIngestsDoNotCorrupt(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("registry");
+    Laps laps = new Laps();
     Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "4000", "--snapshots", String.join(",", SNAPSHOTS), "--no-truth");
     assertThat(gen.exitCode()).as(gen.err()).isZero();
     String crashed = dir.resolve("crashed").toString();
@@ -47,6 +48,7 @@ class CrashAndConcurrencyTest {
     String[] small = {"--set", "ingest.targetFileRows=1000", "--set", "privacy.salt=crash-test-salt"};
     String first = SNAPSHOTS.get(0);
     String firstDir = data.resolve("dt=" + first).toString();
+    laps.lap("generate");
 
     // 1. Ingest killed once its first data file of bronze.registry_snapshot is on disk, before its commit.
     boolean midWrite = killWhenDataFileAppears(dir, crashedWh, Tables.REGISTRY_SNAPSHOT,
@@ -55,6 +57,7 @@ class CrashAndConcurrencyTest {
     assertReadable(crashedWh);
     // Killed before it could record anything: no succeeded run, so the rerun must not skip.
     assertThat(crashedWh.exists(Tables.JOB_RUN) ? crashedWh.read(Tables.JOB_RUN).filter("stage = 'ingest' AND status = 'succeeded'").count() : 0L).isZero();
+    laps.lap("ingest killed");
 
     Cli rerun = Cli.run(concat(new String[] {"ingest", "--warehouse", crashed, "--snapshot-date", first, firstDir}, small));
     assertThat(rerun.exitCode()).as(rerun.err()).isZero();
@@ -62,6 +65,7 @@ class CrashAndConcurrencyTest {
     Cli ref = Cli.run(concat(new String[] {"ingest", "--warehouse", reference, "--snapshot-date", first, firstDir}, small));
     assertThat(ref.exitCode()).as(ref.err()).isZero();
     assertSameRows(crashedWh, referenceWh, Tables.REGISTRY_SNAPSHOT, Tables.QUARANTINE);
+    laps.lap("ingest rerun and reference");
 
     // 2. Classify killed while writing silver.firm; the rerun recomputes (the watermark does not match).
     // The child shuffles into many partitions on one core, so that silver.firm's overwrite writes many
@@ -74,10 +78,12 @@ class CrashAndConcurrencyTest {
     assertThat(crashedWh.exists(Tables.CLASSIFY_WATERMARK) ? crashedWh.read(Tables.CLASSIFY_WATERMARK).count() : 0L)
         .as("no classify watermark recorded by the killed run").isZero();
     assertReadable(crashedWh);
+    laps.lap("classify killed");
     Cli classify = Cli.run("classify", "--warehouse", crashed);
     assertThat(classify.exitCode()).as(classify.err()).isZero();
     assertThat(Cli.run("classify", "--warehouse", reference).exitCode()).isZero();
     assertSameRows(crashedWh, referenceWh, Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT);
+    laps.lap("classify rerun and reference");
 
     // 3. Three ingests at once: two dates, one of them twice (the same-stage same-date case).
     String second = SNAPSHOTS.get(1);
@@ -120,6 +126,18 @@ class CrashAndConcurrencyTest {
     }
     assertThat(crashedWh.read(Tables.REGISTRY_SNAPSHOT).filter("snapshot_date = DATE'" + first + "'").count())
         .isEqualTo(referenceWh.read(Tables.REGISTRY_SNAPSHOT).count());
+    laps.lap("concurrent ingests");
+  }
+
+  /** Prints each step's seconds: where this test's minutes go. */
+  private static final class Laps {
+    private long last = System.nanoTime();
+
+    void lap(String step) {
+      long now = System.nanoTime();
+      System.out.printf(java.util.Locale.ROOT, "crash test: %s %.1f s%n", step, (now - last) / 1e9);
+      last = now;
+    }
   }
 
   /**
