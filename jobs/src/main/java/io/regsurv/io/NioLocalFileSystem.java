@@ -2,9 +2,7 @@ package io.regsurv.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -36,13 +34,13 @@ public final class NioLocalFileSystem extends LocalFileSystem {
      */
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
-      short mode = permission.toShort();
-      if ((mode & ~0777) != 0) {
+      if ((permission.toShort() & ~0777) != 0) {
         super.setPermission(p, permission);
         return;
       }
       try {
-        Files.setPosixFilePermissions(pathToFile(p).toPath(), posix(mode));
+        // FsPermission prints the nine bits as ls does ("rw-r--r--"), the form java.nio parses.
+        Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(permission.toString()));
       } catch (UnsupportedOperationException e) {
         super.setPermission(p, permission);
       }
@@ -58,20 +56,6 @@ public final class NioLocalFileSystem extends LocalFileSystem {
         return getFileStatus(f);
       }
       return super.getFileLinkStatus(f);
-    }
-
-    static Set<PosixFilePermission> posix(int mode) {
-      Set<PosixFilePermission> out = EnumSet.noneOf(PosixFilePermission.class);
-      PosixFilePermission[] bits = {
-          PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-          PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
-      for (int i = 0; i < bits.length; i++) {
-        if ((mode & (1 << i)) != 0) {
-          out.add(bits[i]);
-        }
-      }
-      return out;
     }
   }
 }
