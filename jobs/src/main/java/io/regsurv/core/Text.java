@@ -26,6 +26,25 @@ public final class Text {
     return KEY_UDF.apply(c);
   }
 
+  /**
+   * The key of an identifier: {@link #key(Column)}, NULL when that is one of {@code nullTokens},
+   * else in upper case. Spark 4.1's {@code upper()} fills, on its first call in a JVM, a table of
+   * the title case of all 1.1 M code points through ICU (CollationAwareUTF8String's initialiser:
+   * about 3 s of one core, while every other task waits on the class); ingest's only use of it was
+   * here, so this UDF is the whole of that cost's removal.
+   */
+  public static Column identifierKey(Column c, java.util.Collection<String> nullTokens) {
+    java.util.Set<String> tokens = new java.util.HashSet<>(nullTokens);
+    return udf((UDF1<String, String>) s -> identifierKey(s, tokens), DataTypes.StringType).withName("identifier_key").apply(c);
+  }
+
+  /** Java form of {@link #identifierKey(Column, java.util.Collection)}. */
+  public static String identifierKey(String s, java.util.Set<String> nullTokens) {
+    String k = key(s);
+    // Locale.ROOT: the same full case mapping as Spark's upper (ICU under the default locale) without the default locale's Turkish i.
+    return k == null || nullTokens.contains(k) ? null : k.toUpperCase(java.util.Locale.ROOT);
+  }
+
   // UDFs over the Java forms: one pass per value. Spark 4.1's translate (for half-width) builds a
   // substring and a map lookup per character and took about 40% of ingest's CPU (jstack samples),
   // and each regexp_replace and trim after it converted the value between UTF-8 and Java again.

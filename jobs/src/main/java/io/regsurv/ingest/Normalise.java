@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.trim;
-import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.Dialect;
@@ -49,7 +48,7 @@ public final class Normalise {
     Dialect d = ctx.dialect();
     List<Column> out = new ArrayList<>();
     out.add(snapshotDate.alias("snapshot_date"));
-    Column uscc = upper(nullIfToken(Text.key(field("uscc")), d));
+    Column uscc = Text.identifierKey(field("uscc"), d.nullTokens());
     out.add(uscc.alias("uscc"));
     out.add(Uscc.isValid(uscc).alias("uscc_valid"));
     Column name = text("name", d);
@@ -123,7 +122,7 @@ public final class Normalise {
     Column rep = field("legal_representative");
     Column hasRep = coalesce(length(trim(rep)).gt(0), lit(false));
     Column withoutRep = when(hasRep, replace(col("raw_text"), rep, lit(REDACTED))).otherwise(col("raw_text"));
-    Column layoutInDoubt = col("fields").isNull().or(not(hasRep)).or(not(coalesce(Uscc.hasIdentifierShape(upper(Text.key(field("uscc")))), lit(false))));
+    Column layoutInDoubt = col("fields").isNull().or(not(hasRep)).or(not(coalesce(Uscc.hasIdentifierShape(Text.identifierKey(field("uscc"), List.of())), lit(false))));
     return when(layoutInDoubt, regexp_replace(withoutRep, NAME_LIKE, REDACTED)).otherwise(withoutRep);
   }
 

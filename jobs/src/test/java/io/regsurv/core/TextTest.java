@@ -78,4 +78,29 @@ class TextTest {
       assertThat(Text.key(v)).as("key of %s", v.chars().boxed().toList()).isEqualTo(keyed.isEmpty() ? null : keyed);
     }
   }
+
+  /**
+   * identifierKey is what ingest computed with Spark's own functions before, upper(null-token(key)),
+   * which stays the oracle here: ASCII and full-width letters, null tokens in either case, and
+   * letters whose upper case is special (ß to SS, the dotless ı, ligatures, Greek, a title-case
+   * digraph, an apostrophe-n that becomes two characters).
+   */
+  @Test
+  void identifierKeyIsSparksUpperOfTheKey() {
+    List<String> tokens = List.of("", "N/A", "NA", "-", "无", "null", "NULL");
+    List<String> inputs = Arrays.asList("91110108mA00abc12x", "９１ａｂｃ", " n/a ", "na", "NA", "null", "Null", "无", "-", "",
+        "straße", "ıi", "ﬁﬂ", "σςΣ", "ǆ", "ŉ", "ǰ", "ΐ", "\u3000", null);
+    List<Row> rows = SharedSpark.spark().createDataset(inputs, Encoders.STRING()).toDF("v")
+        .select(col("v"),
+            org.apache.spark.sql.functions.upper(org.apache.spark.sql.functions.when(Text.key(col("v")).isin(tokens.toArray()), null)
+                .otherwise(Text.key(col("v")))),
+            Text.identifierKey(col("v"), tokens))
+        .collectAsList();
+    assertThat(rows).hasSize(inputs.size());
+    for (Row r : rows) {
+      assertThat(r.getString(2)).as("identifierKey(%s)", r.getString(0)).isEqualTo(r.getString(1));
+      assertThat(Text.identifierKey(r.getString(0), new java.util.HashSet<>(tokens))).isEqualTo(r.getString(1));
+    }
+    assertThat(rows.stream().map(r -> r.getString(2)).toList()).contains("91110108MA00ABC12X", "91ABC", "STRASSE", "NA", null);
+  }
 }
