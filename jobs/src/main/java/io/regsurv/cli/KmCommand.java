@@ -114,12 +114,19 @@ final class KmCommand implements Callable<Integer> {
     }
     OutputTable.check(outputTable);
     RunConfig config = common.config();
+    SubjectSpec subjectSpec = new SubjectSpec(time, event, entry, group, eventValues, censorValues, competing, censorValue);
+    if (!distributed && outputTable == null) {
+      // A plain local CSV needs no Spark: the same cells, read in one pass, and the same estimates.
+      java.util.Optional<RiskCells> local = input.localCells(subjectSpec, maxCells);
+      if (local.isPresent()) {
+        return fromCells(spec.commandLine().getOut(), null, null, local.get(), options);
+      }
+    }
     Warehouse warehouse = CommonOptions.openWarehouse("km", config, input.byName());
     SparkSession spark = warehouse.spark();
     String source = input.source();
     // Every column of a CSV as text: Subjects.from parses numbers itself and names the bad values.
     Dataset<Row> table = input.read(spark, "Cannot estimate survival from");
-    SubjectSpec subjectSpec = new SubjectSpec(time, event, entry, group, eventValues, censorValues, competing, censorValue);
     Dataset<Row> subjects = Subjects.from(table, subjectSpec, source).cache();
     try {
       PrintWriter out = spec.commandLine().getOut();

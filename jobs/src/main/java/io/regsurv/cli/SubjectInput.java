@@ -1,6 +1,13 @@
 package io.regsurv.cli;
 
 import io.regsurv.core.BadInputException;
+import io.regsurv.stats.CsvCells;
+import io.regsurv.stats.RiskCells;
+import io.regsurv.stats.SubjectSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,6 +38,21 @@ final class SubjectInput {
       return "CSV file " + csv;
     }
     return delta != null ? "Delta table " + delta : "query";
+  }
+
+  /**
+   * The cells of a local CSV file read without Spark ({@link CsvCells}), or empty when the input is
+   * not such a file or not one that reader takes: then {@link #read} and the Spark path.
+   */
+  Optional<RiskCells> localCells(SubjectSpec spec, long maxCells) {
+    if (csv == null || csv.contains(":") || !Files.isRegularFile(Path.of(csv))) {
+      return Optional.empty();
+    }
+    try {
+      return CsvCells.read(Path.of(csv), spec, maxCells);
+    } catch (IOException e) {
+      return Optional.empty(); // the Spark path reads it again and reports what is wrong
+    }
   }
 
   /**
