@@ -4,6 +4,7 @@ import io.regsurv.config.RunConfig;
 import io.regsurv.core.BadInputException;
 import io.regsurv.io.Warehouse;
 import io.regsurv.stats.CoxFit;
+import io.regsurv.stats.RiskCells;
 import io.regsurv.stats.CoxModel;
 import io.regsurv.stats.CoxSpec;
 import java.io.PrintWriter;
@@ -96,8 +97,10 @@ final class CoxCommand implements Callable<Integer> {
     }
     OutputTable.check(outputTable);
     RunConfig config = common.config();
-    Warehouse warehouse = CommonOptions.openWarehouse("cox", config, input.byName());
-    CoxFit fit = CoxModel.fit(input.read(warehouse.spark(), "Cannot fit a Cox model to"), model, input.source());
+    // A plain local CSV needs no Spark: the same cells and the same Newton–Raphson, on the driver.
+    java.util.Optional<CoxFit> local = outputTable == null ? input.localCoxFit(model, RiskCells.DEFAULT_MAX_CELLS) : java.util.Optional.empty();
+    Warehouse warehouse = local.isPresent() ? null : CommonOptions.openWarehouse("cox", config, input.byName());
+    CoxFit fit = local.isPresent() ? local.get() : CoxModel.fit(input.read(warehouse.spark(), "Cannot fit a Cox model to"), model, input.source());
 
     List<Row> terms = new ArrayList<>();
     for (CoxFit.Term t : fit.terms()) {

@@ -1,6 +1,9 @@
 package io.regsurv.cli;
 
 import io.regsurv.core.BadInputException;
+import io.regsurv.stats.CoxCsv;
+import io.regsurv.stats.CoxFit;
+import io.regsurv.stats.CoxSpec;
 import io.regsurv.stats.CsvCells;
 import io.regsurv.stats.RiskCells;
 import io.regsurv.stats.SubjectSpec;
@@ -45,11 +48,24 @@ final class SubjectInput {
    * not such a file or not one that reader takes: then {@link #read} and the Spark path.
    */
   Optional<RiskCells> localCells(SubjectSpec spec, long maxCells) {
+    return local(file -> CsvCells.read(file, spec, maxCells));
+  }
+
+  /** A Cox model of a local CSV file fitted without Spark ({@link CoxCsv}), or empty: then {@link #read} and the Spark path. */
+  Optional<CoxFit> localCoxFit(CoxSpec spec, long maxCells) {
+    return local(file -> CoxCsv.fit(file, spec, source(), maxCells));
+  }
+
+  private interface LocalReader<T> {
+    Optional<T> read(Path file) throws IOException;
+  }
+
+  private <T> Optional<T> local(LocalReader<T> reader) {
     if (csv == null || csv.contains(":") || !Files.isRegularFile(Path.of(csv))) {
       return Optional.empty();
     }
     try {
-      return CsvCells.read(Path.of(csv), spec, maxCells);
+      return reader.read(Path.of(csv));
     } catch (IOException e) {
       return Optional.empty(); // the Spark path reads it again and reports what is wrong
     }

@@ -50,6 +50,11 @@ final class CoxConcordance {
     double concordant = r.isNullAt(0) ? 0 : r.getDouble(0);
     double discordant = r.isNullAt(1) ? 0 : r.getDouble(1);
     double tied = r.isNullAt(2) ? 0 : r.getDouble(2);
+    return of(concordant, discordant, tied);
+  }
+
+  /** The concordance of the pair counts summed over strata. */
+  static double of(double concordant, double discordant, double tied) {
     double comparable = concordant + discordant + tied;
     return comparable == 0 ? Double.NaN : (concordant + tied / 2) / comparable;
   }
@@ -61,6 +66,12 @@ final class CoxConcordance {
       Row r = rows.next();
       cells.add(new double[] {r.getDouble(1), r.getDouble(2), r.getInt(3), r.getDouble(4), r.getDouble(5)});
     }
+    double[] sums = sweep(cells, delayedEntry);
+    return RowFactory.create(sums[0], sums[1], sums[2]);
+  }
+
+  /** As {@link #sweep(Iterator, boolean)} on cells {entry, time, event, weight, eta}: {concordant, discordant, tied}. */
+  static double[] sweep(List<double[]> cells, boolean delayedEntry) {
     int n = cells.size();
     double[] etas = cells.stream().mapToDouble(c -> c[4]).sorted().distinct().toArray();
     Fenwick tree = new Fenwick(etas.length);
@@ -124,7 +135,7 @@ final class CoxConcordance {
       }
       i = end;
     }
-    return RowFactory.create(concordant, discordant, tied);
+    return new double[] {concordant, discordant, tied};
   }
 
   private static int rank(double[] sorted, double value) {

@@ -157,7 +157,7 @@ public final class CoxModel {
         }
       }
       CoxFit fit;
-      try (Iteration iteration = new Iteration(cells, p, mean, spec.entry() != null, spec.ties())) {
+      try (SparkIteration iteration = new SparkIteration(cells, p, mean, spec.entry() != null, spec.ties())) {
         fit = newtonRaphson(iteration, terms, (long) n, (long) events, spec.confLevel(), prefix);
       }
       Column eta = lit(0.0);
@@ -303,6 +303,32 @@ public final class CoxModel {
   /** Log partial likelihood, score and information at one β. */
   record Evaluation(double loglik, double[] u, double[][] imat) {}
 
+  /** What Newton–Raphson asks of the data: the log partial likelihood, score and information at β. */
+  interface Iteration {
+    Evaluation evaluate(double[] beta);
+  }
+
+  /** The sums of a sweep's output vector {loglik, u, upper triangle of the information} (or several, summed). */
+  static Evaluation evaluation(List<double[]> parts, int p) {
+    double loglik = 0;
+    double[] u = new double[p];
+    double[][] imat = new double[p][p];
+    for (double[] part : parts) {
+      loglik += part[0];
+      int t = 1 + p;
+      for (int j = 0; j < p; j++) {
+        u[j] += part[1 + j];
+        for (int k = j; k < p; k++, t++) {
+          imat[j][k] += part[t];
+          if (k != j) {
+            imat[k][j] += part[t];
+          }
+        }
+      }
+    }
+    return new Evaluation(loglik, u, imat);
+  }
+
   /**
    * The Spark side of one Newton–Raphson step: the risk-set sums at a given β, swept on the
    * executors. The cells (and, with delayed entry, their entry points) are laid out once by
@@ -313,13 +339,13 @@ public final class CoxModel {
    * for p ≳ 15 and slow at p = 43 (the survival stage's default model: over 12 minutes for 20,000
    * rows on the shared 2-core machine, against seconds for this sweep).
    */
-  static final class Iteration implements AutoCloseable {
+  static final class SparkIteration implements Iteration, AutoCloseable {
     private final Dataset<Row> points;
     private final int p;
     private final double[] mean;
     private final CoxSpec.Ties ties;
 
-    Iteration(Dataset<Row> cells, int p, double[] mean, boolean delayedEntry, CoxSpec.Ties ties) {
+    SparkIteration(Dataset<Row> cells, int p, double[] mean, boolean delayedEntry, CoxSpec.Ties ties) {
       this.p = p;
       this.mean = mean;
       this.ties = ties;
@@ -340,30 +366,15 @@ public final class CoxModel {
       points = all.repartition(col(S)).sortWithinPartitions(col(S), col(T).desc()).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    Evaluation evaluate(double[] beta) {
+    @Override
+    public Evaluation evaluate(double[] beta) {
       int p = this.p;
       double[] mean = this.mean;
       boolean efron = ties == CoxSpec.Ties.EFRON;
       List<double[]> parts = points.javaRDD()
           .mapPartitions((FlatMapFunction<java.util.Iterator<Row>, double[]>) rows -> List.of(CoxSweep.sweep(rows, p, mean, beta, efron)).iterator())
           .collect();
-      double loglik = 0;
-      double[] u = new double[p];
-      double[][] imat = new double[p][p];
-      for (double[] part : parts) {
-        loglik += part[0];
-        int t = 1 + p;
-        for (int j = 0; j < p; j++) {
-          u[j] += part[1 + j];
-          for (int k = j; k < p; k++, t++) {
-            imat[j][k] += part[t];
-            if (k != j) {
-              imat[k][j] += part[t];
-            }
-          }
-        }
-      }
-      return new Evaluation(loglik, u, imat);
+      return evaluation(parts, p);
     }
 
     @Override

@@ -17,7 +17,67 @@ import org.apache.spark.sql.Row;
 final class CoxSweep {
   private CoxSweep() {}
 
+  /** One point at a time, so that Spark's rows and the driver's arrays go through one loop. */
+  interface Points {
+    /** Moves to the next point; false after the last. */
+    boolean next();
+
+    String stratum();
+
+    double time();
+
+    boolean entryPoint();
+
+    boolean event();
+
+    double weight();
+
+    double x(int j);
+  }
+
   static double[] sweep(Iterator<Row> rows, int p, double[] mean, double[] beta, boolean efron) {
+    return sweep(new Points() {
+      private Row r;
+
+      @Override
+      public boolean next() {
+        r = rows.hasNext() ? rows.next() : null;
+        return r != null;
+      }
+
+      @Override
+      public String stratum() {
+        return r.getString(0);
+      }
+
+      @Override
+      public double time() {
+        return r.getDouble(1);
+      }
+
+      @Override
+      public boolean entryPoint() {
+        return r.getInt(2) == 1;
+      }
+
+      @Override
+      public boolean event() {
+        return r.getInt(3) == 1;
+      }
+
+      @Override
+      public double weight() {
+        return r.getDouble(4);
+      }
+
+      @Override
+      public double x(int j) {
+        return r.getDouble(5 + j);
+      }
+    }, p, mean, beta, efron);
+  }
+
+  static double[] sweep(Points r, int p, double[] mean, double[] beta, boolean efron) {
     int q = p * (p + 1) / 2;
     double[] out = new double[1 + p + q];
     double[] s1 = new double[p];
@@ -33,10 +93,9 @@ final class CoxSweep {
     String stratum = null;
     double time = Double.NaN;
     boolean any = false;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      String s = r.getString(0);
-      double t = r.getDouble(1);
+    while (r.next()) {
+      String s = r.stratum();
+      double t = r.time();
       if (any && (!s.equals(stratum) || t != time)) {
         if (d > 0) {
           addEventTime(out, p, efron, s0, s1, s2, d, eeta, ex, e0, e1, e2);
@@ -56,12 +115,12 @@ final class CoxSweep {
       any = true;
       stratum = s;
       time = t;
-      boolean entryPoint = r.getInt(2) == 1;
-      boolean event = r.getInt(3) == 1;
-      double w = r.getDouble(4);
+      boolean entryPoint = r.entryPoint();
+      boolean event = r.event();
+      double w = r.weight();
       double eta = 0;
       for (int j = 0; j < p; j++) {
-        xc[j] = r.getDouble(5 + j) - mean[j];
+        xc[j] = r.x(j) - mean[j];
         eta += xc[j] * beta[j];
       }
       // Centred covariates, as R (the likelihood is unchanged; e^η stays in range).
