@@ -10,15 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * {@link CoxModel#fit} of a local CSV file without Spark, for {@code regsurv cox --csv}: the file
  * is read once ({@link PlainCsv}) into the same collapsed cells the Spark path makes, one per
- * distinct (stratum, entry, time, event, covariate values) with its weight, and Newton–Raphson and
- * the concordance sweep the cells on the driver with the same code ({@link CoxSweep},
- * {@link CoxConcordance}, {@link CoxModel#newtonRaphson}). On a 1.8 M-row file with 21 terms the
+ * distinct (stratum, entry, time, event, covariate values) with its weight, and {@link CoxCells}
+ * fits them on the driver with the same sweep, Newton–Raphson and concordance. On a 1.8 M-row file with 21 terms the
  * Spark path spent most of its time in Spark's own start-up and passes, not in the model.
  *
  * <p>It fits only where it reads the file as the Spark path would: a {@link PlainCsv} file, every
@@ -151,8 +149,7 @@ public final class CoxCsv {
     int p = terms.size();
 
     // The complete cells (R's na.omit), each with its design row.
-    List<Key> keys = new ArrayList<>();
-    List<double[]> design = new ArrayList<>(); // rows of p, then one flat array for the sweep
+    List<CoxCells.Cell> cells = new ArrayList<>();
     double n = 0;
     double events = 0;
     double[] sums = new double[p];
@@ -182,8 +179,7 @@ public final class CoxCsv {
         }
       }
       double w = e.getValue()[0];
-      keys.add(key);
-      design.add(x);
+      cells.add(new CoxCells.Cell(key.stratum(), key.entry(), key.time(), key.event(), w, x));
       n += w;
       events += w * key.event();
       for (j = 0; j < p; j++) {
@@ -192,7 +188,7 @@ public final class CoxCsv {
         max[j] = Math.max(max[j], x[j]);
       }
     }
-    if (keys.isEmpty() || events == 0) {
+    if (cells.isEmpty() || events == 0) {
       return Optional.empty();
     }
     double[] mean = new double[p];
@@ -202,127 +198,11 @@ public final class CoxCsv {
         return Optional.empty();
       }
     }
-    double[] weight = new double[keys.size()];
-    for (int i = 0; i < weight.length; i++) {
-      weight[i] = weights.get(keys.get(i))[0];
-    }
-    double[] x = new double[keys.size() * p];
-    for (int i = 0; i < keys.size(); i++) {
-      System.arraycopy(design.get(i), 0, x, i * p, p);
-    }
-    Points points = new Points(keys, x, p, weight, spec.entry() != null);
-    CoxFit fit = CoxModel.newtonRaphson(beta -> CoxModel.evaluation(List.of(CoxSweep.sweep(points.cursor(), p, mean, beta,
-        spec.ties() == CoxSpec.Ties.EFRON)), p), terms, (long) n, (long) events, spec.confLevel(), prefix);
-
-    // The concordance, per stratum, on η = Σ (x − mean)·β summed in the Spark path's order.
-    Map<String, List<double[]>> byStratum = new TreeMap<>();
-    for (int i = 0; i < keys.size(); i++) {
-      double eta = 0.0;
-      for (int j = 0; j < p; j++) {
-        eta = eta + (design.get(i)[j] - mean[j]) * fit.terms().get(j).coef();
-      }
-      Key key = keys.get(i);
-      byStratum.computeIfAbsent(key.stratum(), s -> new ArrayList<>()).add(new double[] {key.entry(), key.time(), key.event(), weight[i], eta});
-    }
-    double[] pairs = new double[3];
-    for (List<double[]> cells : byStratum.values()) {
-      double[] s = CoxConcordance.sweep(cells, spec.entry() != null);
-      for (int k = 0; k < 3; k++) {
-        pairs[k] += s[k];
-      }
-    }
-    return Optional.of(fit.withConcordance(CoxConcordance.of(pairs[0], pairs[1], pairs[2])));
+    return Optional.of(CoxCells.fit(cells, p, mean, terms, (long) n, (long) events, spec, prefix));
   }
 
   /** R's NA as CoxModel reads it: NULL (an empty field), blank, or the text NA. */
   private static boolean isMissing(PlainCsv csv, int k, String trimmed) {
     return csv.isEmpty(k) || trimmed.isEmpty() || trimmed.equals("NA");
-  }
-
-  /**
-   * The sweep's points in its order (stratum, then descending time): each cell's exit and, with
-   * delayed entry, its entry, laid out once as arrays the cursor walks.
-   */
-  private static final class Points {
-    private final String[] stratum;
-    private final double[] time;
-    private final boolean[] entryPoint;
-    private final boolean[] event;
-    private final double[] weight;
-    private final int[] offset;
-    private final double[] x;
-
-    Points(List<Key> keys, double[] x, int p, double[] weights, boolean delayedEntry) {
-      this.x = x;
-      int cells = keys.size();
-      // Point i < cells: cell i's exit; i ≥ cells: cell (i − cells)'s entry.
-      Integer[] points = new Integer[delayedEntry ? 2 * cells : cells];
-      for (int i = 0; i < points.length; i++) {
-        points[i] = i;
-      }
-      java.util.function.IntToDoubleFunction timeOf = i -> i < cells ? keys.get(i).time() : keys.get(i - cells).entry();
-      Arrays.sort(points, (a, b) -> {
-        int s = keys.get(a % cells).stratum().compareTo(keys.get(b % cells).stratum());
-        return s != 0 ? s : Double.compare(timeOf.applyAsDouble(b), timeOf.applyAsDouble(a));
-      });
-      int n = points.length;
-      stratum = new String[n];
-      time = new double[n];
-      entryPoint = new boolean[n];
-      event = new boolean[n];
-      weight = new double[n];
-      offset = new int[n];
-      for (int i = 0; i < n; i++) {
-        int point = points[i];
-        int cell = point % cells;
-        stratum[i] = keys.get(cell).stratum();
-        time[i] = timeOf.applyAsDouble(point);
-        entryPoint[i] = point >= cells;
-        event[i] = point < cells && keys.get(cell).event() == 1;
-        weight[i] = weights[cell];
-        offset[i] = cell * p;
-      }
-    }
-
-    CoxSweep.Points cursor() {
-      return new CoxSweep.Points() {
-        private int i = -1;
-
-        @Override
-        public boolean next() {
-          return ++i < time.length;
-        }
-
-        @Override
-        public String stratum() {
-          return stratum[i];
-        }
-
-        @Override
-        public double time() {
-          return time[i];
-        }
-
-        @Override
-        public boolean entryPoint() {
-          return entryPoint[i];
-        }
-
-        @Override
-        public boolean event() {
-          return event[i];
-        }
-
-        @Override
-        public double weight() {
-          return weight[i];
-        }
-
-        @Override
-        public double x(int j) {
-          return x[offset[i] + j];
-        }
-      };
-    }
   }
 }

@@ -74,6 +74,22 @@ public final class CoxModel {
    *     too many levels, a non-numeric value in a numeric column, a missing column
    */
   public static CoxFit fit(Dataset<Row> table, CoxSpec spec, String source) {
+    return fit(table, spec, source, RiskCells.DEFAULT_MAX_CELLS);
+  }
+
+  /**
+   * Most design values (cells × terms) collected to the driver: 8 M doubles, 64 MiB as arrays, a few
+   * hundred MiB while they arrive as rows; 258,000 cells of the survival stage's 31-term demo model.
+   */
+  static final long DRIVER_VALUES = 8_000_000L;
+
+  /**
+   * As {@link #fit(Dataset, CoxSpec, String)}; up to {@code maxDriverCells} collapsed cells (and
+   * {@link #DRIVER_VALUES} cells × terms) are collected and fitted on the driver ({@link CoxCells}:
+   * the same sweep, no Spark job per Newton–Raphson step), more are swept by Spark every step.
+   * 0: always Spark.
+   */
+  public static CoxFit fit(Dataset<Row> table, CoxSpec spec, String source, long maxDriverCells) {
     String prefix = "Cannot fit a Cox model to " + source + ": ";
     List<String> present = Arrays.asList(table.columns());
     List<String> needed = new ArrayList<>(spec.covariates());
@@ -154,6 +170,22 @@ public final class CoxModel {
         if (m.getDouble(3 + 3 * j) == m.getDouble(4 + 3 * j)) {
           throw new BadInputException(prefix + "covariate term '" + terms.get(j) + "' is constant (every subject has "
               + m.getDouble(3 + 3 * j) + "); remove it");
+        }
+      }
+      long driverCells = Math.min(maxDriverCells, DRIVER_VALUES / p);
+      if (driverCells > 0) {
+        // Collected with a limit: at most driverCells + 1 cells reach the driver, never the subjects.
+        List<Row> rows = cells.limit((int) Math.min(Integer.MAX_VALUE - 1L, driverCells + 1)).collectAsList();
+        if (rows.size() <= driverCells) {
+          List<CoxCells.Cell> held = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            double[] x = new double[p];
+            for (int j = 0; j < p; j++) {
+              x[j] = r.getDouble(4 + j);
+            }
+            held.add(new CoxCells.Cell(r.getString(0), r.getDouble(1), r.getDouble(2), r.getInt(3), r.getDouble(4 + p), x));
+          }
+          return CoxCells.fit(held, p, mean, terms, (long) n, (long) events, spec, prefix);
         }
       }
       CoxFit fit;

@@ -237,8 +237,9 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
 
   /**
    * The default Cox model (survival.cox) on the same subjects as the curves, fitted by
-   * {@link CoxModel} (Spark collapses the firms into weighted cells; the driver holds p-vectors
-   * and p×p matrices), written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
+   * {@link CoxModel} (Spark collapses the firms into weighted cells; up to survival.maxDriverCells
+   * of them, within CoxModel's bound of cells × terms, are fitted on the driver, more by a Spark
+   * job per Newton–Raphson step that returns p-vectors and p×p matrices), written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
    * one Delta commit each. A model that cannot be fitted (switched off, no events, a constant or
    * collinear covariate, too many levels: CoxModel's bad-input cases, likely in a small or young
    * warehouse) does not fail the stage: gold.cox_fit says why, gold.hazard_ratio has no rows for
@@ -271,7 +272,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       // The fit reads its subjects a few times (checks, levels, the collapse into cells): once from Delta.
       Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary()).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        fit = CoxModel.fit(model, spec, "silver.firm (" + (cox.aiRelatedOnly() ? "AI-related firms" : "all firms") + ", survival.cox)");
+        fit = CoxModel.fit(model, spec, "silver.firm (" + (cox.aiRelatedOnly() ? "AI-related firms" : "all firms") + ", survival.cox)",
+            s.maxDriverCells());
         reason = null;
       } catch (BadInputException notFittable) {
         reason = notFittable.getMessage();

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Cox fit without Spark equals the Spark path's ({@link CoxModel#fit} of Spark's CSV reading)
- * on every file it takes, up to the order of floating-point sums (1e-9 relative), and equals R's
+ * The Cox fit without Spark, and the fit of cells collected from Spark on the driver, equal the
+ * fit whose every Newton–Raphson step is a Spark job ({@link CoxModel#fit} with no driver cells) on
+ * every file the reader takes, up to the order of floating-point sums (1e-9 relative), and equals R's
  * coxph on the references; files or models the Spark path would read otherwise or reject are left to it.
  */
 class CoxCsvTest {
@@ -89,10 +90,16 @@ class CoxCsvTest {
     assertThat(CoxCsv.fit(write(good), xg, "f", 3)).as("more cells than allowed").isEmpty();
   }
 
+  /** The file without Spark, its cells collected from Spark and fitted on the driver, and Spark's sweeps: one fit. */
   private void assertSameFit(Path file, CoxSpec spec) throws IOException {
-    CoxFit local = CoxCsv.fit(file, spec, "f", 1_000_000).orElseThrow();
-    CoxFit spark = CoxModel.fit(SharedSpark.spark().read().option("header", "true").option("encoding", "UTF-8")
-        .option("mode", "FAILFAST").csv(file.toString()), spec, "f");
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = SharedSpark.spark().read().option("header", "true")
+        .option("encoding", "UTF-8").option("mode", "FAILFAST").csv(file.toString());
+    CoxFit spark = CoxModel.fit(table, spec, "f", 0);
+    assertSameFit(CoxCsv.fit(file, spec, "f", 1_000_000).orElseThrow(), spark);
+    assertSameFit(CoxModel.fit(table, spec, "f"), spark);
+  }
+
+  private static void assertSameFit(CoxFit local, CoxFit spark) {
     assertThat(local.terms()).hasSameSizeAs(spark.terms());
     for (int j = 0; j < spark.terms().size(); j++) {
       CoxFit.Term a = local.terms().get(j);
