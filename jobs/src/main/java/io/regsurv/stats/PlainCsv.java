@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * A CSV file read line by line without Spark, for the files whose every field it reads exactly as
  * Spark's CSV reader does (header, every column as text, {@code nullValue} ""): UTF-8 without a
- * byte-order mark, {@code \n} or {@code \r\n} line ends, no quote character, no blank line, distinct
+ * byte-order mark, {@code \n} or {@code \r\n} line ends, quotes only around a whole non-empty field
+ * without quotes or backslashes inside (as R's write.csv writes text), no blank line, distinct
  * non-empty column names and the header's number of fields on every line. Where a file leaves that
  * subset, {@link #header} or {@link #next} answer so and the caller goes to Spark, which reads
  * everything and names every problem. Fields are read on demand: a line is split at its commas,
@@ -34,7 +35,8 @@ final class PlainCsv {
   private boolean eof;
   private byte[] line = new byte[256];
   private int lineLength;
-  private int[] commas = new int[16];
+  private int[] starts = new int[16];
+  private int[] ends = new int[16];
   private int fields;
   private final java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
       .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -212,32 +214,62 @@ final class PlainCsv {
     lineLength += n;
   }
 
-  /** Splits {@code line} at commas; the number of fields, or -1 for a blank line or one with a quote or a lone CR. */
+  /**
+   * Splits {@code line} into fields; the number of fields, or -1 for a line this reader does not
+   * take: blank, a lone CR, a quote inside an unquoted field, or a quoted field that is empty,
+   * holds a quote or a backslash (Spark's escape character), or is not followed by a comma or the
+   * line's end (text after the quote, a field continued on the next line).
+   */
   private int split() {
     if (lineLength == 0) {
       return -1;
     }
     int n = 0;
-    for (int i = 0; i < lineLength; i++) {
-      byte b = line[i];
-      if (b == ',') {
-        if (n + 1 >= commas.length) {
-          commas = Arrays.copyOf(commas, commas.length * 2);
+    int i = 0;
+    while (true) {
+      if (n + 1 >= starts.length) {
+        starts = Arrays.copyOf(starts, starts.length * 2);
+        ends = Arrays.copyOf(ends, ends.length * 2);
+      }
+      if (i < lineLength && line[i] == '"') {
+        int close = i + 1;
+        while (close < lineLength && line[close] != '"' && line[close] != '\\' && line[close] != '\r') {
+          close++;
         }
-        commas[n++] = i;
-      } else if (b == '"' || b == '\r') {
-        return -1;
+        if (close >= lineLength || line[close] != '"' || close == i + 1 || (close + 1 < lineLength && line[close + 1] != ',')) {
+          return -1;
+        }
+        starts[n] = i + 1;
+        ends[n++] = close;
+        i = close + 1;
+      } else {
+        int from = i;
+        while (i < lineLength && line[i] != ',') {
+          if (line[i] == '"' || line[i] == '\r') {
+            return -1;
+          }
+          i++;
+        }
+        starts[n] = from;
+        ends[n++] = i;
+      }
+      if (i >= lineLength) {
+        return n;
+      }
+      i++; // the comma
+      if (i == lineLength) {
+        starts[n] = i + 1; // a last, empty field
+        ends[n++] = i;
+        return n;
       }
     }
-    commas[n] = lineLength;
-    return n + 1;
   }
 
   private int fieldStart(int k) {
-    return k == 0 ? 0 : commas[k - 1] + 1;
+    return starts[k];
   }
 
   private int fieldLength(int k) {
-    return commas[k] - fieldStart(k);
+    return ends[k] - starts[k];
   }
 }

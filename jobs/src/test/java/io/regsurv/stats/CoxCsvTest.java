@@ -25,9 +25,16 @@ class CoxCsvTest {
   @TempDir Path dir;
 
   @Test
-  void referencesWithoutQuotesEqualR() throws IOException {
-    Path lung = unquoted("lung");
-    Path mgus2 = unquoted("mgus2_age_entry");
+  void referencesEqualR() throws IOException {
+    // As R wrote them (text quoted), and without the quotes.
+    for (Path lung : List.of(reference("lung", "input.csv"), unquoted("lung"))) {
+      for (CoxSpec.Ties ties : CoxSpec.Ties.values()) {
+        CoxSpec lungModel = CoxSpec.of("time", "event", List.of("age", "sex", "ecog")).withTies(ties);
+        assertEqualsR(CoxCsv.fit(lung, lungModel, "lung", 1_000_000).orElseThrow(), "lung", ties.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    Path lung = reference("lung", "input.csv");
+    Path mgus2 = reference("mgus2_age_entry", "input.csv");
     for (CoxSpec.Ties ties : CoxSpec.Ties.values()) {
       String name = ties.name().toLowerCase(java.util.Locale.ROOT);
       CoxSpec lungModel = CoxSpec.of("time", "event", List.of("age", "sex", "ecog")).withTies(ties);
@@ -71,7 +78,7 @@ class CoxCsvTest {
     String good = "t,e,x,g\n1,1,1.5,a\n2,0,2.5,b\n3,1,0.5,a\n4,1,3,b\n5,1,1,a\n6,0,2,b\n7,1,1.5,b\n8,1,2.5,a\n9,0,3,a\n";
     assertThat(CoxCsv.fit(write(good), xg, "f", 100)).isPresent();
     for (String csv : List.of(
-        "t,e,x,g\n1,1,1.5,\"a\"\n2,0,2.5,b\n3,1,0.5,a\n4,1,3,b\n",   // quotes
+        "t,e,x,g\n1,1,1.5,\"a\"\"\"\n2,0,2.5,b\n3,1,0.5,a\n4,1,3,b\n", // a doubled quote
         "t,e,x,g\n1,1,1.5,a\n2,0,abc,b\n3,1,0.5,a\n4,1,3,b\n",       // a word in a numeric column
         "t,e,x,g\n1,1,1.5,a\n2,0,Inf,b\n3,1,0.5,a\n4,1,3,b\n",       // a value Spark may read as a number
         "t,e,x,g\n1,1,1.5,a\n2,0,2.5,a\n3,1,0.5,a\n4,1,3,a\n",       // one level

@@ -34,6 +34,8 @@ class CsvCellsTest {
     assertSameCells(plain, GROUPED);
     assertSameCells(plain.replace("\n", "\r\n"), GROUPED);
     assertSameCells("t,e\n5,1\n6,0", SubjectSpec.of("t", "e")); // no final line end
+    // Quoted as R's write.csv quotes: names, text, a comma inside quotes, quoted numbers, empty fields beside them.
+    assertSameCells("\"t\",\"e\",\"g\"\n1,1,\"a\"\n2,0,\"a,b\"\n\"3\",\"1\",\"省 市\"\n4,0,\n5,1,\"a\"\n", GROUPED);
     assertSameCells("a,t,e,x\n0,5,1,q\n2,6,0,r\n2,6,0,r\n1.5,9,1,s\n", SubjectSpec.of("t", "e").withEntry("a"));
     String status = "years,status,province\n1,cancelled,北京\n2,active,北京\n3, revoked ,上海\n4,active ,上海\n";
     assertSameCells(status, SubjectSpec.of("years", "status").withGroup("province").withEventValues(List.of("cancelled", "revoked"), null));
@@ -59,7 +61,12 @@ class CsvCellsTest {
   @Test
   void filesReadOtherwiseAreLeftToTheSparkPath() throws IOException {
     for (String csv : List.of(
-        "t,e,g\n1,1,\"a,b\"\n",          // quoted field
+        "t,e,g\n1,1,\"a\"\"b\"\n",        // a doubled quote inside quotes
+        "t,e,g\n1,1,\"a\\\\b\"\n",          // a backslash (Spark's escape) inside quotes
+        "t,e,g\n1,1,\"\"\n",               // an empty quoted field (Spark: "", not NULL)
+        "t,e,g\n1,1,\"a\"b\n",             // text after the closing quote
+        "t,e,g\n1,1,\"a\n2,0,b\"\n",        // a quoted field over two lines
+        "t,e,g\n1,1,a\"b\n",              // a quote inside an unquoted field
         "\uFEFFt,e,g\n1,1,a\n",          // byte-order mark
         "t,e,g\n1,1,a\n\n2,0,a\n",       // blank line
         "t,e,g\n1,1\n",                  // too few fields
