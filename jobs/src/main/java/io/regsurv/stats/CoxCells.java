@@ -8,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * A Cox model fitted on the driver from collapsed cells held in memory: the same {@link CoxSweep},
- * {@link CoxModel#newtonRaphson} and {@link CoxConcordance} sweep as the Spark path, without a
+ * {@link CoxNewtonRaphson} and {@link CoxConcordance} sweep as the Spark path, without a
  * Spark job per step. For cells few enough to hold (a CSV read without Spark, or cells collected
  * under a limit): each step's sweep over them costs less than scheduling it.
  *
@@ -27,7 +27,7 @@ final class CoxCells {
   static CoxFit fit(List<Cell> cells, int p, double[] mean, List<String> terms, long n, long events, CoxSpec spec, String prefix) {
     Points points = new Points(cells, p, spec.entry() != null);
     boolean efron = spec.ties() == CoxSpec.Ties.EFRON;
-    CoxFit fit = CoxModel.newtonRaphson(beta -> CoxModel.evaluation(List.of(CoxSweep.sweep(points.cursor(), p, mean, beta, efron)), p),
+    CoxFit fit = CoxNewtonRaphson.fit(beta -> CoxNewtonRaphson.evaluation(List.of(CoxSweep.sweep(points.cursor(), p, mean, beta, efron)), p),
         terms, n, events, spec.confLevel(), prefix);
 
     // The concordance, per stratum, on η = Σ (x − mean)·β summed in the Spark path's order.
