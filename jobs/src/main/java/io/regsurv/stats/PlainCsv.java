@@ -258,7 +258,7 @@ final class PlainCsv {
       }
       i++; // the comma
       if (i == lineLength) {
-        starts[n] = i + 1; // a last, empty field
+        starts[n] = i; // a last, empty field
         ends[n++] = i;
         return n;
       }
