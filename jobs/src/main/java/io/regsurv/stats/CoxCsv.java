@@ -80,7 +80,7 @@ public final class CoxCsv {
       String[] values = new String[m];
       for (int k = 0; k < m; k++) {
         String raw = csv.text(covariate[k]);
-        String trimmed = csv.trimmed(covariate[k]);
+        String trimmed = PlainCsv.trim(raw);
         if (raw == null || trimmed == null) {
           return Optional.empty();
         }
@@ -107,7 +107,7 @@ public final class CoxCsv {
       String stratum = "";
       if (strata >= 0) {
         String raw = csv.text(strata);
-        String trimmed = csv.trimmed(strata);
+        String trimmed = PlainCsv.trim(raw);
         if (raw == null || trimmed == null) {
           return Optional.empty();
         }
@@ -157,7 +157,6 @@ public final class CoxCsv {
     double[] max = new double[p];
     Arrays.fill(min, Double.POSITIVE_INFINITY);
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
-    Map<String, double[]> levelRows = new HashMap<>();
     for (Map.Entry<Key, double[]> e : weights.entrySet()) {
       Key key = e.getKey();
       if (key.stratum() == null || key.values().contains(null)) {

@@ -28,7 +28,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Cox proportional-hazards regression equal to R's {@code survival::coxph} (3.5-3): Newton–Raphson
  * with step halving from β = 0, R's convergence rule, Efron or Breslow ties, delayed entry and
- * strata, with the per-iteration risk-set sums computed by Spark.
+ * strata, with the per-iteration risk-set sums computed by Spark, or on the driver when the
+ * collapsed cells are few ({@link #fit(Dataset, CoxSpec, String, long)}, {@link CoxCells}).
  *
  * <p>What is computed where. Spark: the covariate checks, the dummy coding, the collapse of
  * subjects with the same (stratum, covariate pattern, entry, time, event) into one weighted cell,

@@ -105,7 +105,11 @@ final class PlainCsv {
 
   /** Field {@code k} without leading and trailing spaces, as Spark's trim; null where it holds a control character or bad UTF-8. */
   String trimmed(int k) {
-    String s = text(k);
+    return trim(text(k));
+  }
+
+  /** {@code s} (a field's text) as {@link #trimmed(int)} gives it: for a caller that has the text already. */
+  static String trim(String s) {
     if (s == null) {
       return null;
     }
