@@ -278,7 +278,10 @@ public final class Benchmark implements Callable<Integer> {
     }
     if (stages.contains("d")) {
       LocalDate previous = dates.get(dates.size() - 2);
-      time("d_survival_all_cohorts", seconds, peakHeap, () -> pipeline(wh.toString()).survival(previous, false));
+      double[] cox = new double[1];
+      time("d_survival_all_cohorts", seconds, peakHeap, () -> cox[0] = pipeline(wh.toString()).survival(previous, false).coxSeconds());
+      // Issue 24's target is the default Cox model inside (d): the stage times it (fit and both gold writes).
+      seconds.put("d_of_which_cox_model", cox[0]);
     }
     if (stages.contains("e")) {
       time("e_run_one_new_snapshot", seconds, peakHeap,

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * {@link CoxModel#fit} of a local CSV file without Spark, for {@code regsurv cox --csv}: the file
@@ -30,9 +29,6 @@ import java.util.TreeSet;
  */
 public final class CoxCsv {
   private CoxCsv() {}
-
-  /** One distinct row: its stratum and covariate values as text (a number in its canonical form), NULL where missing. */
-  private record Key(String stratum, double entry, double time, int event, List<String> values) {}
 
   /**
    * The fit, or empty when the file or the model is one this reader leaves to the Spark path
@@ -69,7 +65,7 @@ public final class CoxCsv {
     for (int k = 0; k <= m; k++) {
       interned.add(new HashMap<>());
     }
-    Map<Key, double[]> weights = new HashMap<>();
+    Map<CoxCells.Key, double[]> weights = new HashMap<>();
     int status;
     while ((status = csv.next()) == 1) {
       double[] entryTime = columns.entryAndTime(csv);
@@ -92,7 +88,7 @@ public final class CoxCsv {
           Double v = PlainCsv.number(trimmed);
           if (v != null) {
             numbers[k] = true;
-            value = Double.toString(v + 0.0);
+            value = CoxCells.number(v);
           } else if (PlainCsv.maybeNumber(trimmed)) {
             return Optional.empty();
           } else {
@@ -113,7 +109,7 @@ public final class CoxCsv {
         }
         stratum = isMissing(csv, strata, trimmed) ? null : interned.get(m).computeIfAbsent(raw, x -> x);
       }
-      weights.computeIfAbsent(new Key(stratum, entryTime[0], entryTime[1], event, Arrays.asList(values)), x -> new double[1])[0]++;
+      weights.computeIfAbsent(new CoxCells.Key(stratum, entryTime[0], entryTime[1], event, Arrays.asList(values)), x -> new double[1])[0]++;
       if (weights.size() > maxCells) {
         return Optional.empty();
       }
@@ -123,81 +119,11 @@ public final class CoxCsv {
     }
 
     // Terms as CoxModel.classify makes them: text columns (every CSV column) are categorical when no value is a number.
-    List<CoxModel.Covariate> covariates = new ArrayList<>();
+    boolean[] numeric = new boolean[m];
     for (int k = 0; k < m; k++) {
-      String name = spec.covariates().get(k);
-      if (!declared[k] && numbers[k]) {
-        if (spec.references().containsKey(name)) {
-          return Optional.empty();
-        }
-        covariates.add(new CoxModel.Covariate(name, false, List.of(), null));
-        continue;
-      }
-      TreeSet<String> levels = new TreeSet<>();
-      for (Key key : weights.keySet()) {
-        if (key.values().get(k) != null) {
-          levels.add(key.values().get(k));
-        }
-      }
-      String reference = levels.isEmpty() ? null : spec.references().getOrDefault(name, levels.first());
-      if (levels.size() > spec.maxLevels() || levels.size() < 2 || !levels.contains(reference)) {
-        return Optional.empty();
-      }
-      covariates.add(new CoxModel.Covariate(name, true, List.copyOf(levels), reference));
+      numeric[k] = !declared[k] && numbers[k];
     }
-    List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
-    int p = terms.size();
-
-    // The complete cells (R's na.omit), each with its design row.
-    List<CoxCells.Cell> cells = new ArrayList<>();
-    double n = 0;
-    double events = 0;
-    double[] sums = new double[p];
-    double[] min = new double[p];
-    double[] max = new double[p];
-    Arrays.fill(min, Double.POSITIVE_INFINITY);
-    Arrays.fill(max, Double.NEGATIVE_INFINITY);
-    for (Map.Entry<Key, double[]> e : weights.entrySet()) {
-      Key key = e.getKey();
-      if (key.stratum() == null || key.values().contains(null)) {
-        continue;
-      }
-      double[] x = new double[p];
-      int j = 0;
-      for (int k = 0; k < m; k++) {
-        CoxModel.Covariate c = covariates.get(k);
-        String v = key.values().get(k);
-        if (!c.categorical()) {
-          x[j++] = Double.parseDouble(v);
-          continue;
-        }
-        for (String level : c.levels()) {
-          if (!level.equals(c.reference())) {
-            x[j++] = v.equals(level) ? 1.0 : 0.0;
-          }
-        }
-      }
-      double w = e.getValue()[0];
-      cells.add(new CoxCells.Cell(key.stratum(), key.entry(), key.time(), key.event(), w, x));
-      n += w;
-      events += w * key.event();
-      for (j = 0; j < p; j++) {
-        sums[j] += w * x[j];
-        min[j] = Math.min(min[j], x[j]);
-        max[j] = Math.max(max[j], x[j]);
-      }
-    }
-    if (cells.isEmpty() || events == 0) {
-      return Optional.empty();
-    }
-    double[] mean = new double[p];
-    for (int j = 0; j < p; j++) {
-      mean[j] = sums[j] / n;
-      if (min[j] == max[j]) {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(CoxCells.fit(cells, p, mean, terms, (long) n, (long) events, spec, prefix));
+    return CoxCells.fit(weights, numeric, spec, prefix, Long.MAX_VALUE);
   }
 
   /** R's NA as CoxModel reads it: NULL (an empty field), blank, or the text NA. */

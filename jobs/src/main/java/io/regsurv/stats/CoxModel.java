@@ -31,7 +31,8 @@ import org.apache.spark.storage.StorageLevel;
  * strata, with the per-iteration risk-set sums computed by Spark, or on the driver when the
  * collapsed cells are few ({@link #fit(Dataset, CoxSpec, String, long)}, {@link CoxCells}).
  *
- * <p>What is computed where. Spark: the covariate checks, the dummy coding, the collapse of
+ * <p>Few cells (up to maxDriverCells, the default): one Spark aggregation of the subjects by their
+ * raw values, collected, and everything else on the driver ({@link CoxCells}). Otherwise, Spark: the covariate checks, the dummy coding, the collapse of
  * subjects with the same (stratum, covariate pattern, entry, time, event) into one weighted cell,
  * and per iteration the risk-set sums S0 = Σ w·e^η, S1 = Σ w·e^η·x, S2 = Σ w·e^η·xxᵀ over
  * {entry < t ≤ time} for each distinct event time t of each stratum, with the same sums over the
@@ -60,6 +61,18 @@ public final class CoxModel {
     }
   }
 
+  /** Per model term: true for a 0/1 indicator of a categorical covariate's level ({@link CoxSweep} skips its zeros). */
+  static boolean[] indicators(List<Covariate> covariates) {
+    boolean[] indicator = new boolean[covariates.stream().mapToInt(c -> c.terms().size()).sum()];
+    int j = 0;
+    for (Covariate c : covariates) {
+      for (int t = 0; t < c.terms().size(); t++) {
+        indicator[j++] = c.categorical();
+      }
+    }
+    return indicator;
+  }
+
   /**
    * Fits the model to an arbitrary table (one row per subject).
    *
@@ -72,15 +85,16 @@ public final class CoxModel {
   }
 
   /**
-   * Most design values (cells × terms) collected to the driver: 8 M doubles, 64 MiB as arrays, a few
-   * hundred MiB while they arrive as rows; 258,000 cells of the survival stage's 31-term demo model.
+   * Most design values (distinct covariate patterns × terms) held on the driver: 8 M doubles, 64 MiB.
+   * Cells of one pattern share its row, so a model of categorical covariates stays far below.
    */
   static final long DRIVER_VALUES = 8_000_000L;
 
   /**
-   * As {@link #fit(Dataset, CoxSpec, String)}; up to {@code maxDriverCells} collapsed cells (and
-   * {@link #DRIVER_VALUES} cells × terms) are collected and fitted on the driver ({@link CoxCells}:
-   * the same sweep, no Spark job per Newton–Raphson step), more are swept by Spark every step.
+   * As {@link #fit(Dataset, CoxSpec, String)}; up to {@code maxDriverCells} groups of subjects alike
+   * in every raw value (and {@link #DRIVER_VALUES} distinct design values) are collected and fitted
+   * on the driver ({@link CoxCells}: the same sweep, no Spark job per Newton–Raphson step), more are
+   * swept by Spark every step.
    * 0: always Spark.
    */
   public static CoxFit fit(Dataset<Row> table, CoxSpec spec, String source, long maxDriverCells) {
@@ -103,6 +117,12 @@ public final class CoxModel {
     }
     // Time, entry and event: the same checks and messages as km.
     Subjects.from(table, new SubjectSpec(spec.time(), spec.event(), spec.entry(), null, null, null, false, null), source);
+    if (maxDriverCells > 0) {
+      java.util.Optional<CoxFit> onDriver = fitOnDriver(table, spec, prefix, maxDriverCells);
+      if (onDriver.isPresent()) {
+        return onDriver.get();
+      }
+    }
 
     List<Covariate> covariates = classify(table, spec, prefix);
     List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
@@ -122,7 +142,7 @@ public final class CoxModel {
           }
         }
       } else {
-        design.add(trim(v.cast("string")).try_cast("double"));
+        design.add(number(v));
       }
     }
     Column stratum = lit("");
@@ -132,9 +152,9 @@ public final class CoxModel {
     }
     List<Column> cellKey = new ArrayList<>();
     cellKey.add(stratum.as(S));
-    cellKey.add((spec.entry() == null ? lit(0.0) : trim(column(spec.entry()).cast("string")).try_cast("double")).as(ENTRY));
-    cellKey.add(trim(column(spec.time()).cast("string")).try_cast("double").as(TIME));
-    cellKey.add(when(trim(column(spec.event()).cast("string")).try_cast("double").equalTo(1.0), 1).otherwise(0).as(EVENT));
+    cellKey.add((spec.entry() == null ? lit(0.0) : number(column(spec.entry()))).as(ENTRY));
+    cellKey.add(number(column(spec.time())).as(TIME));
+    cellKey.add(when(number(column(spec.event())).equalTo(1.0), 1).otherwise(0).as(EVENT));
     for (int j = 0; j < p; j++) {
       cellKey.add(design.get(j).as(x(j)));
     }
@@ -166,24 +186,8 @@ public final class CoxModel {
               + m.getDouble(3 + 3 * j) + "); remove it");
         }
       }
-      long driverCells = Math.min(maxDriverCells, DRIVER_VALUES / p);
-      if (driverCells > 0) {
-        // Collected with a limit: at most driverCells + 1 cells reach the driver, never the subjects.
-        List<Row> rows = cells.limit((int) Math.min(Integer.MAX_VALUE - 1L, driverCells + 1)).collectAsList();
-        if (rows.size() <= driverCells) {
-          List<CoxCells.Cell> held = new ArrayList<>(rows.size());
-          for (Row r : rows) {
-            double[] x = new double[p];
-            for (int j = 0; j < p; j++) {
-              x[j] = r.getDouble(4 + j);
-            }
-            held.add(new CoxCells.Cell(r.getString(0), r.getDouble(1), r.getDouble(2), r.getInt(3), r.getDouble(4 + p), x));
-          }
-          return CoxCells.fit(held, p, mean, terms, (long) n, (long) events, spec, prefix);
-        }
-      }
       CoxFit fit;
-      try (SparkIteration iteration = new SparkIteration(cells, p, mean, spec.entry() != null, spec.ties())) {
+      try (SparkIteration iteration = new SparkIteration(cells, p, mean, indicators(covariates), spec.entry() != null, spec.ties())) {
         fit = CoxNewtonRaphson.fit(iteration, terms, (long) n, (long) events, spec.confLevel(), prefix);
       }
       Column eta = lit(0.0);
@@ -194,6 +198,91 @@ public final class CoxModel {
     } finally {
       cells.unpersist();
     }
+  }
+
+  /**
+   * The model fitted on the driver from one aggregation: the subjects grouped by their raw values
+   * (stratum, entry, time, event and each covariate as text, or as the number Spark reads in it),
+   * at most {@code maxCells} groups collected, then {@link CoxCells#fit(Map, boolean[], CoxSpec,
+   * String, long)}: the same terms, design and sums as the Spark path below, which takes over when
+   * there are more groups, more than {@link #DRIVER_VALUES} distinct design values, or a model to
+   * reject (it names the problem). What reaches the driver is bounded by maxCells, never by subjects.
+   */
+  private static java.util.Optional<CoxFit> fitOnDriver(Dataset<Row> table, CoxSpec spec, String prefix, long maxCells) {
+    int m = spec.covariates().size();
+    List<Column> key = new ArrayList<>();
+    key.add(spec.strata() == null ? lit("")
+        : when(missing(column(spec.strata())), lit(null).cast("string")).otherwise(column(spec.strata()).cast("string")));
+    key.add(spec.entry() == null ? lit(0.0) : number(column(spec.entry())));
+    key.add(number(column(spec.time())));
+    key.add(when(number(column(spec.event())).equalTo(1.0), 1).otherwise(0));
+    // Per covariate: 0 categorical (its text), 1 numeric (its number), 2 text that may hold numbers (both).
+    int[] kind = new int[m];
+    for (int k = 0; k < m; k++) {
+      String c = spec.covariates().get(k);
+      DataType type = typeOf(table, c);
+      Column v = column(c);
+      kind[k] = spec.categorical().contains(c) ? 0 : type instanceof NumericType ? 1 : type instanceof StringType ? 2 : 0;
+      Column present = org.apache.spark.sql.functions.not(missing(v));
+      key.add(when(present, kind[k] == 1 ? number(v) : v.cast("string")));
+      if (kind[k] == 2) {
+        key.add(when(present, number(v)));
+      }
+    }
+    List<Row> rows = table.groupBy(key.toArray(Column[]::new)).agg(count(lit(1)))
+        .limit((int) Math.min(Integer.MAX_VALUE - 1L, maxCells + 1)).collectAsList();
+    if (rows.size() > maxCells) {
+      return java.util.Optional.empty();
+    }
+    boolean[] numbers = new boolean[m];
+    boolean[] words = new boolean[m];
+    java.util.Map<String, String> interned = new java.util.HashMap<>();
+    java.util.Map<CoxCells.Key, double[]> weights = new java.util.HashMap<>();
+    for (Row r : rows) {
+      String[] values = new String[m];
+      int f = 4;
+      for (int k = 0; k < m; k++) {
+        String value = null;
+        if (!r.isNullAt(f)) {
+          if (kind[k] == 1) {
+            value = CoxCells.number(r.getDouble(f));
+          } else if (kind[k] == 2 && !r.isNullAt(f + 1)) {
+            numbers[k] = true;
+            value = CoxCells.number(r.getDouble(f + 1));
+          } else {
+            words[k] |= kind[k] == 2;
+            value = r.getString(f);
+          }
+        }
+        values[k] = value == null ? null : interned.computeIfAbsent(value, x -> x);
+        f += kind[k] == 2 ? 2 : 1;
+      }
+      String stratum = r.isNullAt(0) ? null : interned.computeIfAbsent(r.getString(0), x -> x);
+      weights.computeIfAbsent(new CoxCells.Key(stratum, r.getDouble(1), r.getDouble(2), r.getInt(3), Arrays.asList(values)),
+          x -> new double[1])[0] += r.getLong(f);
+    }
+    boolean[] numeric = new boolean[m];
+    for (int k = 0; k < m; k++) {
+      if (numbers[k] && words[k]) {
+        return java.util.Optional.empty(); // the Spark path names the non-numeric value
+      }
+      numeric[k] = kind[k] == 1 || numbers[k];
+    }
+    return weights.isEmpty() ? java.util.Optional.empty() : CoxCells.fit(weights, numeric, spec, prefix, DRIVER_VALUES);
+  }
+
+  /** A value as the Spark path reads a number: its text, trimmed, as a double (NULL when not a number). */
+  private static Column number(Column c) {
+    return parsed(trim(c.cast("string")));
+  }
+
+  /**
+   * Spark's cast of a text to double (NULL when it is no number), attempted only on text that can
+   * start a number as Java's parser or Spark's special literals (inf, nan) read it: a word's failed
+   * parse costs an exception, most of the time of a pass over text covariates.
+   */
+  static Column parsed(Column text) {
+    return when(text.rlike("^[\\x00-\\x20]*[+-]?[0-9.iInN]"), text.try_cast("double"));
   }
 
   /** Which covariates are numeric, and the sorted levels of the categorical ones (one pass over the text covariates, one bounded distinct for every categorical). */
@@ -210,7 +299,7 @@ public final class CoxModel {
       for (String c : text) {
         Column v = trim(column(c));
         Column present = org.apache.spark.sql.functions.not(missing(column(c)));
-        Column parsed = v.try_cast("double");
+        Column parsed = parsed(v);
         aggs.add(sum(when(present.and(parsed.isNull()), 1L).otherwise(0L)));
         aggs.add(first(when(present.and(parsed.isNull()), column(c)), true));
         aggs.add(sum(when(present.and(parsed.isNotNull()), 1L).otherwise(0L)));
@@ -340,11 +429,13 @@ public final class CoxModel {
     private final Dataset<Row> points;
     private final int p;
     private final double[] mean;
+    private final boolean[] indicator;
     private final CoxSpec.Ties ties;
 
-    SparkIteration(Dataset<Row> cells, int p, double[] mean, boolean delayedEntry, CoxSpec.Ties ties) {
+    SparkIteration(Dataset<Row> cells, int p, double[] mean, boolean[] indicator, boolean delayedEntry, CoxSpec.Ties ties) {
       this.p = p;
       this.mean = mean;
+      this.indicator = indicator;
       this.ties = ties;
       List<Column> exits = new ArrayList<>(List.of(col(S), col(TIME).as(T), lit(0).as("entry_point"), col(EVENT), col(W)));
       List<Column> entries = new ArrayList<>(List.of(col(S), col(ENTRY).as(T), lit(1).as("entry_point"), lit(0).as(EVENT), col(W)));
@@ -367,9 +458,10 @@ public final class CoxModel {
     public CoxNewtonRaphson.Evaluation evaluate(double[] beta) {
       int p = this.p;
       double[] mean = this.mean;
+      boolean[] indicator = this.indicator;
       boolean efron = ties == CoxSpec.Ties.EFRON;
       List<double[]> parts = points.javaRDD()
-          .mapPartitions((FlatMapFunction<java.util.Iterator<Row>, double[]>) rows -> List.of(CoxSweep.sweep(rows, p, mean, beta, efron)).iterator())
+          .mapPartitions((FlatMapFunction<java.util.Iterator<Row>, double[]>) rows -> List.of(CoxSweep.sweep(rows, p, mean, indicator, beta, efron)).iterator())
           .collect();
       return CoxNewtonRaphson.evaluation(parts, p);
     }

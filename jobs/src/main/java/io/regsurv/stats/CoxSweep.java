@@ -35,7 +35,7 @@ final class CoxSweep {
     double x(int j);
   }
 
-  static double[] sweep(Iterator<Row> rows, int p, double[] mean, double[] beta, boolean efron) {
+  static double[] sweep(Iterator<Row> rows, int p, double[] mean, boolean[] indicator, double[] beta, boolean efron) {
     return sweep(new Points() {
       private Row r;
 
@@ -74,10 +74,18 @@ final class CoxSweep {
       public double x(int j) {
         return r.getDouble(5 + j);
       }
-    }, p, mean, beta, efron);
+    }, p, mean, indicator, beta, efron);
   }
 
-  static double[] sweep(Points r, int p, double[] mean, double[] beta, boolean efron) {
+  /**
+   * @param indicator which terms are 0/1 indicators of a categorical covariate's level: a point
+   *     adds to the running sums only through its numeric terms and the indicators it has set, so
+   *     a model of k categorical covariates costs O((k + numeric terms)²) per point, not O(p²).
+   *     The sums are kept uncentred on the indicators and centred on their means at each event
+   *     time (Σ r(x − m)(x − m)ᵀ = S2 − m S1ᵀ − S1 mᵀ + S0 m mᵀ); numeric terms are centred per
+   *     point, as R does. Without indicators every operation is the plain centred sweep's.
+   */
+  static double[] sweep(Points r, int p, double[] mean, boolean[] indicator, double[] beta, boolean efron) {
     int q = p * (p + 1) / 2;
     double[] out = new double[1 + p + q];
     double[] s1 = new double[p];
@@ -85,7 +93,28 @@ final class CoxSweep {
     double[] ex = new double[p];
     double[] e1 = new double[p];
     double[] e2 = new double[q];
-    double[] xc = new double[p];
+    // Centre per point on numeric terms (a), at event times on indicators (b); shift = Σ b·β.
+    double[] a = new double[p];
+    double[] b = new double[p];
+    double shift = 0;
+    boolean anyIndicator = false;
+    for (int j = 0; j < p; j++) {
+      if (indicator[j]) {
+        b[j] = mean[j];
+        shift += b[j] * beta[j];
+        anyIndicator = true;
+      } else {
+        a[j] = mean[j];
+      }
+    }
+    Centred centred = anyIndicator ? new Centred(p, b) : null;
+    // Index of (j, j) in the packed upper triangle, whose row j holds (j, j) … (j, p − 1).
+    int[] diagonal = new int[p];
+    for (int j = 0; j < p; j++) {
+      diagonal[j] = j * p - j * (j - 1) / 2;
+    }
+    int[] active = new int[p];
+    double[] y = new double[p];
     double s0 = 0;
     double d = 0;
     double eeta = 0;
@@ -98,7 +127,7 @@ final class CoxSweep {
       double t = r.time();
       if (any && (!s.equals(stratum) || t != time)) {
         if (d > 0) {
-          addEventTime(out, p, efron, s0, s1, s2, d, eeta, ex, e0, e1, e2);
+          eventTime(out, p, efron, centred, s0, s1, s2, d, eeta, ex, e0, e1, e2);
         }
         d = 0;
         eeta = 0;
@@ -118,42 +147,104 @@ final class CoxSweep {
       boolean entryPoint = r.entryPoint();
       boolean event = r.event();
       double w = r.weight();
+      // η centred as R's: Σ (x − mean)·β = Σ y·β − shift.
+      int n = 0;
       double eta = 0;
       for (int j = 0; j < p; j++) {
-        xc[j] = r.x(j) - mean[j];
-        eta += xc[j] * beta[j];
+        double v = r.x(j);
+        if (indicator[j]) {
+          if (v == 0) {
+            continue;
+          }
+        } else {
+          v -= a[j];
+        }
+        active[n] = j;
+        y[n++] = v;
+        eta += v * beta[j];
       }
-      // Centred covariates, as R (the likelihood is unchanged; e^η stays in range).
+      eta -= shift;
       double risk = w * Math.exp(eta);
       double sign = entryPoint ? -1 : 1;
       s0 += sign * risk;
-      int k2 = 0;
-      for (int j = 0; j < p; j++) {
-        double rx = risk * xc[j];
+      for (int u = 0; u < n; u++) {
+        int j = active[u];
+        double rx = risk * y[u];
         s1[j] += sign * rx;
-        for (int k = j; k < p; k++, k2++) {
-          s2[k2] += sign * rx * xc[k];
+        int row = diagonal[j] - j;
+        for (int v = u; v < n; v++) {
+          s2[row + active[v]] += sign * rx * y[v];
         }
       }
       if (event && !entryPoint) {
         d += w;
         eeta += w * eta;
         e0 += risk;
-        k2 = 0;
-        for (int j = 0; j < p; j++) {
-          ex[j] += w * xc[j];
-          double rx = risk * xc[j];
+        for (int u = 0; u < n; u++) {
+          int j = active[u];
+          ex[j] += w * y[u];
+          double rx = risk * y[u];
           e1[j] += rx;
-          for (int k = j; k < p; k++, k2++) {
-            e2[k2] += rx * xc[k];
+          int row = diagonal[j] - j;
+          for (int v = u; v < n; v++) {
+            e2[row + active[v]] += rx * y[v];
           }
         }
       }
     }
     if (any && d > 0) {
-      addEventTime(out, p, efron, s0, s1, s2, d, eeta, ex, e0, e1, e2);
+      eventTime(out, p, efron, centred, s0, s1, s2, d, eeta, ex, e0, e1, e2);
     }
     return out;
+  }
+
+  /** One event time's terms, from sums centred on every term. */
+  private static void eventTime(double[] out, int p, boolean efron, Centred centred, double s0, double[] s1, double[] s2, double d,
+      double eeta, double[] ex, double e0, double[] e1, double[] e2) {
+    if (centred == null) {
+      addEventTime(out, p, efron, s0, s1, s2, d, eeta, ex, e0, e1, e2);
+      return;
+    }
+    centred.centre(s0, s1, s2, centred.s1, centred.s2);
+    centred.centre(e0, e1, e2, centred.e1, centred.e2);
+    for (int j = 0; j < p; j++) {
+      centred.ex[j] = ex[j] - centred.b[j] * d;
+    }
+    addEventTime(out, p, efron, s0, centred.s1, centred.s2, d, eeta, centred.ex, e0, centred.e1, centred.e2);
+  }
+
+  /** Scratch for sums centred on the indicators' means {@code b} at an event time. */
+  private static final class Centred {
+    final double[] b;
+    final double[] s1;
+    final double[] s2;
+    final double[] e1;
+    final double[] e2;
+    final double[] ex;
+
+    Centred(int p, double[] b) {
+      this.b = b;
+      int q = p * (p + 1) / 2;
+      s1 = new double[p];
+      s2 = new double[q];
+      e1 = new double[p];
+      e2 = new double[q];
+      ex = new double[p];
+    }
+
+    /** (c1, c2) = sums of (x − b) and (x − b)(x − b)ᵀ from the sums w0, w1, w2 of 1, x, xxᵀ. */
+    void centre(double w0, double[] w1, double[] w2, double[] c1, double[] c2) {
+      int p = b.length;
+      for (int j = 0; j < p; j++) {
+        c1[j] = w1[j] - b[j] * w0;
+      }
+      int t = 0;
+      for (int j = 0; j < p; j++) {
+        for (int k = j; k < p; k++, t++) {
+          c2[t] = w2[t] - b[j] * w1[k] - w1[j] * b[k] + w0 * b[j] * b[k];
+        }
+      }
+    }
   }
 
   /**

@@ -84,6 +84,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * @param firmsUnknownStatus of those, firms of unknown status: left out of the curves
    * @param firmsInvalidUscc firms known only by an invalid USCC: not counted in {@code firms}, left out of the curves
    * @param coxModel what became of the Cox model (gold.hazard_ratio, gold.cox_fit), one line; NULL when skipped
+   * @param coxSeconds wall time of the Cox model inside the stage (fit and both writes; 0 when skipped): bench/run reports it
    */
   public record SurvivalResult(
       String runId,
@@ -98,7 +99,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       long curveRows,
       Map<String, Long> versionsWritten,
       String skippedBecauseOfRun,
-      String coxModel) {
+      String coxModel,
+      double coxSeconds) {
 
     /** True when gold already held this as-of date computed from the same silver versions and settings. */
     public boolean skipped() {
@@ -180,7 +182,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
             .agg(sum(when(col("suppressed"), 0).otherwise(1)), sum(when(col("suppressed"), 1).otherwise(0))).head();
     return new SurvivalResult(runId, inputs.date(), facts.firmVersion(), false, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
         published.isNullAt(0) ? 0 : published.getLong(0), published.isNullAt(1) ? 0 : published.getLong(1), done.rowsWritten(),
-        done.versionsWritten(), done.runId(), null);
+        done.versionsWritten(), done.runId(), null, 0);
   }
 
   @Override
@@ -225,14 +227,17 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       curveRows = result[0];
       counts = new long[] {result[1], result[2]};
     }
+    long coxStart = System.nanoTime();
     String coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), asOf, firmVersion, delayedEntry, written);
+    double coxSeconds = (System.nanoTime() - coxStart) / 1e9;
+    log.debug("survival: Cox model fitted and written in {} s", String.format(java.util.Locale.ROOT, "%.1f", coxSeconds));
     if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
       long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
       written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
           transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
     }
     return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
-        counts[0], counts[1], curveRows, written, null, coxModel);
+        counts[0], counts[1], curveRows, written, null, coxModel, coxSeconds);
   }
 
   /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Cox fit without Spark, and the fit of cells collected from Spark on the driver, equal the
+ * The Cox fit without Spark, and the fit of raw groups aggregated by Spark on the driver, equal the
  * fit whose every Newton–Raphson step is a Spark job ({@link CoxModel#fit} with no driver cells) on
  * every file the reader takes, up to the order of floating-point sums (1e-9 relative), and equals R's
  * coxph on the references; files or models the Spark path would read otherwise or reject are left to it.
@@ -68,6 +68,9 @@ class CoxCsvTest {
     assertSameFit(file, CoxSpec.of("time", "event", List.of("size", "year")).withCategorical(List.of("year"))
         .withReferences(Map.of("year", "2020")).withStrata("region"));
     assertSameFit(file, CoxSpec.of("time", "event", List.of("band", "size")).withStrata("year").withEntry("entry"));
+    // More groups of subjects than the driver may hold: the Spark path, the same fit.
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table = SharedSpark.spark().read().option("header", "true").csv(file.toString());
+    assertSameFit(CoxModel.fit(table, base, "f", 50), CoxModel.fit(table, base, "f", 0));
   }
 
   @Test

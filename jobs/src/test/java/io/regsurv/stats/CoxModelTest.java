@@ -106,4 +106,18 @@ class CoxModelTest {
     assertThatThrownBy(() -> CoxModel.fit(table("1,1,0,a,s", "2,1,1,b,s"), spec.withReferences(Map.of("grade", "z")), "t"))
         .isInstanceOf(BadInputException.class).hasMessageContaining("--reference grade=z: no such level");
   }
+  /** Text that cannot start a number skips the cast: every text still reads as Spark's try_cast reads it. */
+  @Test
+  void numbersAreReadAsSparksCastReadsThem() {
+    List<String> texts = List.of("1", " 2.5 ", "\t3", "\n-4e2", "+.5", ".5", "5.", "Inf", "-inf", "+Infinity", "infinity", "NaN", "nan",
+        "-NaN", "0x1p3", "1.5d", "2f", "abc", "北京", "", " ", "NA", "e5", "-", "+", ".", "1,5", "１２", "\u00a01", "n/a", "inferior");
+    Dataset<Row> t = SharedSpark.spark().createDataset(texts, org.apache.spark.sql.Encoders.STRING()).toDF("v");
+    org.apache.spark.sql.Column v = org.apache.spark.sql.functions.col("v");
+    List<Row> rows = t.select(v, CoxModel.parsed(v), v.try_cast("double")).collectAsList();
+    assertThat(rows).hasSize(texts.size());
+    assertThat(rows.stream().filter(r -> !r.isNullAt(2)).count()).as("texts Spark reads as numbers").isEqualTo(17);
+    for (Row r : rows) {
+      assertThat(r.get(1)).as("'%s'", r.getString(0)).isEqualTo(r.get(2));
+    }
+  }
 }
