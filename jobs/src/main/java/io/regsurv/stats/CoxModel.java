@@ -115,14 +115,29 @@ public final class CoxModel {
             + String.join(", ", spec.covariates()) + ")");
       }
     }
-    // Time, entry and event: the same checks and messages as km.
-    Subjects.from(table, new SubjectSpec(spec.time(), spec.event(), spec.entry(), null, null, null, false, null), source);
-    if (maxDriverCells > 0) {
+    boolean timeColumns = present.contains(spec.time()) && present.contains(spec.event()) && (spec.entry() == null || present.contains(spec.entry()));
+    if (maxDriverCells > 0 && timeColumns) {
       java.util.Optional<CoxFit> onDriver = fitOnDriver(table, spec, prefix, maxDriverCells);
       if (onDriver.isPresent()) {
         return onDriver.get();
       }
     }
+    // The Spark path reads the subjects several times (checks, levels, the collapse into cells): once from the source.
+    boolean persisted = table.storageLevel().equals(StorageLevel.NONE());
+    Dataset<Row> subjects = persisted ? table.persist(StorageLevel.MEMORY_AND_DISK()) : table;
+    try {
+      return fitOnSpark(subjects, spec, source, prefix);
+    } finally {
+      if (persisted) {
+        subjects.unpersist();
+      }
+    }
+  }
+
+  /** The model with Spark's passes: the checks that name every problem, the cells, and a Spark job per Newton–Raphson step. */
+  private static CoxFit fitOnSpark(Dataset<Row> table, CoxSpec spec, String source, String prefix) {
+    // Time, entry and event: the same checks and messages as km.
+    Subjects.from(table, new SubjectSpec(spec.time(), spec.event(), spec.entry(), null, null, null, false, null), source);
 
     List<Covariate> covariates = classify(table, spec, prefix);
     List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
@@ -215,7 +230,7 @@ public final class CoxModel {
         : when(missing(column(spec.strata())), lit(null).cast("string")).otherwise(column(spec.strata()).cast("string")));
     key.add(spec.entry() == null ? lit(0.0) : number(column(spec.entry())));
     key.add(number(column(spec.time())));
-    key.add(when(number(column(spec.event())).equalTo(1.0), 1).otherwise(0));
+    key.add(number(column(spec.event())));
     // Per covariate: 0 categorical (its text), 1 numeric (its number), 2 text that may hold numbers (both).
     int[] kind = new int[m];
     for (int k = 0; k < m; k++) {
@@ -239,6 +254,17 @@ public final class CoxModel {
     java.util.Map<String, String> interned = new java.util.HashMap<>();
     java.util.Map<CoxCells.Key, double[]> weights = new java.util.HashMap<>();
     for (Row r : rows) {
+      // Every distinct (entry, time, event) is in some group: a value Subjects.from would reject sends
+      // the model to the Spark path, which runs those checks and names it.
+      if (r.isNullAt(1) || r.isNullAt(2) || r.isNullAt(3)) {
+        return java.util.Optional.empty();
+      }
+      double entry = r.getDouble(1);
+      double time = r.getDouble(2);
+      double event = r.getDouble(3);
+      if (!validDuration(entry) || !validDuration(time) || (spec.entry() != null && entry >= time) || (event != 0.0 && event != 1.0)) {
+        return java.util.Optional.empty();
+      }
       String[] values = new String[m];
       int f = 4;
       for (int k = 0; k < m; k++) {
@@ -258,7 +284,7 @@ public final class CoxModel {
         f += kind[k] == 2 ? 2 : 1;
       }
       String stratum = r.isNullAt(0) ? null : interned.computeIfAbsent(r.getString(0), x -> x);
-      weights.computeIfAbsent(new CoxCells.Key(stratum, r.getDouble(1), r.getDouble(2), r.getInt(3), Arrays.asList(values)),
+      weights.computeIfAbsent(new CoxCells.Key(stratum, entry, time, event == 1.0 ? 1 : 0, Arrays.asList(values)),
           x -> new double[1])[0] += r.getLong(f);
     }
     boolean[] numeric = new boolean[m];
@@ -269,6 +295,11 @@ public final class CoxModel {
       numeric[k] = kind[k] == 1 || numbers[k];
     }
     return weights.isEmpty() ? java.util.Optional.empty() : CoxCells.fit(weights, numeric, spec, prefix, DRIVER_VALUES);
+  }
+
+  /** A time or entry {@link Subjects#from} accepts: a number, not NaN, not +∞, not negative. */
+  private static boolean validDuration(double v) {
+    return !Double.isNaN(v) && v != Double.POSITIVE_INFINITY && !(v < 0);
   }
 
   /** A value as the Spark path reads a number: its text, trimmed, as a double (NULL when not a number). */

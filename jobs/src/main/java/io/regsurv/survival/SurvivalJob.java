@@ -274,16 +274,14 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       }
       CoxSpec spec = new CoxSpec("time_days", "event", delayedEntry ? "entry_days" : null, cox.covariates(), null, null,
           CoxSpec.Ties.parse(cox.ties()), references, cox.maxLevels(), s.confLevel());
-      // The fit reads its subjects a few times (checks, levels, the collapse into cells): once from Delta.
-      Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary()).persist(StorageLevel.MEMORY_AND_DISK());
+      // One aggregation reads the subjects (CoxModel persists them itself when its Spark path needs several passes).
+      Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary());
       try {
         fit = CoxModel.fit(model, spec, "silver.firm (" + (cox.aiRelatedOnly() ? "AI-related firms" : "all firms") + ", survival.cox)",
             s.maxDriverCells());
         reason = null;
       } catch (BadInputException notFittable) {
         reason = notFittable.getMessage();
-      } finally {
-        model.unpersist();
       }
     }
     Date asOfDate = Date.valueOf(asOf);

@@ -105,7 +105,22 @@ class CoxModelTest {
         .isInstanceOf(BadInputException.class).hasMessageContaining("'grade' has more than 2 levels");
     assertThatThrownBy(() -> CoxModel.fit(table("1,1,0,a,s", "2,1,1,b,s"), spec.withReferences(Map.of("grade", "z")), "t"))
         .isInstanceOf(BadInputException.class).hasMessageContaining("--reference grade=z: no such level");
+    // Times and events as km checks them (the driver's aggregation leaves them to those checks).
+    String[] good = {"1,1,0,a,s", "2,1,1,b,s", "3,0,0,a,s", "4,1,1,b,s", "5,1,0,b,s"};
+    for (String[] bad : List.of(
+        new String[] {"-1,1,0,a,s", "negative duration"},
+        new String[] {"x,1,0,a,s", "time column 'time' has 1 missing or non-numeric value(s), e.g. 'x'"},
+        new String[] {",1,0,a,s", "time column 'time' has 1 missing or non-numeric value(s)"},
+        new String[] {"NaN,1,0,a,s", "time column 'time' has 1"},
+        new String[] {"6,2,0,a,s", "event column 'event' has 1 value(s) outside the declared set, e.g. '2'"},
+        new String[] {"6,,0,a,s", "event column 'event' has 1 value(s) outside"})) {
+      List<String> rows = new ArrayList<>(List.of(good));
+      rows.add(bad[0]);
+      assertThatThrownBy(() -> CoxModel.fit(table(rows.toArray(String[]::new)), spec, "t"))
+          .as(bad[0]).isInstanceOf(BadInputException.class).hasMessageContaining(bad[1]);
+    }
   }
+
   /** Text that cannot start a number skips the cast: every text still reads as Spark's try_cast reads it. */
   @Test
   void numbersAreReadAsSparksCastReadsThem() {
