@@ -25,7 +25,8 @@ import java.util.Optional;
  * it answers empty and the caller takes the Spark path, which names the problem as always.
  * Collinear terms are named by Newton–Raphson itself, as on the Spark path.
  *
- * <p>Bound: at most {@code maxCells} cells, each p doubles and a key; more answers empty.
+ * <p>Bound: at most {@code maxCells} cells, each a key and a weight, and p doubles per distinct
+ * covariate pattern; more cells answer empty.
  */
 public final class CoxCsv {
   private CoxCsv() {}
