@@ -37,7 +37,7 @@ final class CoxCells {
 
   /**
    * The fit of subjects collapsed by their raw values ({@code weights}: key → {weight}), with the
-   * terms {@link CoxModel#classify} makes: {@code numeric[k]} says covariate k is a number, else its
+   * terms the Spark path's classify makes ({@link CoxCovariate}): {@code numeric[k]} says covariate k is a number, else its
    * levels are its distinct texts, sorted, the first (or the spec's reference) left out. Rows with a
    * missing value are dropped (R's na.omit). Empty when the model is one the Spark path would reject
    * (a reference that is no level or names a numeric covariate, fewer than 2 or more than
@@ -46,14 +46,14 @@ final class CoxCells {
    */
   static Optional<CoxFit> fit(Map<Key, double[]> weights, boolean[] numeric, CoxSpec spec, String prefix, long maxValues) {
     int m = spec.covariates().size();
-    List<CoxModel.Covariate> covariates = new ArrayList<>();
+    List<CoxCovariate> covariates = new ArrayList<>();
     for (int k = 0; k < m; k++) {
       String name = spec.covariates().get(k);
       if (numeric[k]) {
         if (spec.references().containsKey(name)) {
           return Optional.empty();
         }
-        covariates.add(new CoxModel.Covariate(name, false, List.of(), null));
+        covariates.add(new CoxCovariate(name, false, List.of(), null));
         continue;
       }
       java.util.Set<String> distinct = new java.util.HashSet<>();
@@ -67,7 +67,7 @@ final class CoxCells {
       if (levels.size() > spec.maxLevels() || levels.size() < 2 || !levels.contains(reference)) {
         return Optional.empty();
       }
-      covariates.add(new CoxModel.Covariate(name, true, List.copyOf(levels), reference));
+      covariates.add(new CoxCovariate(name, true, List.copyOf(levels), reference));
     }
     List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
     int p = terms.size();
@@ -120,14 +120,14 @@ final class CoxCells {
         return Optional.empty();
       }
     }
-    return Optional.of(fit(cells, p, mean, CoxModel.indicators(covariates), terms, (long) n, (long) events, spec, prefix));
+    return Optional.of(fit(cells, p, mean, CoxCovariate.indicators(covariates), terms, (long) n, (long) events, spec, prefix));
   }
 
-  private static double[] designRow(List<String> values, List<CoxModel.Covariate> covariates, int p) {
+  private static double[] designRow(List<String> values, List<CoxCovariate> covariates, int p) {
     double[] x = new double[p];
     int j = 0;
     for (int k = 0; k < covariates.size(); k++) {
-      CoxModel.Covariate c = covariates.get(k);
+      CoxCovariate c = covariates.get(k);
       String v = values.get(k);
       if (!c.categorical()) {
         x[j++] = Double.parseDouble(v);

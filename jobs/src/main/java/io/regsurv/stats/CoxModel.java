@@ -51,28 +51,6 @@ public final class CoxModel {
 
   private CoxModel() {}
 
-  /** A covariate's model terms: the column's name and, for a categorical one, its non-reference levels. */
-  record Covariate(String column, boolean categorical, List<String> levels, String reference) {
-    List<String> terms() {
-      if (!categorical) {
-        return List.of(column);
-      }
-      return levels.stream().filter(l -> !l.equals(reference)).map(l -> column + l).toList();
-    }
-  }
-
-  /** Per model term: true for a 0/1 indicator of a categorical covariate's level ({@link CoxSweep} skips its zeros). */
-  static boolean[] indicators(List<Covariate> covariates) {
-    boolean[] indicator = new boolean[covariates.stream().mapToInt(c -> c.terms().size()).sum()];
-    int j = 0;
-    for (Covariate c : covariates) {
-      for (int t = 0; t < c.terms().size(); t++) {
-        indicator[j++] = c.categorical();
-      }
-    }
-    return indicator;
-  }
-
   /**
    * Fits the model to an arbitrary table (one row per subject).
    *
@@ -139,14 +117,14 @@ public final class CoxModel {
     // Time, entry and event: the same checks and messages as km.
     Subjects.from(table, new SubjectSpec(spec.time(), spec.event(), spec.entry(), null, null, null, false, null), source);
 
-    List<Covariate> covariates = classify(table, spec, prefix);
+    List<CoxCovariate> covariates = classify(table, spec, prefix);
     List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
     int p = terms.size();
 
     // Rows with a missing covariate or stratum are dropped, as R's default na.action (na.omit).
     Column complete = lit(true);
     List<Column> design = new ArrayList<>();
-    for (Covariate c : covariates) {
+    for (CoxCovariate c : covariates) {
       complete = complete.and(org.apache.spark.sql.functions.not(missing(column(c.column()))));
       Column v = column(c.column());
       if (c.categorical()) {
@@ -202,7 +180,7 @@ public final class CoxModel {
         }
       }
       CoxFit fit;
-      try (SparkIteration iteration = new SparkIteration(cells, p, mean, indicators(covariates), spec.entry() != null, spec.ties())) {
+      try (SparkIteration iteration = new SparkIteration(cells, p, mean, CoxCovariate.indicators(covariates), spec.entry() != null, spec.ties())) {
         fit = CoxNewtonRaphson.fit(iteration, terms, (long) n, (long) events, spec.confLevel(), prefix);
       }
       Column eta = lit(0.0);
@@ -317,7 +295,7 @@ public final class CoxModel {
   }
 
   /** Which covariates are numeric, and the sorted levels of the categorical ones (one pass over the text covariates, one bounded distinct for every categorical). */
-  static List<Covariate> classify(Dataset<Row> table, CoxSpec spec, String prefix) {
+  static List<CoxCovariate> classify(Dataset<Row> table, CoxSpec spec, String prefix) {
     List<String> text = new ArrayList<>();
     for (String c : spec.covariates()) {
       if (typeOf(table, c) instanceof StringType && !spec.categorical().contains(c)) {
@@ -364,7 +342,7 @@ public final class CoxModel {
       }
     }
     java.util.Map<String, List<String>> levelsOf = levels(table, categoricalColumns, spec.maxLevels());
-    List<Covariate> result = new ArrayList<>();
+    List<CoxCovariate> result = new ArrayList<>();
     for (String c : spec.covariates()) {
       if (kindErrors.containsKey(c)) {
         throw new BadInputException(kindErrors.get(c));
@@ -375,7 +353,7 @@ public final class CoxModel {
           throw new BadInputException(prefix + "--reference " + c + "=" + spec.references().get(c) + ": '" + c
               + "' is numeric, not categorical (use --categorical " + c + ")");
         }
-        result.add(new Covariate(c, false, List.of(), null));
+        result.add(new CoxCovariate(c, false, List.of(), null));
         continue;
       }
       List<String> levels = new ArrayList<>(levelsOf.getOrDefault(c, List.of()));
@@ -397,7 +375,7 @@ public final class CoxModel {
         // Spark's text of a boolean; R names the term colTRUE, regsurv coltrue.
         levels = List.copyOf(levels);
       }
-      result.add(new Covariate(c, true, List.copyOf(levels), reference));
+      result.add(new CoxCovariate(c, true, List.copyOf(levels), reference));
     }
     return result;
   }
