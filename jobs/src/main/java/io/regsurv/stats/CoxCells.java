@@ -12,8 +12,9 @@ import java.util.TreeSet;
 /**
  * A Cox model fitted on the driver from collapsed cells held in memory: the same {@link CoxSweep},
  * {@link CoxNewtonRaphson} and {@link CoxConcordance} sweep as the Spark path, without a
- * Spark job per step. For cells few enough to hold (a CSV read without Spark, or cells collected
- * under a limit): each step's sweep over them costs less than scheduling it.
+ * Spark job per step. For cells few enough to hold (a CSV read without Spark, or a table's subjects
+ * grouped by Spark and collected under a limit): each step's sweep over them costs less than
+ * scheduling it.
  *
  * <p>Memory: per cell its key and weight, once more as arrays in sweep order; p doubles per
  * distinct design row (cells of one covariate pattern share theirs).
@@ -72,25 +73,23 @@ final class CoxCells {
     List<String> terms = covariates.stream().flatMap(c -> c.terms().stream()).toList();
     int p = terms.size();
 
-    // The complete cells, each with its design row: one array per covariate pattern, shared, with
-    // the pattern's weight and events for the moments.
-    Map<List<String>, double[]> design = new HashMap<>();
-    Map<double[], double[]> patternTotals = new java.util.IdentityHashMap<>();
+    // The complete cells, each with its design row: one array per covariate pattern, shared; the
+    // pattern's weight and events give the moments.
+    Map<List<String>, Pattern> patterns = new HashMap<>();
     List<Cell> cells = new ArrayList<>(weights.size());
     for (Map.Entry<Key, double[]> e : weights.entrySet()) {
       Key key = e.getKey();
       if (key.stratum() == null || key.values().contains(null)) {
         continue;
       }
-      double[] x = design.computeIfAbsent(key.values(), values -> designRow(values, covariates, p));
-      if ((long) design.size() * p > maxValues) {
+      Pattern pattern = patterns.computeIfAbsent(key.values(), values -> new Pattern(designRow(values, covariates, p)));
+      if ((long) patterns.size() * p > maxValues) {
         return Optional.empty();
       }
       double w = e.getValue()[0];
-      cells.add(new Cell(key.stratum(), key.entry(), key.time(), key.event(), w, x));
-      double[] totals = patternTotals.computeIfAbsent(x, r -> new double[2]);
-      totals[0] += w;
-      totals[1] += w * key.event();
+      cells.add(new Cell(key.stratum(), key.entry(), key.time(), key.event(), w, pattern.x));
+      pattern.weight += w;
+      pattern.events += w * key.event();
     }
     double n = 0;
     double events = 0;
@@ -99,15 +98,13 @@ final class CoxCells {
     double[] max = new double[p];
     Arrays.fill(min, Double.POSITIVE_INFINITY);
     Arrays.fill(max, Double.NEGATIVE_INFINITY);
-    for (Map.Entry<double[], double[]> e : patternTotals.entrySet()) {
-      double[] x = e.getKey();
-      double w = e.getValue()[0];
-      n += w;
-      events += e.getValue()[1];
+    for (Pattern pattern : patterns.values()) {
+      n += pattern.weight;
+      events += pattern.events;
       for (int j = 0; j < p; j++) {
-        sums[j] += w * x[j];
-        min[j] = Math.min(min[j], x[j]);
-        max[j] = Math.max(max[j], x[j]);
+        sums[j] += pattern.weight * pattern.x[j];
+        min[j] = Math.min(min[j], pattern.x[j]);
+        max[j] = Math.max(max[j], pattern.x[j]);
       }
     }
     if (cells.isEmpty() || events == 0) {
@@ -121,6 +118,17 @@ final class CoxCells {
       }
     }
     return Optional.of(fit(cells, p, mean, CoxCovariate.indicators(covariates), terms, (long) n, (long) events, spec, prefix));
+  }
+
+  /** A covariate pattern's design row and the weight and events of its complete cells. */
+  private static final class Pattern {
+    final double[] x;
+    double weight;
+    double events;
+
+    Pattern(double[] x) {
+      this.x = x;
+    }
   }
 
   private static double[] designRow(List<String> values, List<CoxCovariate> covariates, int p) {

@@ -242,9 +242,9 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
 
   /**
    * The default Cox model (survival.cox) on the same subjects as the curves, fitted by
-   * {@link CoxModel} (Spark collapses the firms into weighted cells; up to survival.maxDriverCells
-   * of them, within CoxModel's bound of cells × terms, are fitted on the driver, more by a Spark
-   * job per Newton–Raphson step that returns p-vectors and p×p matrices), written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
+   * {@link CoxModel} (one Spark aggregation groups the firms by their values; up to
+   * survival.maxDriverCells groups, within CoxModel's bound of patterns × terms, are fitted on the
+   * driver, more by a Spark job per Newton–Raphson step that returns p-vectors and p×p matrices), written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
    * one Delta commit each. A model that cannot be fitted (switched off, no events, a constant or
    * collinear covariate, too many levels: CoxModel's bad-input cases, likely in a small or young
    * warehouse) does not fail the stage: gold.cox_fit says why, gold.hazard_ratio has no rows for
