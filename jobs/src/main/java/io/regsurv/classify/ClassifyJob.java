@@ -140,26 +140,30 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
     }
     long rowsRead;
+    long unknownRows = -1;
     Dataset<Row> processed;
     Dataset<Row> cached = null;
     try {
       if (plan.mode().equals("full")) {
-        // Every snapshot in one windowed pass; the timeline is read by the three writes and the counts.
-        Dataset<Row> classified =
-            StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
-        cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
+        // Every snapshot in one windowed pass. Of the timeline, the three writes and the counts read
+        // only the rows it keeps (a firm's last sighting, its changes, its gaps, unknown statuses).
+        Dataset<Row> selected = bronze.where(col("snapshot_date").isin(dates(plan.dates())));
+        rowsRead = selected.count();
+        Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
+        cached = FirmTimeline.kept(FirmTimeline.timeline(classified, plan.dates(), settings)).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
         writer.replaceFirms(FirmTimeline.firms(cached, bronzeVersion), plan.dates().get(plan.dates().size() - 1));
         writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
         writer.replaceHistory(FirmTimeline.history(cached));
         writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);
         processed = cached;
-        rowsRead = -1;
       } else {
-        rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
+        long[] read = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
+        rowsRead = read[0];
+        unknownRows = read[1];
         processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
       }
-      return finish(runId, plan, bronzeVersion, rowsRead, processed, cached != null);
+      return finish(runId, plan, bronzeVersion, rowsRead, unknownRows, processed, cached != null);
     } finally {
       if (cached != null) {
         cached.unpersist();
@@ -176,73 +180,85 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
    * writing only what changed: new events, the SCD2 changes, and the firms that changed, appeared,
    * vanished or reappeared (a firm merely listed again is not rewritten: its last sighting is derived).
    */
-  private long foldEach(Plan plan, Dataset<Row> bronze, SilverStatusWriter writer, long bronzeVersion, String fingerprint, String runId) {
+  private long[] foldEach(Plan plan, Dataset<Row> bronze, SilverStatusWriter writer, long bronzeVersion, String fingerprint, String runId) {
     LocalDate previous = plan.previous();
-    long rowsRead = 0;
+    long[] read = new long[2];
     for (LocalDate date : plan.dates()) {
-      Dataset<Row> snapshot =
-          StatusClassification.withCanonical(bronze.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))), dictionary);
+      // Only the columns silver reads: the join shuffles every column it is given.
+      Dataset<Row> snapshot = StatusClassification.withCanonical(
+          bronze.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))).select(FirmStatusStep.observedColumns()), dictionary);
+      // Rows read and unknown statuses in one pass over the snapshot's status column.
+      long[] counts = counts(snapshot, List.of(count(lit(1)), unknownCount()));
+      read[0] += counts[0];
+      read[1] += counts[1];
       // The stored state reflects `previous`: a firm it lists was last seen then.
       Dataset<Row> state = SilverFirm.withLastSeen(warehouse.read(Tables.FIRM), previous);
-      // The join of state and snapshot is computed once for the three MERGEs and the count.
-      Dataset<Row> t = FirmStatusStep.withFirmRow(
-              FirmStatusStep.transitions(FirmStatusStep.join(state, snapshot), date, previous, settings), date, bronzeVersion)
+      // Every event, history change and firm row an increment writes belongs to a firm whose row
+      // changed (appeared, vanished, reappeared or a stored column differs), a few percent of the
+      // join. Those rows are kept first, by a cheap test: the cache is also a barrier, so that the
+      // transitions (generated code too large for the JIT, interpreted) run over them alone, in a
+      // stage of their own, and not over every firm in the join's stage. Then their transitions are
+      // kept, once, for the three MERGEs.
+      Dataset<Row> joined =
+          FirmStatusStep.mayChange(FirmStatusStep.join(state, snapshot), previous).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> t = FirmStatusStep.changedOnly(
+              FirmStatusStep.withFirmRow(FirmStatusStep.transitions(joined, date, previous, settings), date, bronzeVersion))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        Row counts = t.agg(count(when(col("seen"), 1)), count(when(col("firm_changed"), 1))).head();
-        rowsRead += counts.getLong(0);
-        writer.mergeEvents(FirmStatusStep.events(t, date, previous, settings.intervalImputation()));
+        long changedFirms = t.count();
+        writer.mergeEvents(FirmStatusStep.events(t, date, previous, settings.intervalImputation()), date);
         writer.mergeHistory(FirmStatusStep.historyChanges(t, date));
         // A snapshot that changes no firm leaves silver.firm alone: a MERGE of nothing would still
         // leave an empty data file behind.
-        if (counts.getLong(1) > 0) {
+        if (changedFirms > 0) {
           writer.mergeFirms(FirmStatusStep.firmChanges(t, date));
         }
       } finally {
         t.unpersist();
+        joined.unpersist();
       }
       writeWatermark(writer, List.of(date), bronzeVersion, fingerprint, runId, false);
       previous = date;
     }
-    return rowsRead;
+    return read;
   }
 
   /**
-   * The run's counts: rows read (when not known yet), unknown statuses, firms and exits. After a
-   * full recompute the firm totals come from the cached timeline (its last sightings are the rows
-   * just written to silver.firm), in the same aggregation as the rows read: no read of silver.firm.
+   * The run's counts: unknown statuses (when not known yet), firms and exits. After a full recompute
+   * they come from the cached timeline rows (its last sightings are the rows just written to
+   * silver.firm; every unknown status is kept) in one aggregation: no read of silver.firm.
    */
-  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, Dataset<Row> processed, boolean timeline) {
-    String unknownName = io.regsurv.core.CanonicalStatus.UNKNOWN.name();
+  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, long unknownRows, Dataset<Row> processed,
+      boolean timeline) {
     Column mistyped = Uscc.isMistyped(col("uscc"), col("uscc_valid"));
     Column firm = timeline ? col("is_last") : lit(true);
     Column exited = timeline ? col("ever_exited") : col("is_exited");
     List<Column> firmTotals = List.of(count(when(firm, 1)), count(when(firm.and(exited), 1)), count(when(firm.and(mistyped), 1)),
         count(when(firm.and(not(col("uscc_valid"))).and(not(mistyped)), 1)));
-    List<Column> readCounts = List.of(count(lit(1)), count(when(col("status").equalTo(unknownName), 1)));
-    long[] read;
     long[] totals;
     if (timeline) {
-      List<Column> all = new ArrayList<>(readCounts);
+      List<Column> all = new ArrayList<>(List.of(unknownCount()));
       all.addAll(firmTotals);
       long[] both = counts(processed, all);
-      read = java.util.Arrays.copyOfRange(both, 0, readCounts.size());
-      totals = java.util.Arrays.copyOfRange(both, readCounts.size(), both.length);
+      unknownRows = both[0];
+      totals = java.util.Arrays.copyOfRange(both, 1, both.length);
     } else {
-      read = counts(processed, readCounts);
       totals = counts(warehouse.read(Tables.FIRM), firmTotals);
     }
     Map<String, Long> unknown = new LinkedHashMap<>();
-    for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
-      unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
-    }
-    long unknownRows = read[1];
-    if (rowsRead < 0) {
-      rowsRead = read[0];
+    // The strings behind the unknown statuses (a query of its own), when there are any.
+    if (unknownRows > 0) {
+      for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
+        unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
+      }
     }
     return new ClassifyResult(
         runId, plan.mode(), plan.reason(), plan.dates(), bronzeVersion, rowsRead,
         totals[0], totals[1], totals[2], totals[3], unknownRows, unknown);
+  }
+
+  private static Column unknownCount() {
+    return count(when(col("status").equalTo(io.regsurv.core.CanonicalStatus.UNKNOWN.name()), 1));
   }
 
   /** One aggregation of counts (never NULL) over {@code rows}, as longs in the given order. */

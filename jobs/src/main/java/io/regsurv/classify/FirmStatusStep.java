@@ -214,6 +214,65 @@ public final class FirmStatusStep {
   }
 
   /**
+   * The bronze columns silver is computed from (besides snapshot_date): a step or the one pass
+   * reads only these, so its shuffle and cache carry no other column.
+   */
+  public static Column[] observedColumns() {
+    return java.util.stream.Stream.of(
+            "uscc", "uscc_valid", "name", "status_raw", "established_date", "status_date", "cancellation_date", "revocation_date",
+            "province", "city", "entity_type", "registered_capital_amount", "registered_capital_currency", "is_ai_related",
+            "legal_representative_hash")
+        .map(functions::col)
+        .toArray(Column[]::new);
+  }
+
+  /**
+   * The rows of a {@link #join} whose firm row can change in this step: firms that appeared,
+   * vanished or reappeared, and listed firms whose status or another observed column differs from
+   * the stored one (every other column of the row follows from these and from the stored row, so a
+   * row that passes no part of this test keeps its firm row: {@link #withFirmRow}'s
+   * {@code firm_changed} is false). A cheap test on the join ahead of the transitions: the
+   * transitions' projection is tens of kilobytes of generated code, larger than the JIT compiles,
+   * so it should run only for the few percent of firms that change.
+   */
+  public static Dataset<Row> mayChange(Dataset<Row> joined, LocalDate previousSnapshot) {
+    Column seen = col("o.uscc").isNotNull();
+    Column known = col("f.uscc").isNotNull();
+    Column p = previousSnapshot == null ? lit(null).cast("date") : lit(Date.valueOf(previousSnapshot));
+    List<Column> observed = new ArrayList<>();
+    List<Column> stored = new ArrayList<>();
+    for (StructField field : SilverFirm.schema().fields()) {
+      String source =
+          switch (field.name()) {
+            case "uscc_valid", "name", "established_date", "province", "city", "entity_type", "registered_capital_amount",
+                "registered_capital_currency", "is_ai_related", "legal_representative_hash" -> field.name();
+            case "current_status" -> "status";
+            case "current_status_raw" -> "status_raw";
+            default -> null;
+          };
+      if (source != null) {
+        observed.add(col("o." + source).cast(field.dataType()));
+        stored.add(col("f." + field.name()));
+      }
+    }
+    Column differs = not(functions.struct(observed.toArray(Column[]::new)).eqNullSafe(functions.struct(stored.toArray(Column[]::new))));
+    Column lastSeen = col("f.last_seen_snapshot");
+    return joined.where(
+        seen.and(not(known))
+            .or(known.and(not(seen)).and(lastSeen.equalTo(p)))
+            .or(seen.and(known).and(lastSeen.lt(p).or(differs))));
+  }
+
+  /**
+   * The rows of {@link #withFirmRow} whose firm row changed: they include every row {@link #events},
+   * {@link #historyChanges} and {@link #firmChanges} select (a status change or a first sighting
+   * changes the row; so do vanishing and reappearing).
+   */
+  public static Dataset<Row> changedOnly(Dataset<Row> withFirmRow) {
+    return withFirmRow.where(col("firm_changed"));
+  }
+
+  /**
    * The silver.firm rows an increment writes, as stored ({@link SilverFirm#toStored}): the firm rows
    * of {@link #withFirmRow} that changed.
    */

@@ -92,11 +92,9 @@ public final class FirmTimeline {
     Column established = col("established_date");
     Column isExitStatus = status.isin(settings.exitStatuses().toArray());
     // Only what silver needs: the timeline is kept (memory and disk) for the three writes.
-    Dataset<Row> needed =
-        classified.select(
-            "snapshot_date", "uscc", "uscc_valid", "name", "status_raw", "status", "established_date", "status_date",
-            "cancellation_date", "revocation_date", "province", "city", "entity_type", "registered_capital_amount",
-            "registered_capital_currency", "is_ai_related", "legal_representative_hash");
+    List<Column> neededColumns = new ArrayList<>(List.of(col("snapshot_date"), status));
+    neededColumns.addAll(List.of(FirmStatusStep.observedColumns()));
+    Dataset<Row> needed = classified.select(neededColumns.toArray(Column[]::new));
     Dataset<Row> step1 =
         needed.select(
             col("*"),
@@ -154,6 +152,17 @@ public final class FirmTimeline {
             max(when(exitRow.and(fromInterval), s)).over(whole).as("exit_date_upper"));
     Column isStart = col("new_firm").or(col("changed"));
     return step3.select(col("*"), first(when(isStart, col("since")), true).over(after).as("next_start_since"));
+  }
+
+  /**
+   * The timeline rows silver and the run's counts need: each firm's last sighting (silver.firm and
+   * the firm totals), status changes and first sightings (history, events), gaps (vanish and
+   * reappear events) and unknown statuses (their counts). On a long series most sightings repeat
+   * the one before and are none of these, so a cache of these rows is a fraction of the timeline.
+   */
+  public static Dataset<Row> kept(Dataset<Row> timeline) {
+    return timeline.where(col("is_last").or(col("new_firm")).or(col("changed")).or(col("reappeared")).or(col("vanishes_next"))
+        .or(col("status").equalTo(CanonicalStatus.UNKNOWN.name())));
   }
 
   /**

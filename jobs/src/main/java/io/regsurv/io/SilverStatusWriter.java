@@ -51,14 +51,17 @@ public final class SilverStatusWriter {
 
   /**
    * Insert-only MERGE on the event's identity, so that repeating a step cannot duplicate events.
+   * Every event of the step was detected in {@code detectedIn}: said as a condition on the table
+   * alone, it lets Delta skip every file of earlier snapshots (their statistics) instead of reading
+   * all past events.
    */
-  public void mergeEvents(Dataset<Row> events) {
+  public void mergeEvents(Dataset<Row> events, LocalDate detectedIn) {
     warehouse
         .delta(Tables.STATUS_EVENT)
         .as("t")
         .merge(
             events.as("s"),
-            "t.uscc = s.uscc AND t.detected_in_snapshot = s.detected_in_snapshot"
+            "t.detected_in_snapshot = DATE'" + detectedIn + "' AND t.uscc = s.uscc AND t.detected_in_snapshot = s.detected_in_snapshot"
                 + " AND t.transition_kind = s.transition_kind AND t.to_status = s.to_status")
         .whenNotMatched()
         .insertAll()

@@ -198,6 +198,28 @@ class FirmStatusStepTest {
   // ---- the pieces
 
   @Test
+  void mayChangeKeepsExactlyTheFirmsWhoseRowChanges() {
+    Map<String, Object> gap = with(known("BACK", ACTIVE), "last_seen_snapshot", d("2023-12-31"));
+    Map<String, Object> longGone = with(known("GONE", ACTIVE), "last_seen_snapshot", d("2023-12-31"));
+    Dataset<Row> joined =
+        FirmStatusStep.join(
+            state(known("SAME", ACTIVE), known("CHANGED", ACTIVE), known("VANISHES", ACTIVE), known("RENAMED", ACTIVE),
+                known("RAW", ACTIVE), known("CAPITAL", ACTIVE), known("OLDER", ACTIVE), gap, longGone),
+            snapshot(seen("SAME", ACTIVE), seen("CHANGED", DORMANT), seen("RENAMED", ACTIVE, "name", "new name"),
+                seen("RAW", ACTIVE, "status_raw", "开业"), seen("CAPITAL", ACTIVE, "registered_capital_amount", new java.math.BigDecimal("12.5")),
+                seen("OLDER", ACTIVE, "established_date", d("2019-06-01")), seen("BACK", ACTIVE), seen("NEW", ACTIVE)));
+    List<String> changed =
+        FirmStatusStep.withFirmRow(FirmStatusStep.transitions(joined, S, P, SETTINGS), S, 7L).where(col("firm_changed"))
+            .select(org.apache.spark.sql.functions.coalesce(col("o.uscc"), col("f.uscc"))).collectAsList().stream()
+            .map(r -> r.getString(0)).toList();
+    List<String> kept =
+        FirmStatusStep.mayChange(joined, P).select(org.apache.spark.sql.functions.coalesce(col("o.uscc"), col("f.uscc")))
+            .collectAsList().stream().map(r -> r.getString(0)).toList();
+    assertThat(changed).containsExactlyInAnyOrder("CHANGED", "VANISHES", "RENAMED", "RAW", "CAPITAL", "OLDER", "BACK", "NEW");
+    assertThat(kept).containsExactlyInAnyOrderElementsOf(changed);
+  }
+
+  @Test
   void joinKeepsFirmsFromEitherSide() {
     Dataset<Row> j = FirmStatusStep.join(state(known("A", ACTIVE), known("B", ACTIVE)), snapshot(seen("B", ACTIVE), seen("C", ACTIVE)));
     List<String> pairs = j.select(col("f.uscc"), col("o.uscc")).collectAsList().stream().map(x -> x.get(0) + "/" + x.get(1)).toList();
