@@ -16,6 +16,7 @@ import io.regsurv.core.Uscc;
 import io.regsurv.io.DeltaCommits;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SilverFirm;
+import io.regsurv.io.SideBySide;
 import io.regsurv.io.SilverStatusWriter;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -206,13 +207,16 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long changedFirms = t.count();
-        writer.mergeEvents(FirmStatusStep.events(t, date, previous, settings.intervalImputation()), date);
-        writer.mergeHistory(FirmStatusStep.historyChanges(t, date));
+        LocalDate from = previous;
+        List<Runnable> merges = new ArrayList<>(List.of(
+            () -> writer.mergeEvents(FirmStatusStep.events(t, date, from, settings.intervalImputation()), date),
+            () -> writer.mergeHistory(FirmStatusStep.historyChanges(t, date))));
         // A snapshot that changes no firm leaves silver.firm alone: a MERGE of nothing would still
         // leave an empty data file behind.
         if (changedFirms > 0) {
-          writer.mergeFirms(FirmStatusStep.firmChanges(t, date));
+          merges.add(() -> writer.mergeFirms(FirmStatusStep.firmChanges(t, date)));
         }
+        SideBySide.run(merges);
       } finally {
         t.unpersist();
         joined.unpersist();

@@ -1,0 +1,58 @@
+package io.regsurv.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class SideBySideTest {
+  @Test
+  void runsEveryWriteAtTheSameTime() {
+    // Each write waits until all three have started: in sequence the first would wait in vain.
+    CountDownLatch started = new CountDownLatch(3);
+    AtomicInteger together = new AtomicInteger();
+    Runnable write = () -> {
+      started.countDown();
+      try {
+        if (started.await(30, TimeUnit.SECONDS)) {
+          together.incrementAndGet();
+        }
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    SideBySide.run(List.of(write, write, write));
+    assertThat(together.get()).isEqualTo(3);
+  }
+
+  @Test
+  void throwsTheFirstFailureAfterEveryWriteHasEnded() {
+    AtomicInteger slowEnded = new AtomicInteger();
+    CountDownLatch failed = new CountDownLatch(1);
+    Runnable slow = () -> {
+      try {
+        failed.await(30, TimeUnit.SECONDS);
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      slowEnded.incrementAndGet();
+    };
+    assertThatThrownBy(() -> SideBySide.run(List.of(
+            () -> {
+              failed.countDown();
+              throw new IllegalArgumentException("first");
+            },
+            slow,
+            () -> {
+              throw new IllegalStateException("second");
+            })))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("first");
+    assertThat(slowEnded.get()).isEqualTo(1);
+  }
+}
