@@ -49,19 +49,93 @@ public final class JobRunLog {
     }
     Dataset<Row> frame = warehouse.spark().createDataFrame(rows, Tables.get(Tables.JOB_RUN).schema());
     if (warehouse.createWithRows(Tables.JOB_RUN, frame, null)) {
+      remember(warehouse.versionIdentity(Tables.JOB_RUN, 0), List.of(), runs);
       return;
     }
     warehouse.ensure(Tables.JOB_RUN);
-    frame
-        .write()
-        .format("delta")
-        .mode("append")
-        // A warehouse made before input_fingerprint existed gains the column instead of failing.
-        .option("mergeSchema", "true")
-        .save(warehouse.location(Tables.JOB_RUN));
+    if (!warehouse.missingColumns(Tables.JOB_RUN).isEmpty()) {
+      frame
+          .write()
+          .format("delta")
+          .mode("append")
+          // A warehouse made before input_fingerprint existed gains the column instead of failing.
+          .option("mergeSchema", "true")
+          .save(warehouse.location(Tables.JOB_RUN));
+      return;
+    }
+    long[] versions = warehouse.appendRows(Tables.JOB_RUN, Warehouse.typed(Tables.JOB_RUN, frame));
+    if (versions[1] == versions[0] + 1) {
+      List<JobRun> before;
+      synchronized (RUNS_BY_VERSION) {
+        before = RUNS_BY_VERSION.get(warehouse.versionIdentity(Tables.JOB_RUN, versions[0]));
+      }
+      if (before != null) {
+        remember(warehouse.versionIdentity(Tables.JOB_RUN, versions[1]), before, runs);
+      }
+    }
   }
 
-  private static Row toRow(JobRun run) {
+  /**
+   * Table id, location and version of ops.job_run → its rows, for the few most recent versions. A
+   * stage asks the log once before it runs (about a second per query on small data, a tenth of a
+   * demo stage); a run in this JVM that appended the version right after a remembered one knows the
+   * new version's rows without a query. Keyed by exact version, so a commit by another process is
+   * never missed: its version is simply not remembered.
+   */
+  private static final Map<String, List<JobRun>> RUNS_BY_VERSION = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, List<JobRun>> eldest) {
+      return size() > 16;
+    }
+  };
+
+  /** Remembers {@code before} plus {@code added} (timestamps at Delta's microseconds) as the rows of version {@code key}. */
+  private static void remember(String key, List<JobRun> before, List<JobRun> added) {
+    List<JobRun> all = new java.util.ArrayList<>(before);
+    for (JobRun r : added) {
+      all.add(new JobRun(r.runId(), r.stage(), r.snapshotDate(), micros(r.startedAt()), micros(r.endedAt()), r.status(), r.rowsRead(),
+          r.rowsWritten(), r.rowsQuarantined(), r.inputFiles(), r.versionsRead(), r.versionsWritten(), r.inputFingerprint(),
+          r.message()));
+    }
+    synchronized (RUNS_BY_VERSION) {
+      RUNS_BY_VERSION.put(key, List.copyOf(all));
+    }
+  }
+
+  private static java.time.Instant micros(java.time.Instant t) {
+    return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  /** True when the rows of ops.job_run's latest version are remembered (tests: a recorded run needs no query). */
+  boolean remembersLatest() {
+    synchronized (RUNS_BY_VERSION) {
+      return RUNS_BY_VERSION.containsKey(warehouse.commitIdentity(Tables.JOB_RUN));
+    }
+  }
+
+  /** Every run in ops.job_run at its latest version: remembered, else one query (one row per stage run: small). */
+  private List<JobRun> runs() {
+    long version = warehouse.version(Tables.JOB_RUN);
+    String key = warehouse.versionIdentity(Tables.JOB_RUN, version);
+    synchronized (RUNS_BY_VERSION) {
+      List<JobRun> known = RUNS_BY_VERSION.get(key);
+      if (known != null) {
+        return known;
+      }
+    }
+    List<JobRun> all = warehouse.readVersion(Tables.JOB_RUN, version).collectAsList().stream().map(JobRunLog::fromRow).toList();
+    synchronized (RUNS_BY_VERSION) {
+      RUNS_BY_VERSION.put(key, all);
+    }
+    return all;
+  }
+
+  /** The succeeded runs of {@code stage}. */
+  private java.util.stream.Stream<JobRun> succeededRuns(Stage stage) {
+    return runs().stream().filter(r -> r.stage() == stage && r.status() == RunStatus.SUCCEEDED);
+  }
+
+  static Row toRow(JobRun run) {
     return
         RowFactory.create(
             run.runId(),
@@ -88,18 +162,13 @@ public final class JobRunLog {
     if (!warehouse.exists(Tables.JOB_RUN)) {
       return Optional.empty();
     }
-    var where = succeeded(stage);
-    if (date != null) {
-      where = where.and(col("snapshot_date").equalTo(lit(Date.valueOf(date))));
-    }
-    List<Row> rows = warehouse.read(Tables.JOB_RUN).where(where).orderBy(col("started_at").desc()).limit(1).collectAsList();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(fromRow(rows.get(0)));
+    return succeededRuns(stage).filter(r -> date == null || date.equals(r.snapshotDate())).max(LATEST);
   }
 
-  /** The succeeded runs of a stage. */
-  private static org.apache.spark.sql.Column succeeded(Stage stage) {
-    return col("stage").equalTo(stage.id()).and(col("status").equalTo(RunStatus.SUCCEEDED.id()));
-  }
+  /** Later start first; ties (none in practice) broken by run id, so the answer never depends on row order. */
+  private static final java.util.Comparator<JobRun> LATEST =
+      java.util.Comparator.comparing(JobRun::startedAt).thenComparing(JobRun::runId);
+
 
   /**
    * The latest succeeded run of a stage for each of {@code dates}, from one query (at most one row
@@ -109,17 +178,10 @@ public final class JobRunLog {
     if (dates.isEmpty() || !warehouse.exists(Tables.JOB_RUN)) {
       return Map.of();
     }
-    var latestFirst = org.apache.spark.sql.expressions.Window.partitionBy(col("snapshot_date")).orderBy(col("started_at").desc());
+    java.util.Set<LocalDate> wanted = new java.util.HashSet<>(dates);
     Map<LocalDate, JobRun> last = new java.util.HashMap<>();
-    warehouse.read(Tables.JOB_RUN)
-        .where(succeeded(stage).and(col("snapshot_date").isin(dates.stream().map(Date::valueOf).toArray())))
-        .withColumn("latest", org.apache.spark.sql.functions.row_number().over(latestFirst))
-        .where(col("latest").equalTo(1)).drop("latest")
-        .collectAsList()
-        .forEach(r -> {
-          JobRun run = fromRow(r);
-          last.put(run.snapshotDate(), run);
-        });
+    succeededRuns(stage).filter(r -> r.snapshotDate() != null && wanted.contains(r.snapshotDate()))
+        .forEach(r -> last.merge(r.snapshotDate(), r, (a, b) -> LATEST.compare(a, b) >= 0 ? a : b));
     return last;
   }
 

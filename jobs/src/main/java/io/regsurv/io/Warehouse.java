@@ -220,6 +220,26 @@ public final class Warehouse {
     return java.util.OptionalLong.of(txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(), operation));
   }
 
+  /**
+   * Appends {@code rows} (in the table's column order and types) in one commit through Delta's
+   * transaction API, the table's CHECK constraints enforced as in any write. Returns the version the
+   * transaction read and the version it committed: one more when no other commit came between, which
+   * lets a caller that knew the table's rows at the first know them at the second.
+   */
+  long[] appendRows(String table, Dataset<Row> rows) {
+    org.apache.spark.sql.delta.OptimisticTransaction txn =
+        org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).startTransaction();
+    long read = txn.readVersion();
+    org.apache.spark.sql.delta.DeltaOperations.Write operation = new org.apache.spark.sql.delta.DeltaOperations.Write(
+        org.apache.spark.sql.SaveMode.Append, Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(),
+        Option.empty(), Option.empty(), Option.empty());
+    @SuppressWarnings("unchecked")
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> actions = (scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>)
+        (scala.collection.immutable.Seq<?>) txn.writeFiles(rows, Option.empty(),
+            scala.jdk.javaapi.CollectionConverters.asScala(List.<org.apache.spark.sql.delta.constraints.Constraint>of()).toList());
+    return new long[] {read, txn.commit(actions, operation)};
+  }
+
   /** {@code rows} cast to the table's column order and types. */
   static Dataset<Row> typed(String table, Dataset<Row> rows) {
     List<Column> columns = new ArrayList<>();

@@ -57,6 +57,33 @@ class JobRunLogUpToDateTest {
     assertThat(last.get(JAN).runId()).isEqualTo("jan-new").isEqualTo(log.lastSucceeded(Stage.INGEST, JAN).orElseThrow().runId());
   }
 
+  /**
+   * A run this JVM records is answered without a query, exactly as the table stores it (timestamps
+   * at Delta's microseconds); a run another writer appends is read, not missed.
+   */
+  @Test
+  void recordedRunsAreRememberedAndAnOutsideAppendIsRead(@TempDir Path dir) {
+    Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    JobRunLog log = new JobRunLog(wh);
+    Instant t0 = Instant.parse("2024-03-01T00:00:00.123456789Z");
+    log.record(succeeded("first", Stage.INGEST, JAN, t0, "fp", Map.of("t", 1L), Map.of(), RunStatus.SUCCEEDED));
+    log.record(succeeded("second", Stage.INGEST, JAN, t0.plusSeconds(60), "fp", Map.of("t", 2L), Map.of(), RunStatus.SUCCEEDED));
+    assertThat(log.remembersLatest()).as("both versions written by this JVM").isTrue();
+    JobRun remembered = log.lastSucceeded(Stage.INGEST, JAN).orElseThrow();
+    JobRun stored = JobRunLog.fromRow(
+        wh.read(Tables.JOB_RUN).where(org.apache.spark.sql.functions.col("run_id").equalTo("second")).head());
+    assertThat(remembered).isEqualTo(stored);
+    assertThat(remembered.startedAt()).isEqualTo(Instant.parse("2024-03-01T00:01:00.123456Z"));
+
+    // Another writer appends as Spark would: that version is not remembered, so it is read.
+    JobRun outside = succeeded("outside", Stage.INGEST, JAN, t0.plusSeconds(120), "fp", Map.of(), Map.of(), RunStatus.SUCCEEDED);
+    wh.spark().createDataFrame(List.of(JobRunLog.toRow(outside)), Tables.get(Tables.JOB_RUN).schema())
+        .write().format("delta").mode("append").save(wh.location(Tables.JOB_RUN));
+    assertThat(log.remembersLatest()).isFalse();
+    assertThat(log.lastSucceeded(Stage.INGEST, JAN).orElseThrow().runId()).isEqualTo("outside");
+    assertThat(log.remembersLatest()).as("remembered once read").isTrue();
+  }
+
   /** An ingest-like stage: no table read, one date of the partitioned bronze table written. */
   @Test
   void partitionedWriteIsUpToDateUntilItsOwnDateIsRewritten(@TempDir Path dir) {
