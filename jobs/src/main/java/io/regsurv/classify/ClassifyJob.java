@@ -317,7 +317,14 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         }
       }
     }
-    return new Plan("full", fullReason, snapshotDates(bronze), null);
+    return new Plan("full", fullReason, allSnapshotDates(bronzeVersion, bronze), null);
+  }
+
+  /** Every snapshot date in bronze at {@code bronzeVersion}, ascending: from its commit log when it can answer, else a query. */
+  private List<LocalDate> allSnapshotDates(long bronzeVersion, Dataset<Row> bronze) {
+    return warehouse.partitionValues(Tables.REGISTRY_SNAPSHOT, bronzeVersion, "snapshot_date")
+        .map(values -> values.stream().map(LocalDate::parse).toList())
+        .orElseGet(() -> snapshotDates(bronze));
   }
 
   /** True when a silver table has data commits after the version the watermark recorded (OPTIMIZE/VACUUM by `maintain` do not count). */

@@ -133,6 +133,58 @@ public final class Warehouse {
     return java.util.Optional.of(rows);
   }
 
+  /**
+   * The values of partition column {@code column} that hold rows at {@code version}, from the
+   * table's commit files read on the driver (every add and remove since version 0): no query over
+   * the rows. Empty when the log cannot answer exactly (an early commit cleaned up after a
+   * checkpoint, a file without a record count, more than {@code MAX_REPLAYED_COMMITS} commits): the
+   * caller then asks Spark.
+   */
+  public java.util.Optional<java.util.TreeSet<String>> partitionValues(String table, long version, String column) {
+    if (version < 0 || version > MAX_REPLAYED_COMMITS) {
+      return java.util.Optional.empty();
+    }
+    Map<String, String> valueByFile = new java.util.HashMap<>();
+    try {
+      scala.collection.Iterator<scala.Tuple2<Object, scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>>> commits =
+          org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).getChanges(0, version, Option.empty(), true);
+      long expected = 0;
+      while (commits.hasNext()) {
+        scala.Tuple2<Object, scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>> commit = commits.next();
+        if ((Long) commit._1() != expected++) {
+          return java.util.Optional.empty();
+        }
+        scala.collection.Iterator<org.apache.spark.sql.delta.actions.Action> actions = commit._2().iterator();
+        while (actions.hasNext()) {
+          org.apache.spark.sql.delta.actions.Action action = actions.next();
+          if (action instanceof org.apache.spark.sql.delta.actions.AddFile add) {
+            Option<Object> n = add.numLogicalRecords();
+            Option<String> value = add.partitionValues().get(column);
+            if (n.isEmpty() || value.isEmpty() || value.get() == null) {
+              return java.util.Optional.empty();
+            }
+            if ((Long) n.get() > 0) {
+              valueByFile.put(add.path(), value.get());
+            } else {
+              valueByFile.remove(add.path());
+            }
+          } else if (action instanceof org.apache.spark.sql.delta.actions.RemoveFile remove) {
+            valueByFile.remove(remove.path());
+          }
+        }
+      }
+      if (expected != version + 1) {
+        return java.util.Optional.empty();
+      }
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty(); // e.g. a commit file cleaned up: Spark answers instead
+    }
+    return java.util.Optional.of(new java.util.TreeSet<>(valueByFile.values()));
+  }
+
+  /** Beyond this many commits reading them one by one on the driver costs more than a query. */
+  private static final long MAX_REPLAYED_COMMITS = 500;
+
   /** The table's properties (Delta metadata configuration: constraints, features, comments' companions). */
   private Map<String, String> properties(String table) {
     return scala.jdk.javaapi.CollectionConverters.asJava(snapshot(table).metadata().configuration());

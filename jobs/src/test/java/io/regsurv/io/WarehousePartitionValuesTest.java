@@ -1,0 +1,38 @@
+package io.regsurv.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.regsurv.BronzeFixture;
+import io.regsurv.BronzeFixture.Firm;
+import io.regsurv.SharedSpark;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link Warehouse#partitionValues}: the snapshot dates bronze holds at a version, from its log, as a query over the rows finds them. */
+class WarehousePartitionValuesTest {
+  @Test
+  void datesFromTheLogEqualTheDatesInTheRowsAtEveryVersion(@TempDir Path dir) {
+    Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    BronzeFixture bronze = new BronzeFixture(wh);
+    bronze.snapshot("2024-01-31", Firm.of("A", "存续", "2020-01-01"));
+    bronze.snapshot("2024-02-29", Firm.of("A", "存续", "2020-01-01"), Firm.of("B", "存续", "2021-01-01"));
+    // A rerun of January replaces its rows: the date is still there once, at a later version.
+    bronze.snapshot("2024-01-31", Firm.of("B", "存续", "2021-01-01"));
+    // A snapshot replaced by no rows is gone.
+    bronze.snapshot("2024-03-31", Firm.of("C", "存续", "2021-01-01"));
+    bronze.snapshot("2024-03-31");
+    String table = Tables.REGISTRY_SNAPSHOT;
+    long latest = wh.version(table);
+    for (long v = 0; v <= latest; v++) {
+      TreeSet<String> fromRows = new TreeSet<>(wh.readVersion(table, v).select("snapshot_date").distinct().collectAsList().stream()
+          .map(r -> r.getDate(0).toLocalDate().toString()).toList());
+      assertThat(wh.partitionValues(table, v, "snapshot_date")).as("version " + v).contains(fromRows);
+    }
+    assertThat(wh.partitionValues(table, latest, "snapshot_date").orElseThrow()).containsExactly("2024-01-31", "2024-02-29");
+    assertThat(wh.partitionValues(table, latest + 1, "snapshot_date")).as("a version not written yet").isEmpty();
+    assertThat(wh.partitionValues(table, latest, "no_such_column")).as("not a partition column").isEmpty();
+  }
+}
