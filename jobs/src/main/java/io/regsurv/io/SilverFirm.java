@@ -117,10 +117,14 @@ public final class SilverFirm {
    */
   static LocalDate latestSnapshot(Warehouse warehouse, Dataset<Row> stored, long version) {
     if (warehouse.exists(Tables.CLASSIFY_WATERMARK)) {
-      String key = warehouse.commitIdentity(Tables.CLASSIFY_WATERMARK);
+      long markVersion = warehouse.version(Tables.CLASSIFY_WATERMARK);
+      String key = warehouse.versionIdentity(Tables.CLASSIFY_WATERMARK, markVersion);
       LocalDate latest = remembered(key, () -> {
-        Row mark = warehouse.read(Tables.CLASSIFY_WATERMARK).agg(max("snapshot_date")).head();
-        return mark.isNullAt(0) ? null : mark.getDate(0).toLocalDate();
+        // From the watermark's file statistics in its log when they answer (no query), else a query.
+        return warehouse.maxDate(Tables.CLASSIFY_WATERMARK, markVersion, "snapshot_date").orElseGet(() -> {
+          Row mark = warehouse.readVersion(Tables.CLASSIFY_WATERMARK, markVersion).agg(max("snapshot_date")).head();
+          return mark.isNullAt(0) ? null : mark.getDate(0).toLocalDate();
+        });
       });
       if (latest != null) {
         return latest;

@@ -135,16 +135,65 @@ public final class Warehouse {
 
   /**
    * The values of partition column {@code column} that hold rows at {@code version}, from the
-   * table's commit files read on the driver (every add and remove since version 0): no query over
-   * the rows. Empty when the log cannot answer exactly (an early commit cleaned up after a
-   * checkpoint, a file without a record count, more than {@code MAX_REPLAYED_COMMITS} commits): the
-   * caller then asks Spark.
+   * table's commit files read on the driver ({@link #filesWithRows}): no query over the rows. Empty
+   * when the log cannot answer exactly: the caller then asks Spark.
    */
   public java.util.Optional<java.util.TreeSet<String>> partitionValues(String table, long version, String column) {
+    return filesWithRows(table, version).flatMap(files -> {
+      java.util.TreeSet<String> values = new java.util.TreeSet<>();
+      for (org.apache.spark.sql.delta.actions.AddFile add : files) {
+        Option<String> value = add.partitionValues().get(column);
+        if (value.isEmpty() || value.get() == null) {
+          return java.util.Optional.empty();
+        }
+        values.add(value.get());
+      }
+      return java.util.Optional.of(values);
+    });
+  }
+
+  /**
+   * The largest value of date column {@code column} at {@code version}, from the per-file
+   * statistics in the table's commit files ({@link #filesWithRows}): no query. Empty when they cannot
+   * answer exactly (no file holds rows, a file without statistics for the column or with deleted
+   * rows): the caller then asks Spark.
+   */
+  public java.util.Optional<LocalDate> maxDate(String table, long version, String column) {
+    return filesWithRows(table, version).flatMap(files -> {
+      LocalDate max = null;
+      for (org.apache.spark.sql.delta.actions.AddFile add : files) {
+        if (add.deletionVector() != null || add.stats() == null) {
+          return java.util.Optional.empty();
+        }
+        com.fasterxml.jackson.databind.JsonNode value;
+        try {
+          value = STATS.readTree(add.stats()).path("maxValues").path(column);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          return java.util.Optional.empty();
+        }
+        if (!value.isTextual()) {
+          return java.util.Optional.empty();
+        }
+        LocalDate d = LocalDate.parse(value.asText());
+        max = max == null || d.isAfter(max) ? d : max;
+      }
+      return java.util.Optional.ofNullable(max);
+    });
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATS = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The data files holding rows at {@code version}: every add and remove of the commit files since
+   * version 0, replayed on the driver. Empty when the log cannot say exactly: an early commit cleaned
+   * up after a checkpoint, a file without a record count, or more than {@code MAX_REPLAYED_COMMITS}
+   * commits (reading them one by one would cost more than a query).
+   */
+  private java.util.Optional<java.util.Collection<org.apache.spark.sql.delta.actions.AddFile>> filesWithRows(String table, long version) {
     if (version < 0 || version > MAX_REPLAYED_COMMITS) {
       return java.util.Optional.empty();
     }
-    Map<String, String> valueByFile = new java.util.HashMap<>();
+    Map<String, org.apache.spark.sql.delta.actions.AddFile> byPath = new java.util.HashMap<>();
     try {
       scala.collection.Iterator<scala.Tuple2<Object, scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>>> commits =
           org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).getChanges(0, version, Option.empty(), true);
@@ -159,17 +208,16 @@ public final class Warehouse {
           org.apache.spark.sql.delta.actions.Action action = actions.next();
           if (action instanceof org.apache.spark.sql.delta.actions.AddFile add) {
             Option<Object> n = add.numLogicalRecords();
-            Option<String> value = add.partitionValues().get(column);
-            if (n.isEmpty() || value.isEmpty() || value.get() == null) {
+            if (n.isEmpty()) {
               return java.util.Optional.empty();
             }
             if ((Long) n.get() > 0) {
-              valueByFile.put(add.path(), value.get());
+              byPath.put(add.path(), add);
             } else {
-              valueByFile.remove(add.path());
+              byPath.remove(add.path());
             }
           } else if (action instanceof org.apache.spark.sql.delta.actions.RemoveFile remove) {
-            valueByFile.remove(remove.path());
+            byPath.remove(remove.path());
           }
         }
       }
@@ -179,7 +227,7 @@ public final class Warehouse {
     } catch (RuntimeException e) {
       return java.util.Optional.empty(); // e.g. a commit file cleaned up: Spark answers instead
     }
-    return java.util.Optional.of(new java.util.TreeSet<>(valueByFile.values()));
+    return java.util.Optional.of(byPath.values());
   }
 
   /** Beyond this many commits reading them one by one on the driver costs more than a query. */

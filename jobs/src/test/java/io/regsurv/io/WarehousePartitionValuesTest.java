@@ -35,4 +35,31 @@ class WarehousePartitionValuesTest {
     assertThat(wh.partitionValues(table, latest + 1, "snapshot_date")).as("a version not written yet").isEmpty();
     assertThat(wh.partitionValues(table, latest, "no_such_column")).as("not a partition column").isEmpty();
   }
+
+  @Test
+  void latestDateFromTheLogsStatisticsEqualsAMaxQueryAtEveryVersion(@TempDir Path dir) {
+    Warehouse wh = new Warehouse(SharedSpark.spark(), dir.resolve("wh").toString());
+    String table = Tables.CLASSIFY_WATERMARK;
+    wh.ensure(table);
+    mark(wh, "append", "2024-01-31", "2024-02-29");
+    mark(wh, "append", "2024-03-31");
+    // A full recompute replaces every row: the latest date can go back.
+    mark(wh, "overwrite", "2024-01-31");
+    long latest = wh.version(table);
+    for (long v = 0; v <= latest; v++) {
+      org.apache.spark.sql.Row max = wh.readVersion(table, v).agg(org.apache.spark.sql.functions.max("snapshot_date")).head();
+      java.util.Optional<java.time.LocalDate> fromRows = max.isNullAt(0) ? java.util.Optional.empty() : java.util.Optional.of(max.getDate(0).toLocalDate());
+      assertThat(wh.maxDate(table, v, "snapshot_date")).as("version " + v).isEqualTo(fromRows);
+    }
+    assertThat(wh.maxDate(table, latest, "snapshot_date")).contains(java.time.LocalDate.of(2024, 1, 31));
+  }
+
+  private static void mark(Warehouse wh, String mode, String... dates) {
+    List<org.apache.spark.sql.Row> rows = java.util.Arrays.stream(dates)
+        .map(d -> org.apache.spark.sql.RowFactory.create(java.sql.Date.valueOf(d), 1L, "fp", 1L, 1L, 1L, "run",
+            java.sql.Timestamp.valueOf("2024-04-01 00:00:00")))
+        .toList();
+    wh.spark().createDataFrame(rows, Tables.get(Tables.CLASSIFY_WATERMARK).schema())
+        .write().format("delta").mode(mode).save(wh.location(Tables.CLASSIFY_WATERMARK));
+  }
 }
