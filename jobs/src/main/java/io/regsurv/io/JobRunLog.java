@@ -65,10 +65,7 @@ public final class JobRunLog {
     }
     long[] versions = warehouse.appendRows(Tables.JOB_RUN, Warehouse.typed(Tables.JOB_RUN, frame));
     if (versions[1] == versions[0] + 1) {
-      List<JobRun> before;
-      synchronized (RUNS_BY_VERSION) {
-        before = RUNS_BY_VERSION.get(warehouse.versionIdentity(Tables.JOB_RUN, versions[0]));
-      }
+      List<JobRun> before = RUNS_BY_VERSION.get(warehouse.versionIdentity(Tables.JOB_RUN, versions[0]));
       if (before != null) {
         remember(warehouse.versionIdentity(Tables.JOB_RUN, versions[1]), before, runs);
       }
@@ -82,12 +79,7 @@ public final class JobRunLog {
    * new version's rows without a query. Keyed by exact version, so a commit by another process is
    * never missed: its version is simply not remembered.
    */
-  private static final Map<String, List<JobRun>> RUNS_BY_VERSION = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<JobRun>> eldest) {
-      return size() > 16;
-    }
-  };
+  private static final VersionMemo<List<JobRun>> RUNS_BY_VERSION = new VersionMemo<>(16);
 
   /** Remembers {@code before} plus {@code added} (timestamps at Delta's microseconds) as the rows of version {@code key}. */
   private static void remember(String key, List<JobRun> before, List<JobRun> added) {
@@ -97,9 +89,7 @@ public final class JobRunLog {
           r.rowsWritten(), r.rowsQuarantined(), r.inputFiles(), r.versionsRead(), r.versionsWritten(), r.inputFingerprint(),
           r.message()));
     }
-    synchronized (RUNS_BY_VERSION) {
-      RUNS_BY_VERSION.put(key, List.copyOf(all));
-    }
+    RUNS_BY_VERSION.put(key, List.copyOf(all));
   }
 
   private static java.time.Instant micros(java.time.Instant t) {
@@ -108,26 +98,14 @@ public final class JobRunLog {
 
   /** True when the rows of ops.job_run's latest version are remembered (tests: a recorded run needs no query). */
   boolean remembersLatest() {
-    synchronized (RUNS_BY_VERSION) {
-      return RUNS_BY_VERSION.containsKey(warehouse.commitIdentity(Tables.JOB_RUN));
-    }
+    return RUNS_BY_VERSION.get(warehouse.commitIdentity(Tables.JOB_RUN)) != null;
   }
 
   /** Every run in ops.job_run at its latest version: remembered, else one query (one row per stage run: small). */
   private List<JobRun> runs() {
     long version = warehouse.version(Tables.JOB_RUN);
-    String key = warehouse.versionIdentity(Tables.JOB_RUN, version);
-    synchronized (RUNS_BY_VERSION) {
-      List<JobRun> known = RUNS_BY_VERSION.get(key);
-      if (known != null) {
-        return known;
-      }
-    }
-    List<JobRun> all = warehouse.readVersion(Tables.JOB_RUN, version).collectAsList().stream().map(JobRunLog::fromRow).toList();
-    synchronized (RUNS_BY_VERSION) {
-      RUNS_BY_VERSION.put(key, all);
-    }
-    return all;
+    return RUNS_BY_VERSION.computeIfAbsent(warehouse.versionIdentity(Tables.JOB_RUN, version),
+        () -> warehouse.readVersion(Tables.JOB_RUN, version).collectAsList().stream().map(JobRunLog::fromRow).toList());
   }
 
   /** The succeeded runs of {@code stage}. */
@@ -165,13 +143,12 @@ public final class JobRunLog {
     return succeededRuns(stage).filter(r -> date == null || date.equals(r.snapshotDate())).max(LATEST);
   }
 
-  /** Later start first; ties (none in practice) broken by run id, so the answer never depends on row order. */
+  /** Orders runs by start, the latest greatest; ties (none in practice) by run id, so the answer never depends on row order. */
   private static final java.util.Comparator<JobRun> LATEST =
       java.util.Comparator.comparing(JobRun::startedAt).thenComparing(JobRun::runId);
 
-
   /**
-   * The latest succeeded run of a stage for each of {@code dates}, from one query (at most one row
+   * The latest succeeded run of a stage for each of {@code dates}, from the log's rows (at most one
    * per date); dates with none are absent.
    */
   public Map<LocalDate, JobRun> lastSucceeded(Stage stage, java.util.Collection<LocalDate> dates) {

@@ -38,6 +38,9 @@ public final class SideBySide {
         try {
           f.get();
         } catch (ExecutionException e) {
+          if (e.getCause() instanceof Error error) {
+            throw error; // out of memory and the like: not a write's failure to report
+          }
           if (first == null) {
             first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
           }

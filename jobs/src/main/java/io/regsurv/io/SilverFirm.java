@@ -101,12 +101,7 @@ public final class SilverFirm {
    * Table id, location and version (of the watermark, or of silver.firm when there is none) → the
    * latest snapshot silver reflects; the few most recent (a JVM may hold many warehouses: tests).
    */
-  private static final Map<String, LocalDate> LATEST_BY_VERSION = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, LocalDate> eldest) {
-      return size() > 64;
-    }
-  };
+  private static final VersionMemo<LocalDate> LATEST_BY_VERSION = new VersionMemo<>(64);
 
   /**
    * The latest snapshot silver reflects: the watermark's latest date. Without one (firm rows written
@@ -119,7 +114,7 @@ public final class SilverFirm {
     if (warehouse.exists(Tables.CLASSIFY_WATERMARK)) {
       long markVersion = warehouse.version(Tables.CLASSIFY_WATERMARK);
       String key = warehouse.versionIdentity(Tables.CLASSIFY_WATERMARK, markVersion);
-      LocalDate latest = remembered(key, () -> {
+      LocalDate latest = LATEST_BY_VERSION.computeIfAbsent(key, () -> {
         // From the watermark's file statistics in its log when they answer (no query), else a query.
         return warehouse.maxDate(Tables.CLASSIFY_WATERMARK, markVersion, "snapshot_date").orElseGet(() -> {
           Row mark = warehouse.readVersion(Tables.CLASSIFY_WATERMARK, markVersion).agg(max("snapshot_date")).head();
@@ -130,7 +125,7 @@ public final class SilverFirm {
         return latest;
       }
     }
-    return remembered(warehouse.versionIdentity(Tables.FIRM, version), () -> {
+    return LATEST_BY_VERSION.computeIfAbsent(warehouse.versionIdentity(Tables.FIRM, version), () -> {
       Row r = stored.agg(max(VANISHED_AFTER), max("first_seen_snapshot")).head();
       LocalDate vanished = r.isNullAt(0) ? null : r.getDate(0).toLocalDate();
       LocalDate firstSeen = r.isNullAt(1) ? null : r.getDate(1).toLocalDate();
@@ -141,22 +136,7 @@ public final class SilverFirm {
     });
   }
 
-  /** The remembered answer for {@code key}, else {@code query}'s (remembered unless NULL: an empty table may fill). */
-  private static LocalDate remembered(String key, java.util.function.Supplier<LocalDate> query) {
-    synchronized (LATEST_BY_VERSION) {
-      LocalDate known = LATEST_BY_VERSION.get(key);
-      if (known != null) {
-        return known;
-      }
-    }
-    LocalDate answer = query.get();
-    if (answer != null) {
-      synchronized (LATEST_BY_VERSION) {
-        LATEST_BY_VERSION.put(key, answer);
-      }
-    }
-    return answer;
-  }
+
 
   /**
    * SQL of the view {@link #VIEW}: the same rows as {@link #read(Warehouse)}, for analysts. Table

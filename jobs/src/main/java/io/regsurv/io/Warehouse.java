@@ -312,12 +312,9 @@ public final class Warehouse {
     long now = System.currentTimeMillis();
     List<org.apache.spark.sql.delta.actions.Action> actions = new ArrayList<>();
     replaced.forEach(f -> actions.add(f.removeWithTimestamp(now, true)));
-    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(
-        txn.writeFiles(rows, Option.empty(), scala.jdk.javaapi.CollectionConverters.asScala(rowChecks(condition)).toList())));
-    org.apache.spark.sql.delta.DeltaOperations.Write operation = new org.apache.spark.sql.delta.DeltaOperations.Write(
-        org.apache.spark.sql.SaveMode.Overwrite, Option.empty(), Option.apply(condition), Option.empty(), Option.empty(), Option.empty(),
-        Option.empty(), Option.empty(), Option.empty());
-    return java.util.OptionalLong.of(txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(), operation));
+    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(writeFiles(txn, rows, rowChecks(condition))));
+    return java.util.OptionalLong.of(txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(),
+        writeOperation(org.apache.spark.sql.SaveMode.Overwrite, Option.apply(condition))));
   }
 
   /**
@@ -330,14 +327,23 @@ public final class Warehouse {
     org.apache.spark.sql.delta.OptimisticTransaction txn =
         org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table)).startTransaction();
     long read = txn.readVersion();
-    org.apache.spark.sql.delta.DeltaOperations.Write operation = new org.apache.spark.sql.delta.DeltaOperations.Write(
-        org.apache.spark.sql.SaveMode.Append, Option.empty(), Option.empty(), Option.empty(), Option.empty(), Option.empty(),
-        Option.empty(), Option.empty(), Option.empty());
+    return new long[] {read, txn.commit(writeFiles(txn, rows, List.of()), writeOperation(org.apache.spark.sql.SaveMode.Append, Option.empty()))};
+  }
+
+  /** A WRITE commit's operation (what DESCRIBE HISTORY shows) with {@code predicate} (replaceWhere's), as Delta's own writer records it. */
+  private static org.apache.spark.sql.delta.DeltaOperations.Write writeOperation(org.apache.spark.sql.SaveMode mode, Option<String> predicate) {
+    return new org.apache.spark.sql.delta.DeltaOperations.Write(mode, Option.empty(), predicate, Option.empty(), Option.empty(),
+        Option.empty(), Option.empty(), Option.empty(), Option.empty());
+  }
+
+  /** {@code rows} written as data files of {@code txn}, checked against the table's constraints and {@code checks}: the commit's actions. */
+  private static scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> writeFiles(
+      org.apache.spark.sql.delta.OptimisticTransaction txn, Dataset<Row> rows, List<org.apache.spark.sql.delta.constraints.Constraint> checks) {
+    // Scala's immutable Seq is covariant: the written files are the commit's actions as they are.
     @SuppressWarnings("unchecked")
     scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> actions = (scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>)
-        (scala.collection.immutable.Seq<?>) txn.writeFiles(rows, Option.empty(),
-            scala.jdk.javaapi.CollectionConverters.asScala(List.<org.apache.spark.sql.delta.constraints.Constraint>of()).toList());
-    return new long[] {read, txn.commit(actions, operation)};
+        (scala.collection.immutable.Seq<?>) txn.writeFiles(rows, Option.empty(), scala.jdk.javaapi.CollectionConverters.asScala(checks).toList());
+    return actions;
   }
 
   /** {@code rows} cast to the table's column order and types. */
@@ -379,12 +385,7 @@ public final class Warehouse {
         def.schema().json(), scala.jdk.javaapi.CollectionConverters.asScala(def.partitionedBy()).toList(),
         scalaMap(configuration(def)), Option.apply((Object) System.currentTimeMillis()));
     txn.updateMetadataForNewTable(metadata);
-    List<org.apache.spark.sql.delta.constraints.Constraint> checks = rowChecks(rowCondition);
-    // Scala's immutable Seq is covariant: the written files are the commit's actions as they are.
-    @SuppressWarnings("unchecked")
-    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action> actions = (scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.Action>)
-        (scala.collection.immutable.Seq<?>) txn.writeFiles(rows, Option.empty(), scala.jdk.javaapi.CollectionConverters.asScala(checks).toList());
-    txn.commit(actions, new org.apache.spark.sql.delta.DeltaOperations.CreateTable(metadata, false, true, Option.empty()));
+    txn.commit(writeFiles(txn, rows, rowChecks(rowCondition)), new org.apache.spark.sql.delta.DeltaOperations.CreateTable(metadata, false, true, Option.empty()));
     register(table);
     return true;
   }
