@@ -70,6 +70,9 @@ public final class Text {
     if (s == null) {
       return null;
     }
+    if (isClean(s)) {
+      return s; // most registry values: no copy
+    }
     StringBuilder sb = new StringBuilder(s.length());
     boolean gap = false;
     for (int i = 0; i < s.length(); i++) {
@@ -85,6 +88,21 @@ public final class Text {
       }
     }
     return sb.isEmpty() ? null : sb.toString();
+  }
+
+  /** True when {@link #clean(String)} would return {@code s} itself: not empty, no full-width form, single spaces between other characters only. */
+  private static boolean isClean(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (halfWidth(ch) != ch) {
+        return false;
+      }
+      if (isSpace(ch) && (ch != ' ' || i == 0 || i == n - 1 || isSpace(s.charAt(i + 1)))) {
+        return false;
+      }
+    }
+    return n > 0;
   }
 
   /** Half-width with every whitespace character removed; empty becomes NULL. */

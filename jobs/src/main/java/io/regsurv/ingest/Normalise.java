@@ -5,17 +5,14 @@ import io.regsurv.core.Uscc;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.Dialect;
+import io.regsurv.io.SnapshotReader;
 import java.time.LocalDate;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -23,10 +20,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Raw snapshot rows (canonical fields as text, see {@code io.SnapshotReader}) to the typed, clean
- * columns of bronze.registry_snapshot: half-width and trimmed text, null tokens to NULL, USCC
- * upper-cased and checked, dates parsed, capital split into amount and currency, the legal
- * representative replaced by a salted hash, the AI flag.
+ * Snapshot rows as {@link #SHAPER} leaves them in the reading task (canonical fields as cleaned
+ * text: half-width, trimmed, whitespace folded; the raw line without the legal representative)
+ * to the typed columns of bronze.registry_snapshot: null tokens to NULL, USCC upper-cased and
+ * checked, dates parsed, capital split into amount and currency, the legal representative
+ * replaced by a salted hash, the AI flag.
  */
 public final class Normalise {
   private Normalise() {}
@@ -55,11 +53,11 @@ public final class Normalise {
     out.add(name.alias("name"));
     out.add(text("status_raw", d).alias("status_raw"));
     for (String dateColumn : List.of("established_date", "approval_date", "cancellation_date", "revocation_date")) {
-      out.add(Dates.parse(nullIfToken(Text.clean(field(dateColumn)), d), d.dateFormats()).alias(dateColumn));
+      out.add(Dates.parse(text(dateColumn, d), d.dateFormats()).alias(dateColumn));
     }
     Column[] statusDates = new Column[d.statusDateFrom().size() + 1];
     for (int i = 0; i < d.statusDateFrom().size(); i++) {
-      statusDates[i] = Dates.parse(nullIfToken(Text.clean(field(d.statusDateFrom().get(i))), d), d.dateFormats());
+      statusDates[i] = Dates.parse(text(d.statusDateFrom().get(i), d), d.dateFormats());
     }
     statusDates[statusDates.length - 1] = lit(null).cast("date");
     out.add(coalesce(statusDates).alias("status_date"));
@@ -77,7 +75,7 @@ public final class Normalise {
     out.add(aiRelated(name, scope, ctx.aiKeywords()).alias("is_ai_related"));
     out.add(col("source_file"));
     out.add(col("source_line"));
-    out.add(redactedRawText().alias("raw_text"));
+    out.add(col("raw_text"));
     out.add(col("parse_error"));
     out.add(runId.alias("ingest_run_id"));
     return raw.select(out.toArray(Column[]::new));
@@ -98,8 +96,9 @@ public final class Normalise {
     return when(cleaned.isin(d.nullTokens().toArray()), lit(null).cast("string")).otherwise(cleaned);
   }
 
+  /** A field (cleaned by {@link #SHAPER}), NULL for a null token. */
   private static Column text(String canonical, Dialect d) {
-    return nullIfToken(Text.clean(field(canonical)), d);
+    return nullIfToken(field(canonical), d);
   }
 
   /** What stands in raw_text where a personal name was. */
@@ -112,18 +111,47 @@ public final class Normalise {
   static final String NAME_LIKE = "(?<=^|[,\"\t|])(\\p{IsHan}{2,4}|\\p{IsHan}{1,8}[·•]\\p{IsHan}{1,12})(?=[,\"\t|]|$)";
 
   /**
-   * raw_text (kept for diagnosing quarantined rows) without the legal representative, a natural
-   * person: the parsed field's value is replaced wherever it occurs. Where the columns may not be
-   * where the header says (the row could not be split, its representative field is empty, or its
-   * code column holds no identifier: a shifted row), every name-like field is replaced too (status
-   * words such as 存续 go as well: the price of not knowing which field is the person).
+   * The reading task's work on each record ({@code io.SnapshotReader.RecordShaper}): the raw text
+   * loses the legal representative, then every field is cleaned ({@link Text#clean(String)}).
+   * Both run on the parser's Java strings: as Spark expressions (a UDF per field, {@code replace}
+   * and {@code regexp_replace} on the line) they were about a quarter of ingest's first stage.
+   *
+   * <p>raw_text is kept for diagnosing quarantined rows, without the legal representative, a
+   * natural person: the parsed field's value is replaced wherever it occurs. Where the columns may
+   * not be where the header says (the row could not be split, its representative field is blank,
+   * or its code column holds no identifier: a shifted row), every name-like field is replaced too
+   * (status words such as 存续 go as well: the price of not knowing which field is the person).
    */
-  static Column redactedRawText() {
-    Column rep = field("legal_representative");
-    Column hasRep = coalesce(length(trim(rep)).gt(0), lit(false));
-    Column withoutRep = when(hasRep, replace(col("raw_text"), rep, lit(REDACTED))).otherwise(col("raw_text"));
-    Column layoutInDoubt = col("fields").isNull().or(not(hasRep)).or(not(coalesce(Uscc.hasIdentifierShape(Text.identifierKey(field("uscc"), List.of())), lit(false))));
-    return when(layoutInDoubt, regexp_replace(withoutRep, NAME_LIKE, REDACTED)).otherwise(withoutRep);
+  public static final SnapshotReader.RecordShaper SHAPER = new Shaper();
+
+  private static final class Shaper implements SnapshotReader.RecordShaper {
+    private static final long serialVersionUID = 1L;
+    private static final int REP = Dialect.CANONICAL.indexOf("legal_representative");
+    private static final int USCC = Dialect.CANONICAL.indexOf("uscc");
+    private static final Pattern NAME = Pattern.compile(NAME_LIKE);
+    private static final Pattern IDENTIFIER = Pattern.compile(Uscc.IDENTIFIER_SHAPE);
+
+    @Override
+    public String shape(String rawText, String[] fields) {
+      String rep = fields == null ? null : fields[REP];
+      // Spark's trim, the definition this replaced, strips ASCII spaces only.
+      boolean hasRep = rep != null && !rep.chars().allMatch(c -> c == ' ');
+      String text = hasRep ? rawText.replace(rep, REDACTED) : rawText;
+      if (fields == null || !hasRep || !hasIdentifierShape(fields[USCC])) {
+        text = NAME.matcher(text).replaceAll(REDACTED);
+      }
+      if (fields != null) {
+        for (int i = 0; i < fields.length; i++) {
+          fields[i] = Text.clean(fields[i]);
+        }
+      }
+      return text;
+    }
+
+    private static boolean hasIdentifierShape(String uscc) {
+      String key = Text.identifierKey(uscc, java.util.Set.of());
+      return key != null && IDENTIFIER.matcher(key).find();
+    }
   }
 
   private static Column field(String canonical) {

@@ -14,39 +14,48 @@ final class CsvParser {
    */
   static List<String> split(String record) {
     List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    boolean atStart = true;
     int n = record.length();
-    for (int i = 0; i < n; i++) {
-      char c = record.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < n && record.charAt(i + 1) == '"') {
-            field.append('"');
-            i++;
+    int p = 0;
+    while (true) {
+      if (p < n && record.charAt(p) == '"') {
+        StringBuilder field = new StringBuilder();
+        boolean quoted = true;
+        int i = p + 1;
+        for (; i < n; i++) {
+          char c = record.charAt(i);
+          if (quoted) {
+            if (c != '"') {
+              field.append(c);
+            } else if (i + 1 < n && record.charAt(i + 1) == '"') {
+              field.append('"');
+              i++;
+            } else {
+              quoted = false;
+            }
+          } else if (c == ',') {
+            break;
           } else {
-            quoted = false;
+            field.append(c);
           }
-        } else {
-          field.append(c);
         }
-      } else if (c == ',') {
+        if (quoted) {
+          return null;
+        }
         fields.add(field.toString());
-        field.setLength(0);
-        atStart = true;
-        continue;
-      } else if (c == '"' && atStart) {
-        quoted = true;
+        if (i >= n) {
+          return fields;
+        }
+        p = i + 1;
       } else {
-        field.append(c);
+        // An unquoted field (the common case) is one substring: a quote inside it is text.
+        int comma = record.indexOf(',', p);
+        if (comma < 0) {
+          fields.add(record.substring(p));
+          return fields;
+        }
+        fields.add(record.substring(p, comma));
+        p = comma + 1;
       }
-      atStart = false;
     }
-    if (quoted) {
-      return null;
-    }
-    fields.add(field.toString());
-    return fields;
   }
 }

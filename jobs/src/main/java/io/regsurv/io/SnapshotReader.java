@@ -76,6 +76,22 @@ public final class SnapshotReader {
   private SnapshotReader() {}
 
   /**
+   * What the reading task does to each record before it becomes a row: the caller's per-value work
+   * done on the Java strings the parser made, where a Spark UDF would convert every value from
+   * UTF-8 and back. Serializable: it runs in the tasks.
+   */
+  public interface RecordShaper extends Serializable {
+    /** Leaves records as read. */
+    RecordShaper AS_READ = (rawText, fields) -> rawText;
+
+    /**
+     * The raw text the row keeps, given the record's text and its canonical fields (null when the
+     * record could not be split); may rewrite {@code fields} in place, after the raw text is made.
+     */
+    String shape(String rawText, String[] fields);
+  }
+
+  /**
    * What a task needs to read one file, or the byte range [start, end) of one (end -1: to the end),
    * whose first line is line {@code linesBefore + 1}: where, how, and which source position feeds
    * each canonical column.
@@ -137,7 +153,7 @@ public final class SnapshotReader {
    * @param warnings receives one line per unknown extra column (ignored)
    */
   public static Dataset<Row> read(SparkSession spark, Dialect dialect, List<String> files, String what, List<String> warnings) {
-    return read(spark, dialect, List.of(new Part(files, what, warnings)));
+    return read(spark, dialect, List.of(new Part(files, what, warnings)), RecordShaper.AS_READ);
   }
 
   /** One snapshot's files, with the start of its error messages and where its warnings go. */
@@ -145,9 +161,10 @@ public final class SnapshotReader {
 
   /**
    * The files of several snapshots of one dialect as one Dataset (one plan, one set of tasks); a
-   * file's problems are reported with its own snapshot's message start and warnings.
+   * file's problems are reported with its own snapshot's message start and warnings. Every record
+   * goes through {@code shaper} in its reading task (file problems, which have no text, do not).
    */
-  public static Dataset<Row> read(SparkSession spark, Dialect dialect, List<Part> parts) {
+  public static Dataset<Row> read(SparkSession spark, Dialect dialect, List<Part> parts, RecordShaper shaper) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<FileTask> tasks = new ArrayList<>();
     for (Part part : parts) {
@@ -163,7 +180,7 @@ public final class SnapshotReader {
     org.apache.spark.sql.internal.SQLConf sql = spark.sessionState().conf();
     List<FileTask> ranges = FileRanges.split(jsc, conf, confEntries, tasks,
         sizes -> FileRanges.splitBytes(sizes, sql.filesMaxPartitionBytes(), sql.filesOpenCostInBytes(), spark.sparkContext().defaultParallelism()));
-    JavaRDD<Row> rows = jsc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(new ReadFile(confEntries));
+    JavaRDD<Row> rows = jsc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(new ReadFile(confEntries, shaper));
     return spark.createDataFrame(rows, SCHEMA);
   }
 
@@ -281,16 +298,18 @@ public final class SnapshotReader {
    */
   static final class ReadFile implements FlatMapFunction<FileTask, Row> {
     private final Map<String, String> confEntries;
+    private final RecordShaper shaper;
 
-    ReadFile(Map<String, String> confEntries) {
+    ReadFile(Map<String, String> confEntries, RecordShaper shaper) {
       this.confEntries = confEntries;
+      this.shaper = shaper;
     }
 
     @Override
     public Iterator<Row> call(FileTask task) {
       Configuration conf = new Configuration(false);
       confEntries.forEach(conf::set);
-      return new Rows(task, conf);
+      return new Rows(task, conf, shaper);
     }
   }
 
@@ -298,14 +317,16 @@ public final class SnapshotReader {
   static final class Rows implements Iterator<Row> {
     private final FileTask task;
     private final Configuration conf;
+    private final RecordShaper shaper;
     private Row pending;
     private BufferedReader in;
     private LineSource lines;
     private boolean done;
 
-    Rows(FileTask task, Configuration conf) {
+    Rows(FileTask task, Configuration conf, RecordShaper shaper) {
       this.task = task;
       this.conf = conf;
+      this.shaper = shaper;
     }
 
     @Override
@@ -319,7 +340,7 @@ public final class SnapshotReader {
               lines.next(); // header, checked on the driver
             }
           }
-          pending = Dialect.CSV.equals(task.format()) ? readCsvRecord(task, lines) : readJsonlRecord(task, lines);
+          pending = Dialect.CSV.equals(task.format()) ? readCsvRecord(task, lines, shaper) : readJsonlRecord(task, lines, shaper);
           done = pending == null;
         } catch (CharacterCodingException e) {
           pending = error(task, "is not valid " + task.encoding() + " (undecodable bytes at line "
@@ -367,7 +388,7 @@ public final class SnapshotReader {
   }
 
   /** The next CSV record (or bad line) as a row; null at the end of the input. */
-  private static Row readCsvRecord(FileTask task, LineSource lines) throws IOException {
+  private static Row readCsvRecord(FileTask task, LineSource lines, RecordShaper shaper) throws IOException {
     String line = lines.nextNonBlank();
     if (line == null) {
       return null;
@@ -388,24 +409,25 @@ public final class SnapshotReader {
     }
     if (fields == null) {
       // Unbalanced quote: quarantine this physical line alone and resume at the next one.
-      return RowFactory.create(task.path(), start, line, null, MALFORMED_CSV);
+      return RowFactory.create(task.path(), start, shaper.shape(line, null), null, MALFORMED_CSV);
     }
     lines.skip(joined);
     if (fields.size() != task.fieldCount()) {
-      return RowFactory.create(task.path(), start, raw, null, WRONG_COLUMN_COUNT);
+      return RowFactory.create(task.path(), start, shaper.shape(raw, null), null, WRONG_COLUMN_COUNT);
     }
     String[] canonical = new String[task.canonicalIndex().length];
     for (int i = 0; i < canonical.length; i++) {
       int src = task.canonicalIndex()[i];
       canonical[i] = src < 0 ? null : fields.get(src);
     }
-    return RowFactory.create(task.path(), start, raw, seq(canonical), null);
+    String rawText = shaper.shape(raw, canonical);
+    return RowFactory.create(task.path(), start, rawText, seq(canonical), null);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The next JSON line as a row; null at the end of the input. */
-  private static Row readJsonlRecord(FileTask task, LineSource lines) throws IOException {
+  private static Row readJsonlRecord(FileTask task, LineSource lines, RecordShaper shaper) throws IOException {
     String line = lines.nextNonBlank();
     if (line == null) {
       return null;
@@ -421,7 +443,7 @@ public final class SnapshotReader {
       node = null;
     }
     if (node == null || !node.isObject()) {
-      return RowFactory.create(task.path(), number, line, null, MALFORMED_JSON);
+      return RowFactory.create(task.path(), number, shaper.shape(line, null), null, MALFORMED_JSON);
     }
     String[] canonical = new String[Dialect.CANONICAL.size()];
     for (Map.Entry<String, String> e : task.jsonKeys().entrySet()) {
@@ -430,7 +452,8 @@ public final class SnapshotReader {
         canonical[Dialect.CANONICAL.indexOf(e.getValue())] = v.isValueNode() ? v.asText() : v.toString();
       }
     }
-    return RowFactory.create(task.path(), number, line, seq(canonical), null);
+    String rawText = shaper.shape(line, canonical);
+    return RowFactory.create(task.path(), number, rawText, seq(canonical), null);
   }
 
   /** At most {@code remaining} bytes of a stream: a range of a file. */
