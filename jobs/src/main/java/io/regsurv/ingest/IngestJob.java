@@ -20,6 +20,7 @@ import io.regsurv.core.Stage;
 import io.regsurv.core.StageJob;
 import io.regsurv.io.JobRunLog;
 import io.regsurv.io.SnapshotReader;
+import io.regsurv.io.SparkSessions;
 import io.regsurv.io.WarehouseSalt;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.Tables;
@@ -169,16 +170,23 @@ public final class IngestJob implements StageJob<IngestResult> {
           group.stream().map(runIds::get).toList(), group.stream().map(warnings::get).toList());
       all = all == null ? normalised : all.unionAll(normalised);
     }
+    Dataset<Row> rows = all;
     // Persisted: the counts, both writes and the file check all use these rows; the files are read once.
     // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
-    Dataset<Row> flagged = Quarantine.flag(all)
-        .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return write(jobs, flagged, runIds, warnings);
-    } finally {
-      flagged.unpersist();
-    }
+    // Uncompressed: gathering the compression statistics of every long text column (dictionary and
+    // run-length candidates, per value) cost more than the bytes saved. Full-scale snapshot: the
+    // stage that builds the cache 14.1 -> 10.4 s, the whole ingest 57.1 -> 53.9 s, with some of the
+    // cache's blocks on disk.
+    return SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.inMemoryColumnarStorage.compressed", "false", () -> {
+      Dataset<Row> flagged = Quarantine.flag(rows)
+          .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        return write(jobs, flagged, runIds, warnings);
+      } finally {
+        flagged.unpersist();
+      }
+    });
   }
 
   /**

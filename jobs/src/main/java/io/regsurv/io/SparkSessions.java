@@ -57,6 +57,27 @@ public final class SparkSessions {
     return builder.getOrCreate();
   }
 
+  /**
+   * Runs {@code body} with one SQL setting changed on the session, restored after (to its value or
+   * to unset). For settings read when a plan runs, such as how a cache is built; the session is
+   * shared, so this is for a driver thread that runs its job alone.
+   */
+  public static <T> T withSqlConf(SparkSession spark, String key, String value, java.util.function.Supplier<T> body) {
+    // Set explicitly or not: getOption would answer a registered setting's default either way.
+    boolean wasSet = spark.sessionState().conf().contains(key);
+    String before = wasSet ? spark.conf().get(key) : null;
+    spark.conf().set(key, value);
+    try {
+      return body.get();
+    } finally {
+      if (wasSet) {
+        spark.conf().set(key, before);
+      } else {
+        spark.conf().unset(key);
+      }
+    }
+  }
+
   /** A warehouse given as a plain local path becomes an absolute file: URI; URIs (s3a://, hdfs://) pass through. */
   public static String warehouseUri(String warehouse) {
     if (warehouse.matches("[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
