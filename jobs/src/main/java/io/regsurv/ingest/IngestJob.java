@@ -278,7 +278,7 @@ public final class IngestJob implements StageJob<IngestResult> {
       byReason.put(date, counts);
     });
     List<LocalDate> dates = new ArrayList<>();
-    long fileCount = 0;
+    long filesPerDate = 1;
     for (IngestJob job : jobs) {
       LocalDate date = job.request.snapshotDate();
       Row t = totals.get(date);
@@ -288,17 +288,22 @@ public final class IngestJob implements StageJob<IngestResult> {
       }
       dates.add(date);
       long nAccepted = t.getLong(2);
-      fileCount += Math.max(1, (nAccepted + config.ingest().targetFileRows() - 1) / config.ingest().targetFileRows());
+      filesPerDate = Math.max(filesPerDate, (nAccepted + config.ingest().targetFileRows() - 1) / config.ingest().targetFileRows());
     }
 
-    long quarantineVersion = warehouse.replaceDates(Tables.QUARANTINE, "snapshot_date", dates, rows.filter(not(accepted)).coalesce(1), 0, null);
-    // One snapshot: its partitions merged into the target number of files, with no shuffle (the rows
-    // come from the cache, so the work before it keeps every core). Clustering by uscc is left to
-    // maintain's OPTIMIZE ZORDER BY uscc: a range shuffle on every ingest cost more than it saved.
-    // Several snapshots: split by (snapshot_date, uscc) ranges so that each date's rows stay in few files.
-    long snapshotVersion = dates.size() == 1
-        ? warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates, rows.filter(accepted).coalesce((int) fileCount), 0, null)
-        : warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates, rows.filter(accepted), (int) fileCount, "uscc");
+    // One file of quarantined rows, filtered by every task: coalesce(1) would scan the whole cache
+    // in one task (3.7 s of one core for three full-scale snapshots; the shuffle moves the few
+    // quarantined rows only).
+    long quarantineVersion = warehouse.replaceDates(Tables.QUARANTINE, "snapshot_date", dates, rows.filter(not(accepted)).repartition(1), 0, null);
+    // No shuffle: the rows come from the cache, so the work before it keeps every core. One
+    // snapshot: its partitions merged into the target number of files. Several: each cached
+    // partition (all dates in each) writes one file per date, the writer sorting its rows by date;
+    // splitting them by (snapshot_date, uscc) ranges first, as before, cost a sampling job and a
+    // shuffle of every wide row (three full-scale snapshots: 29.5 s -> 22.9 s). Clustering by uscc
+    // is left to maintain's OPTIMIZE ZORDER BY uscc.
+    Dataset<Row> acceptedRows = rows.filter(accepted);
+    long snapshotVersion = warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates,
+        dates.size() == 1 ? acceptedRows.coalesce((int) filesPerDate) : acceptedRows, 0, null);
 
     Map<LocalDate, Long> written = countByDate(warehouse, Tables.REGISTRY_SNAPSHOT, snapshotVersion, dates);
     Map<LocalDate, Long> quarantined = countByDate(warehouse, Tables.QUARANTINE, quarantineVersion, dates);
