@@ -29,7 +29,9 @@ public record IngestResult(
 
   public IngestResult {
     inputFiles = List.copyOf(inputFiles);
-    quarantinedByReason = Map.copyOf(quarantinedByReason);
+    // Sorted by reason: Map.copyOf's order changes from one JVM to the next, and so did the
+    // printed breakdown and ops.job_run's message.
+    quarantinedByReason = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(quarantinedByReason));
     warnings = List.copyOf(warnings);
   }
 
