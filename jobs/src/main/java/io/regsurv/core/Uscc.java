@@ -34,6 +34,13 @@ public final class Uscc {
     return code.rlike(IDENTIFIER_SHAPE);
   }
 
+  private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile(IDENTIFIER_SHAPE);
+
+  /** Java form of {@link #hasIdentifierShape(Column)} (the same match as Spark's rlike); false for NULL. */
+  public static boolean hasIdentifierShape(String code) {
+    return code != null && SHAPE.matcher(code).find();
+  }
+
   /**
    * True when a firm's key is an 18-character code whose check fails ({@code valid} is the stored
    * {@link #isValid(Column)}): a typing error in the dump, not an identifier, so such a "firm" is

@@ -175,7 +175,7 @@ public final class IngestJob implements StageJob<IngestResult> {
     // Only quarantined rows keep their raw line (bronze.registry_snapshot has none): a smaller cache.
     // Uncompressed: gathering the compression statistics of every long text column (dictionary and
     // run-length candidates, per value) cost more than the bytes saved. Full-scale snapshot: the
-    // stage that builds the cache 14.1 -> 10.4 s, the whole ingest 57.1 -> 53.9 s, with some of the
+    // stage that builds the cache 14.1 -> 10.6 s, the whole ingest 57.1 -> 54.1 s, with some of the
     // cache's blocks on disk.
     return SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.inMemoryColumnarStorage.compressed", "false", () -> {
       Dataset<Row> flagged = Quarantine.flag(rows)
@@ -294,7 +294,7 @@ public final class IngestJob implements StageJob<IngestResult> {
     // One file of quarantined rows, filtered by every task: coalesce(1) would scan the whole cache
     // in one task (3.7 s of one core for three full-scale snapshots; the shuffle moves the few
     // quarantined rows only).
-    long quarantineVersion = warehouse.replaceDates(Tables.QUARANTINE, "snapshot_date", dates, rows.filter(not(accepted)).repartition(1), 0, null);
+    long quarantineVersion = warehouse.replaceDates(Tables.QUARANTINE, "snapshot_date", dates, rows.filter(not(accepted)).repartition(1));
     // No shuffle: the rows come from the cache, so the work before it keeps every core. One
     // snapshot: its partitions merged into the target number of files. Several: each cached
     // partition (all dates in each) writes one file per date, the writer sorting its rows by date;
@@ -303,7 +303,7 @@ public final class IngestJob implements StageJob<IngestResult> {
     // is left to maintain's OPTIMIZE ZORDER BY uscc.
     Dataset<Row> acceptedRows = rows.filter(accepted);
     long snapshotVersion = warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates,
-        dates.size() == 1 ? acceptedRows.coalesce((int) filesPerDate) : acceptedRows, 0, null);
+        dates.size() == 1 ? acceptedRows.coalesce((int) filesPerDate) : acceptedRows);
 
     Map<LocalDate, Long> written = countByDate(warehouse, Tables.REGISTRY_SNAPSHOT, snapshotVersion, dates);
     Map<LocalDate, Long> quarantined = countByDate(warehouse, Tables.QUARANTINE, quarantineVersion, dates);

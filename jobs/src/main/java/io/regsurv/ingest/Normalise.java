@@ -129,7 +129,6 @@ public final class Normalise {
     private static final int REP = Dialect.CANONICAL.indexOf("legal_representative");
     private static final int USCC = Dialect.CANONICAL.indexOf("uscc");
     private static final Pattern NAME = Pattern.compile(NAME_LIKE);
-    private static final Pattern IDENTIFIER = Pattern.compile(Uscc.IDENTIFIER_SHAPE);
 
     @Override
     public String shape(String rawText, String[] fields) {
@@ -137,7 +136,7 @@ public final class Normalise {
       // Spark's trim, the definition this replaced, strips ASCII spaces only.
       boolean hasRep = rep != null && !rep.chars().allMatch(c -> c == ' ');
       String text = hasRep ? rawText.replace(rep, REDACTED) : rawText;
-      if (fields == null || !hasRep || !hasIdentifierShape(fields[USCC])) {
+      if (fields == null || !hasRep || !Uscc.hasIdentifierShape(Text.identifierKey(fields[USCC], java.util.Set.of()))) {
         text = NAME.matcher(text).replaceAll(REDACTED);
       }
       if (fields != null) {
@@ -146,11 +145,6 @@ public final class Normalise {
         }
       }
       return text;
-    }
-
-    private static boolean hasIdentifierShape(String uscc) {
-      String key = Text.identifierKey(uscc, java.util.Set.of());
-      return key != null && IDENTIFIER.matcher(key).find();
     }
   }
 

@@ -241,16 +241,13 @@ public final class Warehouse {
   /**
    * Atomically replaces the rows of one date (a snapshot or an as-of date) with {@code rows}
    * (Delta replaceWhere, one commit): a rerun for the same date replaces, never duplicates, and
-   * other dates are untouched. Rows are cast to the table's column order and types; {@code files}
-   * &gt; 0 sets the number of files written, split by ranges of {@code rangeColumn} when given (each
-   * file then holds one key range, so Delta's per-file min/max skips files on lookups by that key;
-   * a round-robin split would also sort every row first). Returns the Delta version written.
+   * other dates are untouched. Rows are cast to the table's column order and types; their
+   * partitions are the files written (a caller that wants fewer coalesces first). Returns the Delta
+   * version written.
    */
-  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows, int files, String rangeColumn) {
-    Dataset<Row> typed = typed(table, rows);
-    Dataset<Row> laidOut = files <= 0 ? typed : rangeColumn != null ? typed.repartitionByRange(files, col(rangeColumn)) : typed.repartition(files);
+  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows) {
     // The date is a LocalDate rendered ISO, never user text.
-    return replaceWhere(table, laidOut, dateColumn + " = DATE'" + date + "'");
+    return replaceWhere(table, typed(table, rows), dateColumn + " = DATE'" + date + "'");
   }
 
   /**
@@ -412,26 +409,16 @@ public final class Warehouse {
 
   /**
    * Replaces the rows of several dates in one commit ({@code replaceWhere} on an IN list of
-   * dates): a backfill writes every snapshot at once. {@code files} &le; 0: Spark's own file
-   * count; {@code rangeColumn}: rows split into {@code files} ranges of it (NULL: a plain
-   * repartition). Returns the version written.
+   * dates): a backfill writes every snapshot at once. As {@link #replaceDate}, the rows'
+   * partitions are the files written. Returns the version written.
    */
-  public long replaceDates(String table, String dateColumn, java.util.Collection<LocalDate> dates, Dataset<Row> rows, int files,
-      String rangeColumn) {
+  public long replaceDates(String table, String dateColumn, java.util.Collection<LocalDate> dates, Dataset<Row> rows) {
     if (dates.isEmpty()) {
       throw new IllegalArgumentException("replaceDates needs at least one date");
     }
-    Dataset<Row> typed = typed(table, rows);
-    Dataset<Row> laidOut = files <= 0 ? typed
-        : rangeColumn != null ? typed.repartitionByRange(files, col(dateColumn), col(rangeColumn)) : typed.repartition(files);
     // The dates are LocalDates rendered ISO, never user text.
     String in = dates.stream().sorted().distinct().map(d -> "DATE'" + d + "'").collect(java.util.stream.Collectors.joining(", "));
-    return replaceWhere(table, laidOut, dateColumn + " IN (" + in + ")");
-  }
-
-  /** {@link #replaceDate(String, String, LocalDate, Dataset, int, String)} with Spark's own file count. */
-  public long replaceDate(String table, String dateColumn, LocalDate date, Dataset<Row> rows) {
-    return replaceDate(table, dateColumn, date, rows, 0, null);
+    return replaceWhere(table, typed(table, rows), dateColumn + " IN (" + in + ")");
   }
 
   /**

@@ -83,6 +83,16 @@ class UsccTest {
             "上海市浦东新区420号=false", "9211010=false", "92110108L00228139AB=false");
   }
 
+  @Test
+  void theJavaIdentifierShapeIsTheColumnsOne() {
+    List<String> codes = List.of("92110108L00228139B", "320594400007758", "3201142500883", "北京睿信网络科技有限公司", "9211010", "92110108L00228139AB",
+        "92110108l00228139b", "320594400007758\n", "");
+    for (Row r : evaluate(codes, Uscc::hasIdentifierShape)) {
+      assertThat(Uscc.hasIdentifierShape(r.getString(0))).as("[%s]", r.getString(0)).isEqualTo(r.getBoolean(1));
+    }
+    assertThat(Uscc.hasIdentifierShape((String) null)).isFalse();
+  }
+
   /** Each code beside the Spark column expression's value for it. */
   private static List<Row> evaluate(List<String> codes, java.util.function.UnaryOperator<org.apache.spark.sql.Column> expression) {
     return SharedSpark.spark()

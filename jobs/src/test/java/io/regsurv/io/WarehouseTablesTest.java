@@ -123,7 +123,7 @@ class WarehouseTablesTest {
 
     // One file with both dates (written together): not whole, so Delta's replaceWhere does it.
     Warehouse mixed = new Warehouse(spark, dir.resolve("mixed").toString());
-    mixed.replaceDates(table, "as_of_date", List.of(june, july), kpis(june, 1.0).unionAll(kpis(july, 3.0)).coalesce(1), 0, null);
+    mixed.replaceDates(table, "as_of_date", List.of(june, july), kpis(june, 1.0).unionAll(kpis(july, 3.0)).coalesce(1));
     assertThat(mixed.replaceWholeFiles(table, Warehouse.typed(table, kpis(june, 5.0)), "as_of_date = DATE'2024-06-30'")).isEmpty();
     assertThat(mixed.version(table)).as("nothing committed by the declined fast path").isZero();
     mixed.replaceDate(table, "as_of_date", june, kpis(june, 5.0));
