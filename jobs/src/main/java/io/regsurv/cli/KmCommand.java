@@ -201,7 +201,10 @@ final class KmCommand implements Callable<Integer> {
 
   private void write(Warehouse warehouse, SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema) {
     if (outputTable != null) {
-      OutputTable.write(warehouse, outputTable, DriverRows.frame(spark, rows, schema));
+      DriverRows.write(spark, rows, schema, frame -> {
+        OutputTable.write(warehouse, outputTable, frame);
+        return null;
+      });
     }
   }
 

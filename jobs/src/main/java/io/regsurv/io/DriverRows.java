@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -23,8 +26,12 @@ import org.apache.spark.sql.types.StructType;
  * expressions (measured: 360,000 rows of gold.cumulative_incidence took 2.3 s of planning to reach
  * a no-op write, before any task ran), so larger lists are sent as one primitive array per column
  * (text dictionary-encoded) inside the task closure, and the rows are rebuilt by the tasks from a
- * range of row numbers. The rows, their order and their split into {@code defaultParallelism}
- * contiguous slices (hence the files a write makes) are those of {@code createDataFrame(rows, schema)}.
+ * range of row numbers. The columns go to the tasks as a broadcast, not in the task closure: the
+ * closure is deserialized by every task (a full-scale gold.cumulative_incidence, 1.2 M rows, was
+ * two copies of about 100 MB and the young collections that promoted them), while a broadcast is
+ * read once per executor, and with a local master the tasks read the driver's own object. The
+ * rows, their order and their split into {@code defaultParallelism} contiguous slices (hence the
+ * files a write makes) are those of {@code createDataFrame(rows, schema)}.
  */
 public final class DriverRows {
   /** Up to this many rows, the local relation: planning it costs less than shipping columns. */
@@ -32,25 +39,36 @@ public final class DriverRows {
 
   private DriverRows() {}
 
-  /** {@code rows} (values in the schema's order and Java types, as for createDataFrame) as a DataFrame of {@code schema}. */
-  public static Dataset<Row> frame(SparkSession spark, List<Row> rows, StructType schema) {
+  /**
+   * {@code rows} (values in the schema's order and Java types, as for createDataFrame) as a
+   * DataFrame of {@code schema}, handed to {@code writer}; what the frame holds is released when
+   * the writer returns.
+   */
+  public static <T> T write(SparkSession spark, List<Row> rows, StructType schema, Function<Dataset<Row>, T> writer) {
     if (rows.size() <= LOCAL_RELATION_ROWS) {
-      return spark.createDataFrame(rows, schema);
+      return writer.apply(spark.createDataFrame(rows, schema));
     }
-    Columns columns = Columns.of(rows, schema);
-    // As a local relation's scan: defaultParallelism slices (more rows than that, always, here).
-    return spark.range(0, rows.size(), 1, spark.sparkContext().defaultParallelism())
-        .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return ids.hasNext();
-          }
+    Broadcast<Columns> columns = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(Columns.of(rows, schema));
+    try {
+      // As a local relation's scan: defaultParallelism slices (more rows than that, always, here).
+      return writer.apply(spark.range(0, rows.size(), 1, spark.sparkContext().defaultParallelism())
+          .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> {
+            Columns c = columns.value();
+            return new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return ids.hasNext();
+              }
 
-          @Override
-          public Row next() {
-            return columns.row((int) (long) ids.next());
-          }
-        }, Encoders.row(schema));
+              @Override
+              public Row next() {
+                return c.row((int) (long) ids.next());
+              }
+            };
+          }, Encoders.row(schema)));
+    } finally {
+      columns.destroy();
+    }
   }
 
   /** The rows as one array per column: doubles, longs, ints and booleans unboxed (with a NULL mask), text as dictionary codes. */

@@ -451,7 +451,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
 
   /** Driver-made rows (in the table's column order) as one Delta commit replacing the as-of date. */
   private long writeRows(String table, LocalDate asOf, List<Row> rows) {
-    return warehouse.replaceDate(table, "as_of_date", asOf, DriverRows.frame(warehouse.spark(), rows, Tables.get(table).schema()));
+    return DriverRows.write(warehouse.spark(), rows, Tables.get(table).schema(), frame -> warehouse.replaceDate(table, "as_of_date", asOf, frame));
   }
 
   /**

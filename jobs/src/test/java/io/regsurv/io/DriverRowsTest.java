@@ -1,6 +1,7 @@
 package io.regsurv.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.regsurv.SharedSpark;
 import java.sql.Date;
@@ -37,20 +38,35 @@ class DriverRowsTest {
   void manyRowsGoInAsColumnsAndComeOutAsCreateDataFrameMakesThem() {
     SparkSession spark = SharedSpark.spark();
     List<Row> rows = rows(DriverRows.LOCAL_RELATION_ROWS * 3 + 7);
-    Dataset<Row> frame = DriverRows.frame(spark, rows, SCHEMA);
     Dataset<Row> local = spark.createDataFrame(rows, SCHEMA);
-    assertThat(frame.schema()).isEqualTo(SCHEMA);
-    // The same rows in the same order, split into the same slices (the files a write makes).
-    assertThat(frame.collectAsList()).isEqualTo(rows);
-    assertThat(frame.javaRDD().glom().collect()).isEqualTo(local.javaRDD().glom().collect());
+    DriverRows.write(spark, rows, SCHEMA, frame -> {
+      assertThat(frame.schema()).isEqualTo(SCHEMA);
+      // The same rows in the same order, split into the same slices (the files a write makes).
+      assertThat(frame.collectAsList()).isEqualTo(rows);
+      assertThat(frame.javaRDD().glom().collect()).isEqualTo(local.javaRDD().glom().collect());
+      return null;
+    });
+  }
+
+  @Test
+  void theColumnsAreReleasedWhenTheWriterReturns() {
+    SparkSession spark = SharedSpark.spark();
+    Dataset<Row> kept = DriverRows.write(spark, rows(DriverRows.LOCAL_RELATION_ROWS + 1), SCHEMA, frame -> {
+      assertThat(frame.count()).isEqualTo(DriverRows.LOCAL_RELATION_ROWS + 1);
+      return frame;
+    });
+    // The broadcast that carried the columns is destroyed: a later job over the frame cannot read it.
+    assertThatThrownBy(kept::count).hasStackTraceContaining("destroyed");
   }
 
   @Test
   void fewRowsAreALocalRelation() {
     SparkSession spark = SharedSpark.spark();
     List<Row> rows = rows(10);
-    Dataset<Row> frame = DriverRows.frame(spark, rows, SCHEMA);
-    assertThat(frame.queryExecution().analyzed().getClass().getSimpleName()).isEqualTo("LocalRelation");
-    assertThat(frame.collectAsList()).isEqualTo(rows);
+    DriverRows.write(spark, rows, SCHEMA, frame -> {
+      assertThat(frame.queryExecution().analyzed().getClass().getSimpleName()).isEqualTo("LocalRelation");
+      assertThat(frame.collectAsList()).isEqualTo(rows);
+      return null;
+    });
   }
 }

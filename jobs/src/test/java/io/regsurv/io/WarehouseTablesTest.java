@@ -148,6 +148,33 @@ class WarehouseTablesTest {
     return org.apache.spark.sql.delta.DeltaLog.forTable(w.spark(), w.location(table)).update(false, scala.Option.empty(), scala.Option.empty());
   }
 
+  /**
+   * Delta keeps min/max statistics only on the columns listed: those that skip files (the date a
+   * write replaces, a MERGE's snapshot, maintain's Z-order key), not on every column, which cost a
+   * large part of each write. Booleans cannot have them.
+   */
+  @Test
+  void statisticsAreKeptOnTheColumnsThatSkipFiles() {
+    for (String name : Tables.ALL) {
+      TableDefinition def = Tables.get(name);
+      String listed = def.properties().get("delta.dataSkippingStatsColumns");
+      if (listed == null) {
+        continue;
+      }
+      List<String> columns = List.of(listed.split(","));
+      assertThat(def.columnNames()).as(name).containsAll(columns);
+      columns.forEach(c -> assertThat(def.schema().apply(c).dataType()).as(name + "." + c).isNotEqualTo(org.apache.spark.sql.types.DataTypes.BooleanType));
+      if (name.startsWith("gold.")) {
+        assertThat(columns).as(name + ": replaceDate removes whole files by their as_of_date statistics").contains("as_of_date");
+      }
+    }
+    for (String zOrdered : List.of(Tables.REGISTRY_SNAPSHOT, Tables.FIRM, Tables.STATUS_HISTORY)) {
+      assertThat(Tables.get(zOrdered).properties().get("delta.dataSkippingStatsColumns")).as(zOrdered + ": OPTIMIZE ZORDER BY uscc").contains("uscc");
+    }
+    assertThat(Tables.get(Tables.STATUS_EVENT).properties().get("delta.dataSkippingStatsColumns")).as("mergeEvents' condition on the table")
+        .contains("detected_in_snapshot");
+  }
+
   @Test
   void definitionNamesAreLayerDotNounAndSchemaCarriesComments() {
     TableDefinition def = Tables.get(Tables.FIRM);
