@@ -2,6 +2,7 @@ package io.regsurv.io;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -25,11 +26,12 @@ import org.apache.spark.sql.types.StructType;
  * walks a local relation's rows in every analyser and optimiser rule that maps the plan's
  * expressions (measured: 360,000 rows of gold.cumulative_incidence took 2.3 s of planning to reach
  * a no-op write, before any task ran), so larger lists are sent as one primitive array per column
- * (text dictionary-encoded) inside the task closure, and the rows are rebuilt by the tasks from a
- * range of row numbers. The columns go to the tasks as a broadcast, not in the task closure: the
- * closure is deserialized by every task (a full-scale gold.cumulative_incidence, 1.2 M rows, was
- * two copies of about 100 MB and the young collections that promoted them), while a broadcast is
- * read once per executor, and with a local master the tasks read the driver's own object. The
+ * (text dictionary-encoded, {@link Columns}), and the rows are rebuilt by the tasks from a range of
+ * row numbers. The columns go to the tasks as a broadcast, not in the task closure: the closure is
+ * deserialized by every task (a full-scale gold.cumulative_incidence, 1.2 M rows, was two copies
+ * of about 100 MB and the young collections that promoted them), while a broadcast is read once
+ * per executor, and with a local master the tasks read the driver's own object. A caller with
+ * many rows fills {@link Columns} row by row instead of holding a list of boxed rows. The
  * rows, their order and their split into {@code defaultParallelism} contiguous slices (hence the
  * files a write makes) are those of {@code createDataFrame(rows, schema)}.
  */
@@ -48,7 +50,27 @@ public final class DriverRows {
     if (rows.size() <= LOCAL_RELATION_ROWS) {
       return writer.apply(spark.createDataFrame(rows, schema));
     }
-    Broadcast<Columns> columns = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(Columns.of(rows, schema));
+    Columns columns = new Columns(schema);
+    for (Row r : rows) {
+      columns.add(r);
+    }
+    return write(spark, columns, writer);
+  }
+
+  /**
+   * Rows added one at a time ({@link Columns#add(Object...)}) as a DataFrame of the columns'
+   * schema, handed to {@code writer}: for lists too long to hold as Row objects (a full-scale
+   * gold.cumulative_incidence is 1.2 M rows, about 300 MB as boxed rows, a tenth of that as columns).
+   */
+  public static <T> T write(SparkSession spark, Columns rows, Function<Dataset<Row>, T> writer) {
+    if (rows.size() <= LOCAL_RELATION_ROWS) {
+      List<Row> list = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        list.add(rows.row(i));
+      }
+      return writer.apply(spark.createDataFrame(list, rows.schema));
+    }
+    Broadcast<Columns> columns = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(rows.trimmed());
     try {
       // As a local relation's scan: defaultParallelism slices (more rows than that, always, here).
       return writer.apply(spark.range(0, rows.size(), 1, spark.sparkContext().defaultParallelism())
@@ -65,108 +87,146 @@ public final class DriverRows {
                 return c.row((int) (long) ids.next());
               }
             };
-          }, Encoders.row(schema)));
+          }, Encoders.row(rows.schema)));
     } finally {
       columns.destroy();
     }
   }
 
-  /** The rows as one array per column: doubles, longs, ints and booleans unboxed (with a NULL mask), text as dictionary codes. */
-  static final class Columns implements Serializable {
+  /**
+   * Rows kept as one array per column: doubles, longs, ints and booleans unboxed (with a NULL
+   * mask), text as codes into a dictionary (dimension, cohort, cause, CI type: a handful of
+   * distinct values over many rows), anything else as objects.
+   */
+  public static final class Columns implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final int DOUBLE = 0;
+    private static final int LONG = 1;
+    private static final int INT = 2;
+    private static final int BOOLEAN = 3;
+    private static final int TEXT = 4;
+    private static final int OBJECT = 5;
+
+    private final StructType schema;
+    private final int[] kinds;
     private final Object[] values;
     private final boolean[][] nulls;
-    private final String[][] dictionaries;
+    private final transient List<Map<String, Integer>> codes;
+    private final List<List<String>> dictionaries;
+    private int size;
 
-    private Columns(Object[] values, boolean[][] nulls, String[][] dictionaries) {
-      this.values = values;
-      this.nulls = nulls;
-      this.dictionaries = dictionaries;
+    public Columns(StructType schema) {
+      this(schema, 1024);
     }
 
-    static Columns of(List<Row> rows, StructType schema) {
-      int n = rows.size();
+    private Columns(StructType schema, int capacity) {
+      this.schema = schema;
       int width = schema.size();
-      Object[] values = new Object[width];
-      boolean[][] nulls = new boolean[width][];
-      String[][] dictionaries = new String[width][];
+      kinds = new int[width];
+      values = new Object[width];
+      nulls = new boolean[width][capacity];
+      codes = new ArrayList<>(width);
+      dictionaries = new ArrayList<>(width);
       for (int j = 0; j < width; j++) {
         DataType type = schema.fields()[j].dataType();
-        boolean[] isNull = new boolean[n];
-        for (int i = 0; i < n; i++) {
-          isNull[i] = rows.get(i).isNullAt(j);
+        kinds[j] = type.equals(DataTypes.DoubleType) ? DOUBLE
+            : type.equals(DataTypes.LongType) ? LONG
+            : type.equals(DataTypes.IntegerType) ? INT
+            : type.equals(DataTypes.BooleanType) ? BOOLEAN
+            : type.equals(DataTypes.StringType) ? TEXT
+            : OBJECT;
+        values[j] = switch (kinds[j]) {
+          case DOUBLE -> new double[capacity];
+          case LONG -> new long[capacity];
+          case INT, TEXT -> new int[capacity];
+          case BOOLEAN -> new boolean[capacity];
+          default -> new Object[capacity];
+        };
+        codes.add(kinds[j] == TEXT ? new HashMap<>() : null);
+        dictionaries.add(kinds[j] == TEXT ? new ArrayList<>() : null);
+      }
+    }
+
+    public int size() {
+      return size;
+    }
+
+    /** Appends a row: values in the schema's order and Java types, as for createDataFrame. */
+    public void add(Object... row) {
+      if (row.length != kinds.length) {
+        throw new IllegalArgumentException("a row of " + row.length + " values for " + kinds.length + " columns");
+      }
+      if (size == nulls[0].length) {
+        grow(Math.max(16, size * 2));
+      }
+      int i = size++;
+      for (int j = 0; j < kinds.length; j++) {
+        Object v = row[j];
+        nulls[j][i] = v == null;
+        if (v == null) {
+          continue;
         }
-        nulls[j] = isNull;
-        if (type.equals(DataTypes.DoubleType)) {
-          double[] v = new double[n];
-          for (int i = 0; i < n; i++) {
-            v[i] = isNull[i] ? 0 : rows.get(i).getDouble(j);
+        Object column = values[j];
+        switch (kinds[j]) {
+          case DOUBLE -> ((double[]) column)[i] = (Double) v;
+          case LONG -> ((long[]) column)[i] = (Long) v;
+          case INT -> ((int[]) column)[i] = (Integer) v;
+          case BOOLEAN -> ((boolean[]) column)[i] = (Boolean) v;
+          case TEXT -> {
+            List<String> dictionary = dictionaries.get(j);
+            ((int[]) column)[i] = codes.get(j).computeIfAbsent((String) v, t -> {
+              dictionary.add(t);
+              return dictionary.size() - 1;
+            });
           }
-          values[j] = v;
-        } else if (type.equals(DataTypes.LongType)) {
-          long[] v = new long[n];
-          for (int i = 0; i < n; i++) {
-            v[i] = isNull[i] ? 0 : rows.get(i).getLong(j);
-          }
-          values[j] = v;
-        } else if (type.equals(DataTypes.IntegerType)) {
-          int[] v = new int[n];
-          for (int i = 0; i < n; i++) {
-            v[i] = isNull[i] ? 0 : rows.get(i).getInt(j);
-          }
-          values[j] = v;
-        } else if (type.equals(DataTypes.BooleanType)) {
-          boolean[] v = new boolean[n];
-          for (int i = 0; i < n; i++) {
-            v[i] = !isNull[i] && rows.get(i).getBoolean(j);
-          }
-          values[j] = v;
-        } else if (type.equals(DataTypes.StringType)) {
-          // Dimension, cohort, cause, CI type: a handful of distinct values over many rows.
-          Map<String, Integer> codes = new HashMap<>();
-          List<String> dictionary = new ArrayList<>();
-          int[] v = new int[n];
-          for (int i = 0; i < n; i++) {
-            if (!isNull[i]) {
-              v[i] = codes.computeIfAbsent(rows.get(i).getString(j), s -> {
-                dictionary.add(s);
-                return dictionary.size() - 1;
-              });
-            }
-          }
-          values[j] = v;
-          dictionaries[j] = dictionary.toArray(String[]::new);
-        } else {
-          Object[] v = new Object[n];
-          for (int i = 0; i < n; i++) {
-            v[i] = rows.get(i).get(j);
-          }
-          values[j] = v;
+          default -> ((Object[]) column)[i] = v;
         }
       }
-      return new Columns(values, nulls, dictionaries);
+    }
+
+    void add(Row row) {
+      Object[] v = new Object[row.length()];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = row.get(j);
+      }
+      add(v);
+    }
+
+    private void grow(int capacity) {
+      for (int j = 0; j < kinds.length; j++) {
+        nulls[j] = Arrays.copyOf(nulls[j], capacity);
+        Object column = values[j];
+        values[j] = switch (kinds[j]) {
+          case DOUBLE -> Arrays.copyOf((double[]) column, capacity);
+          case LONG -> Arrays.copyOf((long[]) column, capacity);
+          case INT, TEXT -> Arrays.copyOf((int[]) column, capacity);
+          case BOOLEAN -> Arrays.copyOf((boolean[]) column, capacity);
+          default -> Arrays.copyOf((Object[]) column, capacity);
+        };
+      }
+    }
+
+    /** These rows in arrays of their exact length (what a broadcast sends). */
+    Columns trimmed() {
+      grow(size);
+      return this;
     }
 
     Row row(int i) {
-      Object[] v = new Object[values.length];
-      for (int j = 0; j < values.length; j++) {
+      Object[] v = new Object[kinds.length];
+      for (int j = 0; j < kinds.length; j++) {
         if (nulls[j][i]) {
           continue;
         }
         Object column = values[j];
-        if (dictionaries[j] != null) {
-          v[j] = dictionaries[j][((int[]) column)[i]];
-        } else if (column instanceof double[] d) {
-          v[j] = d[i];
-        } else if (column instanceof long[] l) {
-          v[j] = l[i];
-        } else if (column instanceof int[] n) {
-          v[j] = n[i];
-        } else if (column instanceof boolean[] b) {
-          v[j] = b[i];
-        } else {
-          v[j] = ((Object[]) column)[i];
-        }
+        v[j] = switch (kinds[j]) {
+          case DOUBLE -> ((double[]) column)[i];
+          case LONG -> ((long[]) column)[i];
+          case INT -> ((int[]) column)[i];
+          case BOOLEAN -> ((boolean[]) column)[i];
+          case TEXT -> dictionaries.get(j).get(((int[]) column)[i]);
+          default -> ((Object[]) column)[i];
+        };
       }
       return RowFactory.create(v);
     }

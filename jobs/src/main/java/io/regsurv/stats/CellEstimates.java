@@ -291,6 +291,13 @@ public final class CellEstimates {
    * exit time × cause seen among the events of any group, by group, time, cause.
    */
   public static List<Row> cumulativeIncidence(RiskCells cells, double confLevel) {
+    List<Row> out = new ArrayList<>();
+    cumulativeIncidence(cells, confLevel, out::add);
+    return out;
+  }
+
+  /** {@link #cumulativeIncidence(RiskCells, double)}'s rows handed to {@code sink} one group at a time, none kept. */
+  public static void cumulativeIncidence(RiskCells cells, double confLevel, java.util.function.Consumer<Row> sink) {
     double z = new KmOptions(ConfType.LOG, confLevel).z();
     TreeSet<String> causeSet = new TreeSet<>();
     for (String g : cells.groups()) {
@@ -301,14 +308,12 @@ public final class CellEstimates {
       }
     }
     List<String> causes = new ArrayList<>(causeSet);
-    List<Row> out = new ArrayList<>();
     for (String g : cells.groups()) {
       List<Row> rows = new ArrayList<>();
       incidence(g, cells.cells(g), causes, z, rows);
       rows.sort(java.util.Comparator.<Row>comparingDouble(r -> r.getDouble(1)).thenComparing(r -> r.getString(2)));
-      out.addAll(rows);
+      rows.forEach(sink);
     }
-    return out;
   }
 
   private static void incidence(String group, List<RiskCells.Cell> cells, List<String> causes, double z, List<Row> out) {

@@ -382,11 +382,12 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
     Date asOfDate = Date.valueOf(asOf);
     List<Row> km = CellEstimates.kaplanMeier(cells, options);
-    List<Row> curve = new ArrayList<>(km.size());
+    // The two long tables go in as columns (DriverRows.Columns), not as a second list of boxed rows.
+    DriverRows.Columns curve = new DriverRows.Columns(Tables.get(Tables.SURVIVAL_CURVE).schema());
     for (Row r : km) {
       String[] dc = r.getString(0).split(SEP, 2);
-      curve.add(RowFactory.create(asOfDate, firmVersion, dc[0], dc[1], r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6),
-          r.get(7), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12)));
+      curve.add(asOfDate, firmVersion, dc[0], dc[1], r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6),
+          r.get(7), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12));
     }
     written.put(Tables.SURVIVAL_CURVE, writeRows(Tables.SURVIVAL_CURVE, asOf, curve));
     Map<String, List<Row>> curves = CellEstimates.byGroup(km);
@@ -436,12 +437,11 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       summaries.add(RowFactory.create(v));
     }
     written.put(Tables.COHORT_SUMMARY, writeRows(Tables.COHORT_SUMMARY, asOf, summaries));
-    List<Row> cif = new ArrayList<>();
-    for (Row r : CellEstimates.cumulativeIncidence(cells, s.confLevel())) {
+    DriverRows.Columns cif = new DriverRows.Columns(Tables.get(Tables.CUMULATIVE_INCIDENCE).schema());
+    CellEstimates.cumulativeIncidence(cells, s.confLevel(), r -> {
       String[] dc = r.getString(0).split(SEP, 2);
-      cif.add(RowFactory.create(asOfDate, firmVersion, dc[0], dc[1], r.get(2), r.get(1), r.get(3), r.get(4), r.get(5), r.get(6),
-          r.get(7), r.get(8)));
-    }
+      cif.add(asOfDate, firmVersion, dc[0], dc[1], r.get(2), r.get(1), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8));
+    });
     written.put(Tables.CUMULATIVE_INCIDENCE, writeRows(Tables.CUMULATIVE_INCIDENCE, asOf, cif));
     Map<String, LogRankResult> tests = CellEstimates.logRank(cells, g -> g.substring(0, g.indexOf(SEP)));
     written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf,
@@ -452,6 +452,10 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
   /** Driver-made rows (in the table's column order) as one Delta commit replacing the as-of date. */
   private long writeRows(String table, LocalDate asOf, List<Row> rows) {
     return DriverRows.write(warehouse.spark(), rows, Tables.get(table).schema(), frame -> warehouse.replaceDate(table, "as_of_date", asOf, frame));
+  }
+
+  private long writeRows(String table, LocalDate asOf, DriverRows.Columns rows) {
+    return DriverRows.write(warehouse.spark(), rows, frame -> warehouse.replaceDate(table, "as_of_date", asOf, frame));
   }
 
   /**

@@ -49,6 +49,30 @@ class DriverRowsTest {
   }
 
   @Test
+  void rowsAddedOneByOneAsColumnsAreTheSameRowsAtAnySize() {
+    SparkSession spark = SharedSpark.spark();
+    for (int n : new int[] {0, 10, DriverRows.LOCAL_RELATION_ROWS + 1, DriverRows.LOCAL_RELATION_ROWS * 2 + 3}) {
+      List<Row> rows = rows(n);
+      DriverRows.Columns columns = new DriverRows.Columns(SCHEMA);
+      for (Row r : rows) {
+        Object[] v = new Object[r.length()];
+        for (int j = 0; j < v.length; j++) {
+          v[j] = r.get(j);
+        }
+        columns.add(v);
+      }
+      assertThat(columns.size()).isEqualTo(n);
+      DriverRows.write(spark, columns, frame -> {
+        assertThat(frame.schema()).isEqualTo(SCHEMA);
+        assertThat(frame.collectAsList()).as(n + " rows").isEqualTo(rows);
+        assertThat(frame.javaRDD().glom().collect()).isEqualTo(spark.createDataFrame(rows, SCHEMA).javaRDD().glom().collect());
+        return null;
+      });
+    }
+    assertThatThrownBy(() -> new DriverRows.Columns(SCHEMA).add(1L)).hasMessageContaining("a row of 1 values for 6 columns");
+  }
+
+  @Test
   void theColumnsAreReleasedWhenTheWriterReturns() {
     SparkSession spark = SharedSpark.spark();
     Dataset<Row> kept = DriverRows.write(spark, rows(DriverRows.LOCAL_RELATION_ROWS + 1), SCHEMA, frame -> {
