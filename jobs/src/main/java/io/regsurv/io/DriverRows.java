@@ -116,10 +116,7 @@ public final class DriverRows {
     private int size;
 
     public Columns(StructType schema) {
-      this(schema, 1024);
-    }
-
-    private Columns(StructType schema, int capacity) {
+      int capacity = 1024;
       this.schema = schema;
       int width = schema.size();
       kinds = new int[width];

@@ -28,7 +28,7 @@ import org.apache.spark.sql.Row;
  */
 public final class Maintenance implements StageJob<List<Maintenance.TableResult>> {
   /** Tables read by uscc (lookups, joins by firm): Z-ordering clusters each firm's rows into few files. */
-  static final Set<String> ZORDER_BY_USCC = Set.of(Tables.REGISTRY_SNAPSHOT, Tables.FIRM, Tables.STATUS_HISTORY);
+  public static final Set<String> ZORDER_BY_USCC = Set.of(Tables.REGISTRY_SNAPSHOT, Tables.FIRM, Tables.STATUS_HISTORY);
 
   /** What maintenance did to one table. */
   public record TableResult(String table, String optimized, long filesAdded, long filesRemoved, long filesVacuumed, long versionAfter) {}

@@ -168,7 +168,7 @@ class WarehouseTablesTest {
         assertThat(columns).as(name + ": replaceDate removes whole files by their as_of_date statistics").contains("as_of_date");
       }
     }
-    for (String zOrdered : List.of(Tables.REGISTRY_SNAPSHOT, Tables.FIRM, Tables.STATUS_HISTORY)) {
+    for (String zOrdered : io.regsurv.ops.Maintenance.ZORDER_BY_USCC) {
       assertThat(Tables.get(zOrdered).properties().get("delta.dataSkippingStatsColumns")).as(zOrdered + ": OPTIMIZE ZORDER BY uscc").contains("uscc");
     }
     assertThat(Tables.get(Tables.STATUS_EVENT).properties().get("delta.dataSkippingStatsColumns")).as("mergeEvents' condition on the table")
