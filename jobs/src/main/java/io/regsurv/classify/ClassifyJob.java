@@ -153,7 +153,8 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
         cached = FirmTimeline.kept(FirmTimeline.timeline(classified, plan.dates(), settings)).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
-        writer.replaceFirms(FirmTimeline.firms(cached, bronzeVersion), plan.dates().get(plan.dates().size() - 1));
+        LocalDate latest = plan.dates().get(plan.dates().size() - 1);
+        writer.replaceFirms(FirmTimeline.firms(cached, selected, latest, bronzeVersion), latest);
         writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
         writer.replaceHistory(FirmTimeline.history(cached));
         writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);

@@ -218,13 +218,13 @@ public final class FirmStatusStep {
    * reads only these, so its shuffle and cache carry no other column.
    */
   public static Column[] observedColumns() {
-    return java.util.stream.Stream.of(
-            "uscc", "uscc_valid", "name", "status_raw", "established_date", "status_date", "cancellation_date", "revocation_date",
-            "province", "city", "entity_type", "registered_capital_amount", "registered_capital_currency", "is_ai_related",
-            "legal_representative_hash")
-        .map(functions::col)
-        .toArray(Column[]::new);
+    return OBSERVED_COLUMNS.stream().map(functions::col).toArray(Column[]::new);
   }
+
+  static final List<String> OBSERVED_COLUMNS = List.of(
+      "uscc", "uscc_valid", "name", "status_raw", "established_date", "status_date", "cancellation_date", "revocation_date",
+      "province", "city", "entity_type", "registered_capital_amount", "registered_capital_currency", "is_ai_related",
+      "legal_representative_hash");
 
   /**
    * The rows of a {@link #join} whose firm row can change in this step: firms that appeared,

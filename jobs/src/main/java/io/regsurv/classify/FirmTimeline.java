@@ -16,6 +16,8 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.when;
 
 import io.regsurv.config.ClassifySettings;
@@ -33,7 +35,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.sketch.BloomFilter;
 
 /**
  * Every snapshot at once: silver.firm, silver.status_event and silver.status_history from all of a
@@ -50,6 +55,14 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class FirmTimeline {
   private FirmTimeline() {}
+
+  /** The observed columns the window and silver's event, history and totals rows read (with snapshot_date and status). */
+  static final List<String> TIMELINE_COLUMNS =
+      List.of("uscc", "uscc_valid", "status_raw", "established_date", "status_date", "cancellation_date", "revocation_date");
+
+  /** The other observed columns: only silver.firm's row, the firm's last sighting, has them. */
+  static final List<String> ATTRIBUTE_COLUMNS =
+      FirmStatusStep.OBSERVED_COLUMNS.stream().filter(c -> !TIMELINE_COLUMNS.contains(c)).toList();
 
   /**
    * One row per (firm, snapshot that lists it) with the fold's columns: {@code prev_seen},
@@ -91,9 +104,10 @@ public final class FirmTimeline {
     Column prevStatus = col("prev_status");
     Column established = col("established_date");
     Column isExitStatus = status.isin(settings.exitStatuses().toArray());
-    // Only what silver needs: the timeline is kept (memory and disk) for the three writes.
+    // Only what the window and the kept rows need: every sighting goes through the window's shuffle
+    // and sort, while the firm's other attributes are needed for its last sighting alone (firms()).
     List<Column> neededColumns = new ArrayList<>(List.of(col("snapshot_date"), status));
-    neededColumns.addAll(List.of(FirmStatusStep.observedColumns()));
+    TIMELINE_COLUMNS.forEach(c -> neededColumns.add(col(c)));
     Dataset<Row> needed = classified.select(neededColumns.toArray(Column[]::new));
     Dataset<Row> step1 =
         needed.select(
@@ -167,9 +181,33 @@ public final class FirmTimeline {
 
   /**
    * silver.firm as readers see it ({@link SilverFirm}, with last_seen_snapshot): each firm's last
-   * sighting, with the firm-wide first sighting and exit facts.
+   * sighting, with the firm-wide first sighting and exit facts, and its attributes as listed in that
+   * sighting, joined from {@code sightings} (the bronze rows the timeline was made of).
+   *
+   * <p>Every row of the latest snapshot {@code latest} is a last sighting; of the earlier snapshots
+   * only the last sightings of firms that vanished are, a few percent of their rows. A Bloom filter
+   * of those firms' (uscc, snapshot) keys, made from the kept timeline rows, drops the other earlier
+   * rows before the join's shuffle (its false positives find no partner in the join), so the
+   * attributes of a long series are shuffled for about one snapshot's rows, never sorted. The filter
+   * holds about 10 bits per vanished firm.
    */
-  public static Dataset<Row> firms(Dataset<Row> timeline, long sourceVersion) {
+  public static Dataset<Row> firms(Dataset<Row> timeline, Dataset<Row> sightings, LocalDate latest, long sourceVersion) {
+    Column snapshot = col("snapshot_date");
+    Column inLatest = snapshot.equalTo(lit(Date.valueOf(latest)));
+    Column key = xxhash64(col("uscc"), snapshot);
+    Dataset<Row> last = timeline.where(col("is_last"));
+    Dataset<Row> earlierLast = last.where(not(inLatest)).select(key.as("key"));
+    long vanished = earlierLast.count();
+    Column wanted = inLatest;
+    if (vanished > 0) {
+      BloomFilter keys = earlierLast.stat().bloomFilter("key", vanished, 0.01);
+      wanted = inLatest.or(udf((UDF1<Long, Boolean>) keys::mightContainLong, DataTypes.BooleanType).apply(key));
+    }
+    List<Column> attributeColumns = new ArrayList<>(List.of(col("uscc"), snapshot));
+    ATTRIBUTE_COLUMNS.forEach(c -> attributeColumns.add(col(c)));
+    Dataset<Row> attributes = sightings.where(wanted).select(attributeColumns.toArray(Column[]::new));
+    // A hash join on the narrow side: the attribute rows are shuffled but not sorted.
+    Dataset<Row> joined = last.hint("shuffle_hash").join(attributes, new String[] {"uscc", "snapshot_date"});
     List<Column> cols = new ArrayList<>();
     for (StructField field : SilverFirm.schema().fields()) {
       String name = field.name();
@@ -193,7 +231,7 @@ public final class FirmTimeline {
           };
       cols.add(c.cast(field.dataType()).as(name));
     }
-    return timeline.where(col("is_last")).select(cols.toArray(Column[]::new));
+    return joined.select(cols.toArray(Column[]::new));
   }
 
   /** silver.status_event: status changes (and a firm first seen in an exit status), vanishings and reappearances. */
