@@ -60,6 +60,9 @@ public final class FirmTimeline {
   static final List<String> TIMELINE_COLUMNS =
       List.of("uscc", "uscc_valid", "status_raw", "established_date", "status_date", "cancellation_date", "revocation_date");
 
+  /** The Bloom filter of vanished firms' keys in {@link #firms} holds at most this many bits (1 MiB). */
+  static final long MAX_FILTER_BITS = 8L << 20;
+
   /** The other observed columns: only silver.firm's row, the firm's last sighting, has them. */
   static final List<String> ATTRIBUTE_COLUMNS =
       FirmStatusStep.OBSERVED_COLUMNS.stream().filter(c -> !TIMELINE_COLUMNS.contains(c)).toList();
@@ -189,7 +192,9 @@ public final class FirmTimeline {
    * of those firms' (uscc, snapshot) keys, made from the kept timeline rows, drops the other earlier
    * rows before the join's shuffle (its false positives find no partner in the join), so the
    * attributes of a long series are shuffled for about one snapshot's rows, never sorted. The filter
-   * holds about 10 bits per vanished firm.
+   * holds about 10 bits per vanished firm, at most {@link #MAX_FILTER_BITS}: it is made on the driver
+   * and shipped with every task, so it must not grow with the registry; past the bound only its
+   * false positives grow (more rows shuffled, the same result).
    */
   public static Dataset<Row> firms(Dataset<Row> timeline, Dataset<Row> sightings, LocalDate latest, long sourceVersion) {
     Column snapshot = col("snapshot_date");
@@ -200,7 +205,8 @@ public final class FirmTimeline {
     long vanished = earlierLast.count();
     Column wanted = inLatest;
     if (vanished > 0) {
-      BloomFilter keys = earlierLast.stat().bloomFilter("key", vanished, 0.01);
+      long bits = Math.min(BloomFilter.optimalNumOfBits(vanished, 0.01), MAX_FILTER_BITS);
+      BloomFilter keys = earlierLast.stat().bloomFilter("key", vanished, bits);
       wanted = inLatest.or(udf((UDF1<Long, Boolean>) keys::mightContainLong, DataTypes.BooleanType).apply(key));
     }
     List<Column> attributeColumns = new ArrayList<>(List.of(col("uscc"), snapshot));
