@@ -151,7 +151,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         Dataset<Row> selected = bronze.where(col("snapshot_date").isin(dates(plan.dates())));
         rowsRead = selected.count();
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
-        cached = FirmTimeline.kept(FirmTimeline.timeline(classified, plan.dates(), settings)).persist(StorageLevel.MEMORY_AND_DISK());
+        cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
         LocalDate latest = plan.dates().get(plan.dates().size() - 1);
         writer.replaceFirms(FirmTimeline.firms(cached, selected, latest, bronzeVersion), latest);

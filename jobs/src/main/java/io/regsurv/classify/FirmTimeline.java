@@ -68,12 +68,21 @@ public final class FirmTimeline {
       FirmStatusStep.OBSERVED_COLUMNS.stream().filter(c -> !TIMELINE_COLUMNS.contains(c)).toList();
 
   /**
-   * One row per (firm, snapshot that lists it) with the fold's columns: {@code prev_seen},
+   * The timeline rows silver and the run's counts need, with the fold's columns: {@code prev_seen},
    * {@code prev_status}, {@code new_firm}, {@code changed}, {@code exit_status}, {@code was_exited},
    * {@code first_exit}, {@code interval_lower}, {@code dump_date_usable}, {@code event_date},
    * {@code event_date_source}, {@code since}, {@code transition_kind}, {@code reappeared},
    * {@code prev_snapshot} / {@code next_snapshot} (of the whole series), {@code vanishes_next},
    * {@code is_last}, {@code next_start_since}, and the firm-wide {@code first_seen}, {@code ever_exited} and exit facts.
+   *
+   * <p>The rows kept are each firm's last sighting (silver.firm and the firm totals), status changes
+   * and first sightings (history, events), gaps (vanish and reappear events) and unknown statuses
+   * (their counts). On a long series most sightings repeat the one before and are none of these, so
+   * only the first window, three offsets (the sightings before and after, the status before), runs
+   * over every sighting; the rest runs over the kept rows, still partitioned and ordered by the first
+   * window's sort. That gives the same values: every later window function reads only start rows
+   * (first sightings and changes) or values set on them, and a run of an exit status begins at a
+   * start row, so "an earlier sighting had an exit status" is "an earlier start row had one".
    *
    * @param classified bronze rows of the snapshots {@code dates} with a canonical {@code status}, one per uscc and snapshot
    * @param dates every snapshot date of the series, ascending (small: one per dump)
@@ -106,53 +115,65 @@ public final class FirmTimeline {
     Column status = col("status");
     Column prevStatus = col("prev_status");
     Column established = col("established_date");
-    Column isExitStatus = status.isin(settings.exitStatuses().toArray());
     // Only what the window and the kept rows need: every sighting goes through the window's shuffle
     // and sort, while the firm's other attributes are needed for its last sighting alone (firms()).
     List<Column> neededColumns = new ArrayList<>(List.of(col("snapshot_date"), status));
     TIMELINE_COLUMNS.forEach(c -> neededColumns.add(col(c)));
     Dataset<Row> needed = classified.select(neededColumns.toArray(Column[]::new));
-    Dataset<Row> step1 =
+    Dataset<Row> sightings =
         needed.select(
             col("*"),
             lag(s, 1).over(w).as("prev_seen"),
             lag(status, 1).over(w).as("prev_status"),
             lead(s, 1).over(w).as("next_seen"),
             prevSnapshot.as("prev_snapshot"),
-            nextSnapshot.as("next_snapshot"),
+            nextSnapshot.as("next_snapshot"));
+    Column newFirm = col("prev_seen").isNull();
+    Column changed = not(newFirm).and(status.notEqual(prevStatus));
+    Dataset<Row> flagged =
+        sightings.select(
+            col("*"),
+            newFirm.as("new_firm"),
+            changed.as("changed"),
+            not(newFirm).and(col("prev_snapshot").isNotNull()).and(col("prev_seen").lt(col("prev_snapshot"))).as("reappeared"),
+            col("next_snapshot").isNotNull()
+                .and(col("next_seen").isNull().or(col("next_seen").gt(col("next_snapshot")))).as("vanishes_next"),
+            col("next_seen").isNull().as("is_last"));
+    Dataset<Row> kept =
+        flagged.where(col("is_last").or(col("new_firm")).or(col("changed")).or(col("reappeared")).or(col("vanishes_next"))
+            .or(status.equalTo(CanonicalStatus.UNKNOWN.name())));
+
+    Column isExitStatus = status.isin(settings.exitStatuses().toArray());
+    Dataset<Row> step1 =
+        kept.select(
+            col("*"),
             isExitStatus.as("exit_status"),
             coalesce(max(isExitStatus).over(before), lit(false)).as("was_exited"),
             max(isExitStatus).over(whole).as("ever_exited"),
             min(s).over(whole).as("first_seen"));
 
-    Column newFirm = col("prev_seen").isNull();
-    Column changed = not(newFirm).and(status.notEqual(prevStatus));
+    Column isNew = col("new_firm");
+    Column isChanged = col("changed");
     // A status entered while the firm was already exited (REVOKED → CANCELLED) is not a new exit.
-    Column firstExit = col("exit_status").and(not(col("was_exited"))).and(newFirm.or(changed));
+    Column firstExit = col("exit_status").and(not(col("was_exited"))).and(isNew.or(isChanged));
     // The earliest day the new status can have begun: the day after the previous sighting, or establishment.
-    Column lower = when(newFirm, established).otherwise(date_add(col("prev_seen"), 1));
+    Column lower = when(isNew, established).otherwise(date_add(col("prev_seen"), 1));
     Column dumpDate =
         FirmStatusStep.dumpDate(status, prevStatus, col("cancellation_date"), col("revocation_date"), col("status_date"));
     // A dump date after the snapshot or before establishment is a data error: fall back to the interval.
     Column dumpDateUsable = dumpDate.isNotNull().and(dumpDate.geq(established)).and(dumpDate.leq(s));
     Column eventDate = when(dumpDateUsable, dumpDate).otherwise(FirmStatusStep.impute(lower, s, imputation));
-    Column runStart = when(newFirm, when(status.equalTo(ACTIVE.name()), established).otherwise(eventDate)).when(changed, eventDate);
+    Column runStart = when(isNew, when(status.equalTo(ACTIVE.name()), established).otherwise(eventDate)).when(isChanged, eventDate);
     Dataset<Row> step2 =
         step1.select(
             col("*"),
-            newFirm.as("new_firm"),
-            changed.as("changed"),
             firstExit.as("first_exit"),
             lower.as("interval_lower"),
             dumpDateUsable.as("dump_date_usable"),
             eventDate.as("event_date"),
             when(dumpDateUsable, lit(STATUS_DATE)).otherwise(lit(INTERVAL)).as("event_date_source"),
             runStart.as("run_start"),
-            FirmStatusStep.transitionKind(status, prevStatus, firstExit).as("transition_kind"),
-            not(newFirm).and(col("prev_snapshot").isNotNull()).and(col("prev_seen").lt(col("prev_snapshot"))).as("reappeared"),
-            col("next_snapshot").isNotNull()
-                .and(col("next_seen").isNull().or(col("next_seen").gt(col("next_snapshot")))).as("vanishes_next"),
-            col("next_seen").isNull().as("is_last"));
+            FirmStatusStep.transitionKind(status, prevStatus, firstExit).as("transition_kind"));
 
     Column fromInterval = not(col("dump_date_usable"));
     Column exitRow = col("first_exit");
@@ -167,19 +188,8 @@ public final class FirmTimeline {
             max(when(exitRow, col("event_date_source"))).over(whole).as("exit_date_source"),
             max(when(exitRow.and(fromInterval), col("interval_lower"))).over(whole).as("exit_date_lower"),
             max(when(exitRow.and(fromInterval), s)).over(whole).as("exit_date_upper"));
-    Column isStart = col("new_firm").or(col("changed"));
+    Column isStart = isNew.or(isChanged);
     return step3.select(col("*"), first(when(isStart, col("since")), true).over(after).as("next_start_since"));
-  }
-
-  /**
-   * The timeline rows silver and the run's counts need: each firm's last sighting (silver.firm and
-   * the firm totals), status changes and first sightings (history, events), gaps (vanish and
-   * reappear events) and unknown statuses (their counts). On a long series most sightings repeat
-   * the one before and are none of these, so a cache of these rows is a fraction of the timeline.
-   */
-  public static Dataset<Row> kept(Dataset<Row> timeline) {
-    return timeline.where(col("is_last").or(col("new_firm")).or(col("changed")).or(col("reappeared")).or(col("vanishes_next"))
-        .or(col("status").equalTo(CanonicalStatus.UNKNOWN.name())));
   }
 
   /**
