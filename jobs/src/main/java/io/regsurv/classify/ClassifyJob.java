@@ -146,8 +146,8 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     Dataset<Row> cached = null;
     try {
       if (plan.mode().equals("full")) {
-        // Every snapshot in one windowed pass. Of the timeline, the three writes and the counts read
-        // only the rows it keeps (a firm's last sighting, its changes, its gaps, unknown statuses).
+        // Every snapshot in one windowed pass. The timeline holds only the rows the three writes and
+        // the counts read (a firm's last sighting, its changes, its gaps, unknown statuses).
         Dataset<Row> selected = bronze.where(col("snapshot_date").isin(dates(plan.dates())));
         rowsRead = selected.count();
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
