@@ -1,5 +1,6 @@
 package io.regsurv.io;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +93,9 @@ public final class SideBySide implements AutoCloseable {
       return;
     }
     try (SideBySide side = new SideBySide()) {
-      for (int i = 0; i < writes.size(); i++) {
-        Runnable w = writes.get(i);
+      List<Runnable> all = new ArrayList<>(writes);
+      for (int i = 0; i < all.size(); i++) {
+        Runnable w = all.get(i);
         side.submit("write " + i, () -> {
           w.run();
           return 0L;

@@ -247,7 +247,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       coxSeconds = (System.nanoTime() - coxStart) / 1e9;
       log.debug("survival: Cox model fitted in {} s", String.format(java.util.Locale.ROOT, "%.1f", coxSeconds));
       Map<String, Long> versions = writes.await();
-      // In the stage's order of tables, not the order submitted (the transitions went first).
+      // In the stage's order of tables, whichever thread submitted first.
       inputs.writes().keySet().stream().filter(versions::containsKey).forEach(t -> written.put(t, versions.get(t)));
     }
     return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
