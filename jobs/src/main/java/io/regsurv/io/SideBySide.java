@@ -29,12 +29,21 @@ public final class SideBySide implements AutoCloseable {
   });
   private final Map<String, Future<Long>> writes = new LinkedHashMap<>();
 
-  /** Starts writing {@code table}; {@code write} returns the version it committed. */
+  /** Starts writing {@code table}; {@code write} returns the version it committed. Any thread of the scope may submit. */
   public void submit(String table, Callable<Long> write) {
-    if (writes.containsKey(table)) {
-      throw new IllegalArgumentException("Two writes of " + table + " side by side");
+    synchronized (writes) {
+      if (writes.containsKey(table)) {
+        throw new IllegalArgumentException("Two writes of " + table + " side by side");
+      }
+      writes.put(table, pool.submit(write));
     }
-    writes.put(table, pool.submit(write));
+  }
+
+  private static RuntimeException failure(ExecutionException e) {
+    if (e.getCause() instanceof Error error) {
+      throw error; // out of memory and the like: not a failure to report
+    }
+    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
   }
 
   /**
@@ -43,18 +52,21 @@ public final class SideBySide implements AutoCloseable {
    * when the caller reports it.
    */
   public Map<String, Long> await() {
+    Map<String, Future<Long>> submitted;
+    synchronized (writes) {
+      submitted = new LinkedHashMap<>(writes);
+      writes.clear();
+    }
     Map<String, Long> versions = new LinkedHashMap<>();
     RuntimeException first = null;
     try {
-      for (Map.Entry<String, Future<Long>> w : writes.entrySet()) {
+      for (Map.Entry<String, Future<Long>> w : submitted.entrySet()) {
         try {
           versions.put(w.getKey(), w.getValue().get());
         } catch (ExecutionException e) {
-          if (e.getCause() instanceof Error error) {
-            throw error; // out of memory and the like: not a write's failure to report
-          }
+          RuntimeException f = failure(e);
           if (first == null) {
-            first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            first = f;
           }
         }
       }
@@ -62,7 +74,6 @@ public final class SideBySide implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while writing", e);
     }
-    writes.clear();
     if (first != null) {
       throw first;
     }
