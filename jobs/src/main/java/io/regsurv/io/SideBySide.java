@@ -1,10 +1,7 @@
 package io.regsurv.io;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,90 +9,13 @@ import java.util.concurrent.Future;
 
 /**
  * Runs writes to different Delta tables on threads of their own and waits for all of them. A
- * write spends much of its time on the driver (planning, Delta's bookkeeping and commit) and in
- * jobs of a few tasks each, so side by side they fill the cores one of them leaves idle, and the
- * driver can compute the next table's rows meanwhile. Each write commits on its own, as it would
- * in sequence: callers must already recover from a failure between two of them (classify
- * recomputes when silver changed after its watermark; survival reruns when its run did not end).
- *
- * <p>Use it as a scope: {@link #submit} each write as soon as its rows are ready, then
- * {@link #await} them all.
+ * MERGE spends much of its time on the driver (planning, Delta's bookkeeping) and in jobs of a
+ * few tasks each, so side by side they fill the cores one of them leaves idle. Each write commits
+ * on its own, as it would in sequence: callers must already recover from a failure between two of
+ * them (classify recomputes when silver changed after its watermark).
  */
-public final class SideBySide implements AutoCloseable {
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "regsurv-write");
-    t.setDaemon(true);
-    return t;
-  });
-  private final Map<String, Future<Long>> writes = new LinkedHashMap<>();
-
-  /** Starts writing {@code table}; {@code write} returns the version it committed. Any thread of the scope may submit. */
-  public void submit(String table, Callable<Long> write) {
-    synchronized (writes) {
-      if (writes.containsKey(table)) {
-        throw new IllegalArgumentException("Two writes of " + table + " side by side");
-      }
-      writes.put(table, pool.submit(write));
-    }
-  }
-
-  private static RuntimeException failure(ExecutionException e) {
-    if (e.getCause() instanceof Error error) {
-      throw error; // out of memory and the like: not a failure to report
-    }
-    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-  }
-
-  /**
-   * Waits for every submitted write; returns the versions written, by table in the order submitted.
-   * Throws the first failure (in that order) after all have ended, so that no write is still running
-   * when the caller reports it.
-   */
-  public Map<String, Long> await() {
-    Map<String, Future<Long>> submitted;
-    synchronized (writes) {
-      submitted = new LinkedHashMap<>(writes);
-      writes.clear();
-    }
-    Map<String, Long> versions = new LinkedHashMap<>();
-    RuntimeException first = null;
-    try {
-      for (Map.Entry<String, Future<Long>> w : submitted.entrySet()) {
-        try {
-          versions.put(w.getKey(), w.getValue().get());
-        } catch (ExecutionException e) {
-          RuntimeException f = failure(e);
-          if (first == null) {
-            first = f;
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while writing", e);
-    }
-    if (first != null) {
-      throw first;
-    }
-    return versions;
-  }
-
-  /**
-   * Ends the scope. A write still running (the caller failed before {@link #await}) is waited for,
-   * not abandoned: no commit may land after the caller has reported its failure.
-   */
-  @Override
-  public void close() {
-    pool.shutdown();
-    try {
-      while (!pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-        // a large write: keep waiting
-      }
-    } catch (InterruptedException e) {
-      pool.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-  }
+public final class SideBySide {
+  private SideBySide() {}
 
   /** Runs every write, and throws the first one's failure (in the list's order) after all have ended. */
   public static void run(List<Runnable> writes) {
@@ -103,16 +23,37 @@ public final class SideBySide implements AutoCloseable {
       writes.forEach(Runnable::run);
       return;
     }
-    try (SideBySide side = new SideBySide()) {
-      List<Runnable> all = new ArrayList<>(writes);
-      for (int i = 0; i < all.size(); i++) {
-        Runnable w = all.get(i);
-        side.submit("write " + i, () -> {
-          w.run();
-          return 0L;
-        });
+    ExecutorService pool = Executors.newFixedThreadPool(writes.size(), r -> {
+      Thread t = new Thread(r, "regsurv-write");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (Runnable w : writes) {
+        futures.add(pool.submit(w));
       }
-      side.await();
+      RuntimeException first = null;
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Error error) {
+            throw error; // out of memory and the like: not a write's failure to report
+          }
+          if (first == null) {
+            first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while writing", e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 }
