@@ -6,9 +6,16 @@ public final class ChildJvms {
    * C1 only: a child JVM runs a few small commands, and C2 compiling Spark's hot paths costs more
    * CPU than it saves there (one demo-snapshot ingest: 48 s of CPU with C2, 30 s without, the same
    * wall time), CPU that the other test JVM and the other children share on a 2-core machine.
-   * Not for real runs: at full scale C2's code is what makes the hot loops fast.
+   * Not for real runs: at full scale C2's code is what makes the hot loops fast. With C1 alone the
+   * JVM reserves a client-sized code cache (48 MB instead of 240 MB), which a whole {@code run
+   * --backfill} nearly fills (measured with {@code -XX:+PrintCodeCache}: 47.6 MB at most, and full
+   * with survival's writes side by side): a full cache has no room for the adapters a new method
+   * handle needs, and the JVM dies ("Out of space in CodeCache for adapters"). So the tiered size.
    */
-  public static final String SHORT_RUN_JIT = "-XX:TieredStopAtLevel=1";
+  public static final java.util.List<String> SHORT_RUN_JIT_FLAGS = java.util.List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m");
+
+  /** {@link #SHORT_RUN_JIT_FLAGS} as one value of REGSURV_JAVA_OPTS (split at spaces by bin/regsurv and the notebooks). */
+  public static final String SHORT_RUN_JIT = String.join(" ", SHORT_RUN_JIT_FLAGS);
 
   /** Spark's interpreted operators: the test JVMs' setting (see SharedSpark), one place for both. */
   public static final java.util.Map<String, String> INTERPRETED_SPARK =
@@ -36,6 +43,19 @@ public final class ChildJvms {
   public static String tail(String output) {
     String[] lines = output.split("\n");
     return String.join("\n", java.util.List.of(lines).subList(Math.max(0, lines.length - 40), lines.length));
+  }
+
+  /**
+   * A failed child's output for a failure message: its first error lines (a JVM error or an
+   * exception is often followed by hundreds of stack frames and shutdown noise, so the tail alone
+   * may not name it), then its last 40 lines.
+   */
+  public static String failure(String output) {
+    java.util.List<String> errors = output.lines()
+        .filter(l -> !l.startsWith("\tat ") && (l.contains("Exception") || l.contains("Error") || l.contains(" ERROR ")))
+        .limit(10)
+        .toList();
+    return (errors.isEmpty() ? "" : "first error lines:\n" + String.join("\n", errors) + "\nlast lines:\n") + tail(output);
   }
 
   private ChildJvms() {}

@@ -32,6 +32,8 @@ public final class ItWarehouse {
   public record Made(Path registry, Path warehouse, double seconds) {}
 
   private static Made made;
+  /** A failed make, given to every later caller: a second run would overwrite the first's log, and fail alike. */
+  private static AssertionError failed;
 
   private ItWarehouse() {}
 
@@ -46,8 +48,16 @@ public final class ItWarehouse {
   }
 
   public static synchronized Made get() throws IOException, InterruptedException {
+    if (failed != null) {
+      throw failed;
+    }
     if (made == null) {
-      made = make(project().resolve("target/it-warehouse"));
+      try {
+        made = make(project().resolve("target/it-warehouse"));
+      } catch (AssertionError e) {
+        failed = e;
+        throw e;
+      }
     }
     return made;
   }
@@ -71,8 +81,8 @@ public final class ItWarehouse {
     Process p = ChildJvms.runToLog(pb, log, TIMEOUT_MINUTES);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (p.exitValue() != 0) {
-      throw new AssertionError("bin/regsurv run --backfill exited " + p.exitValue() + "; the end of " + log + ":\n"
-          + ChildJvms.tail(Files.readString(log, StandardCharsets.UTF_8)));
+      throw new AssertionError("bin/regsurv run --backfill exited " + p.exitValue() + "; from " + log + ":\n"
+          + ChildJvms.failure(Files.readString(log, StandardCharsets.UTF_8)));
     }
     return new Made(registry, warehouse, seconds);
   }

@@ -22,6 +22,7 @@ import io.regsurv.core.StageJob;
 import io.regsurv.core.Uscc;
 import io.regsurv.io.DriverRows;
 import io.regsurv.io.JobRunLog;
+import io.regsurv.io.SideBySide;
 import io.regsurv.io.Warehouse;
 import io.regsurv.io.SilverFirm;
 import io.regsurv.io.Tables;
@@ -84,7 +85,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * @param firmsUnknownStatus of those, firms of unknown status: left out of the curves
    * @param firmsInvalidUscc firms known only by an invalid USCC: not counted in {@code firms}, left out of the curves
    * @param coxModel what became of the Cox model (gold.hazard_ratio, gold.cox_fit), one line; NULL when skipped
-   * @param coxSeconds wall time of the Cox model inside the stage (fit and both writes; 0 when skipped): bench/run reports it
+   * @param coxSeconds wall time of the Cox model inside the stage (its fit; its two writes run side by side with the
+   *     others; 0 when skipped): bench/run reports it
    */
   public record SurvivalResult(
       String runId,
@@ -211,30 +213,42 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
           default -> facts.surveysSurvivorsOnly();
         };
     Dataset<Row> cells = cells(SilverFirm.read(warehouse, firmVersion), asOf, delayedEntry);
-    // One aggregation over the firms, collected: the cells are bounded by cohorts × distinct entry
-    // times × distinct exit times × (causes + 1) (without delayed entry: cohorts × distinct times ×
-    // (causes + 1)), never by firms; beyond survival.maxDriverCells the distributed engine runs instead.
-    java.util.Optional<RiskCells> collected = RiskCells.collect(cells, s.maxDriverCells());
     Map<String, Long> written = new LinkedHashMap<>();
     long[] counts;
     long curveRows;
-    if (collected.isPresent()) {
-      curveRows = writeFromCells(collected.get(), asOf, firmVersion, written);
-      counts = published(collected.get());
-    } else {
-      log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
-      long[] result = distributed(cells, asOf, firmVersion, written);
-      curveRows = result[0];
-      counts = new long[] {result[1], result[2]};
-    }
-    long coxStart = System.nanoTime();
-    String coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), asOf, firmVersion, delayedEntry, written);
-    double coxSeconds = (System.nanoTime() - coxStart) / 1e9;
-    log.debug("survival: Cox model fitted and written in {} s", String.format(java.util.Locale.ROOT, "%.1f", coxSeconds));
-    if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
-      long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
-      written.put(Tables.STATUS_TRANSITION_MONTHLY, warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
-          transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
+    String coxModel;
+    double coxSeconds;
+    // The gold tables are written side by side: each write starts as soon as its rows are ready (a
+    // few small jobs and a commit, mostly driver latency) and each is one commit of its own table.
+    // The transitions read silver.status_event on their own, so they start first. The Cox model is
+    // fitted after the curves, not beside them: side by side the two only share the same two busy
+    // cores, and its time inside the stage stays measurable (bench/run's d_of_which_cox_model).
+    try (SideBySide writes = new SideBySide()) {
+      if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
+        long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
+        writes.submit(Tables.STATUS_TRANSITION_MONTHLY, () -> warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
+            transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
+      }
+      // One aggregation over the firms, collected: the cells are bounded by cohorts × distinct entry
+      // times × distinct exit times × (causes + 1) (without delayed entry: cohorts × distinct times ×
+      // (causes + 1)), never by firms; beyond survival.maxDriverCells the distributed engine runs instead.
+      java.util.Optional<RiskCells> collected = RiskCells.collect(cells, s.maxDriverCells());
+      if (collected.isPresent()) {
+        curveRows = writeFromCells(collected.get(), asOf, firmVersion, writes);
+        counts = published(collected.get());
+      } else {
+        log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
+        long[] result = distributed(cells, asOf, firmVersion, written);
+        curveRows = result[0];
+        counts = new long[] {result[1], result[2]};
+      }
+      long coxStart = System.nanoTime();
+      coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), asOf, firmVersion, delayedEntry, writes);
+      coxSeconds = (System.nanoTime() - coxStart) / 1e9;
+      log.debug("survival: Cox model fitted in {} s", String.format(java.util.Locale.ROOT, "%.1f", coxSeconds));
+      Map<String, Long> versions = writes.await();
+      // In the stage's order of tables, not the order submitted (the transitions went first).
+      inputs.writes().keySet().stream().filter(versions::containsKey).forEach(t -> written.put(t, versions.get(t)));
     }
     return new SurvivalResult(runId, asOf, firmVersion, delayedEntry, facts.firms(), facts.unknownStatus(), facts.invalidUscc(),
         counts[0], counts[1], curveRows, written, null, coxModel, coxSeconds);
@@ -251,7 +265,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * the date, and the log has a warning. R's warnings (non-convergence, a coefficient running to
    * infinity) go to gold.cox_fit and the log. Returns one line for ops.job_run.
    */
-  private String writeCox(Dataset<Row> firms, LocalDate asOf, long firmVersion, boolean delayedEntry, Map<String, Long> written) {
+  private String writeCox(Dataset<Row> firms, LocalDate asOf, long firmVersion, boolean delayedEntry, SideBySide writes) {
     SurvivalSettings s = config.survival();
     CoxSettings cox = s.cox();
     String population = cox.aiRelatedOnly() ? "ai_related" : "all";
@@ -321,8 +335,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         fit == null ? null : fit.converged(),
         fit == null || fit.warnings().isEmpty() ? null : String.join("; ", fit.warnings()),
         s.confLevel());
-    written.put(Tables.HAZARD_RATIO, writeRows(Tables.HAZARD_RATIO, asOf, terms));
-    written.put(Tables.COX_FIT, writeRows(Tables.COX_FIT, asOf, List.of(fitRow)));
+    writes.submit(Tables.HAZARD_RATIO, () -> writeRows(Tables.HAZARD_RATIO, asOf, terms));
+    writes.submit(Tables.COX_FIT, () -> writeRows(Tables.COX_FIT, asOf, List.of(fitRow)));
     return summary;
   }
 
@@ -370,7 +384,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * written once each (one Delta commit per table): the Spark jobs are those of the writes, however
    * many cohorts and dimensions. Returns the number of curve rows.
    */
-  private long writeFromCells(RiskCells all, LocalDate asOf, long firmVersion, Map<String, Long> written) {
+  private long writeFromCells(RiskCells all, LocalDate asOf, long firmVersion, SideBySide writes) {
     SurvivalSettings s = config.survival();
     List<String> publishedGroups = new ArrayList<>();
     for (String g : all.groups()) {
@@ -389,7 +403,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       curve.add(asOfDate, firmVersion, dc[0], dc[1], r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6),
           r.get(7), r.get(8), r.get(9), r.get(10), r.get(11), r.get(12));
     }
-    written.put(Tables.SURVIVAL_CURVE, writeRows(Tables.SURVIVAL_CURVE, asOf, curve));
+    writes.submit(Tables.SURVIVAL_CURVE, () -> writeRows(Tables.SURVIVAL_CURVE, asOf, curve));
     Map<String, List<Row>> curves = CellEstimates.byGroup(km);
     List<Row> monthly = new ArrayList<>();
     for (Map.Entry<String, List<Row>> c : curves.entrySet()) {
@@ -400,7 +414,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
             r.get(2), r.get(6), r.get(8), r.get(9)));
       }
     }
-    written.put(Tables.SURVIVAL_CURVE_MONTHLY, writeRows(Tables.SURVIVAL_CURVE_MONTHLY, asOf, monthly));
+    writes.submit(Tables.SURVIVAL_CURVE_MONTHLY, () -> writeRows(Tables.SURVIVAL_CURVE_MONTHLY, asOf, monthly));
     Map<String, Row> stats = new java.util.HashMap<>();
     for (Row r : CellEstimates.summary(km, s.rmstHorizonDays())) {
       stats.put(r.getString(0), r);
@@ -436,15 +450,15 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       v[16] = (double) s.rmstHorizonDays();
       summaries.add(RowFactory.create(v));
     }
-    written.put(Tables.COHORT_SUMMARY, writeRows(Tables.COHORT_SUMMARY, asOf, summaries));
+    writes.submit(Tables.COHORT_SUMMARY, () -> writeRows(Tables.COHORT_SUMMARY, asOf, summaries));
     DriverRows.Columns cif = new DriverRows.Columns(Tables.get(Tables.CUMULATIVE_INCIDENCE).schema());
     CellEstimates.cumulativeIncidence(cells, s.confLevel(), r -> {
       String[] dc = r.getString(0).split(SEP, 2);
       cif.add(asOfDate, firmVersion, dc[0], dc[1], r.get(2), r.get(1), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8));
     });
-    written.put(Tables.CUMULATIVE_INCIDENCE, writeRows(Tables.CUMULATIVE_INCIDENCE, asOf, cif));
+    writes.submit(Tables.CUMULATIVE_INCIDENCE, () -> writeRows(Tables.CUMULATIVE_INCIDENCE, asOf, cif));
     Map<String, LogRankResult> tests = CellEstimates.logRank(cells, g -> g.substring(0, g.indexOf(SEP)));
-    written.put(Tables.COHORT_COMPARISON, warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf,
+    writes.submit(Tables.COHORT_COMPARISON, () -> warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf,
         comparisonRows(tests, asOf, firmVersion)));
     return curve.size();
   }

@@ -2,6 +2,7 @@ package io.regsurv.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -54,5 +55,43 @@ class SideBySideTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("first");
     assertThat(slowEnded.get()).isEqualTo(1);
+  }
+
+  @Test
+  void awaitGivesEachTablesVersionInTheOrderSubmitted() {
+    try (SideBySide writes = new SideBySide()) {
+      // The first submitted ends last: the map still lists it first.
+      writes.submit("gold.a", () -> {
+        Thread.sleep(200);
+        return 7L;
+      });
+      writes.submit("gold.b", () -> 3L);
+      assertThat(writes.await()).containsExactly(entry("gold.a", 7L), entry("gold.b", 3L));
+    }
+  }
+
+  @Test
+  void closingWaitsForAWriteStillRunning() {
+    AtomicInteger ended = new AtomicInteger();
+    assertThatThrownBy(() -> {
+      try (SideBySide writes = new SideBySide()) {
+        writes.submit("gold.a", () -> {
+          Thread.sleep(300);
+          ended.incrementAndGet();
+          return 1L;
+        });
+        throw new IllegalStateException("the caller failed before await");
+      }
+    }).hasMessage("the caller failed before await");
+    assertThat(ended.get()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesTwoWritesOfOneTable() {
+    try (SideBySide writes = new SideBySide()) {
+      writes.submit("gold.a", () -> 1L);
+      assertThatThrownBy(() -> writes.submit("gold.a", () -> 2L)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(writes.await()).containsExactly(entry("gold.a", 1L));
+    }
   }
 }

@@ -193,7 +193,7 @@ class CrashAndConcurrencyTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
-    cmd.add(io.regsurv.ChildJvms.SHORT_RUN_JIT);
+    cmd.addAll(io.regsurv.ChildJvms.SHORT_RUN_JIT_FLAGS);
     cmd.addAll(io.regsurv.ChildJvms.NO_CODEGEN);
     try (InputStream in = CrashAndConcurrencyTest.class.getClassLoader().getResourceAsStream("regsurv/jvm-options.txt")) {
       assertThat(in).as("target/classes/regsurv/jvm-options.txt (written by the build)").isNotNull();
