@@ -36,6 +36,12 @@ public final class RiskCells {
   /** Subjects with the same entry, exit time, event and cause ({@code cause} NULL when censored). */
   public record Cell(double entry, double time, int event, String cause, long weight) {}
 
+  /** One order of a group's cells (they are distinct in these four). */
+  private static final java.util.Comparator<Cell> ORDER = java.util.Comparator.comparingDouble(Cell::time)
+      .thenComparingDouble(Cell::entry)
+      .thenComparingInt(Cell::event)
+      .thenComparing(Cell::cause, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+
   private final Map<String, List<Cell>> byGroup;
   private final long size;
 
@@ -60,7 +66,13 @@ public final class RiskCells {
     return Optional.of(of(rows));
   }
 
-  /** Cells from rows {@code group, entry, time, event, cause, weight}. */
+  /**
+   * Cells from rows {@code group, entry, time, event, cause, weight}, in any order. Each group's
+   * cells are put in one order (time, entry, event, cause): some estimators sum doubles cell by cell
+   * (the jackknife errors of the cumulative incidence), and the order Spark returns cells in
+   * depends on its partitioning (cores, shuffle partitions, plan); sorted, the same cells give
+   * the same last bits on any machine.
+   */
   public static RiskCells of(List<Row> rows) {
     Map<String, List<Cell>> byGroup = new TreeMap<>();
     for (Row r : rows) {
@@ -68,6 +80,7 @@ public final class RiskCells {
           r.getString(4), ((Number) r.get(5)).longValue());
       byGroup.computeIfAbsent(r.getString(0), g -> new ArrayList<>()).add(c);
     }
+    byGroup.values().forEach(cells -> cells.sort(ORDER));
     return new RiskCells(byGroup, rows.size());
   }
 

@@ -212,7 +212,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
           case "off" -> false;
           default -> facts.surveysSurvivorsOnly();
         };
-    Dataset<Row> cells = cells(SilverFirm.read(warehouse, firmVersion), asOf, delayedEntry);
+    Dataset<Row> subjects = subjects(SilverFirm.read(warehouse, firmVersion), asOf, delayedEntry);
     Map<String, Long> written = new LinkedHashMap<>();
     long[] counts;
     long curveRows;
@@ -232,13 +232,13 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       // One aggregation over the firms, collected: the cells are bounded by cohorts × distinct entry
       // times × distinct exit times × (causes + 1) (without delayed entry: cohorts × distinct times ×
       // (causes + 1)), never by firms; beyond survival.maxDriverCells the distributed engine runs instead.
-      java.util.Optional<RiskCells> collected = RiskCells.collect(cells, s.maxDriverCells());
+      java.util.Optional<RiskCells> collected = RiskCells.collect(subjects, s.maxDriverCells());
       if (collected.isPresent()) {
         curveRows = writeFromCells(collected.get(), asOf, firmVersion, writes);
         counts = published(collected.get());
       } else {
         log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
-        long[] result = distributed(cells, asOf, firmVersion, written);
+        long[] result = distributed(Subjects.aggregated(subjects), asOf, firmVersion, written);
         curveRows = result[0];
         counts = new long[] {result[1], result[2]};
       }
@@ -503,18 +503,22 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
   }
 
   /**
-   * The engine's weighted subjects: firms that share cohort, entry, exit time, event and cause are
-   * interchangeable to every estimator, so one row each (a few hundred thousand instead of firms × dimensions).
+   * The engine's subjects, one row per firm and dimension. Not aggregated here: both engines
+   * aggregate them into cells once (firms that share cohort, entry, exit time, event and cause are
+   * interchangeable to every estimator). Aggregated here as well, the cells were shuffled and
+   * aggregated a second time: without delayed entry the entry is a constant, which the optimiser
+   * takes out of the first aggregation's output, so the second did not find its input partitioned
+   * by its keys (at full scale two more Spark jobs, about 2 s).
    */
-  private Dataset<Row> cells(Dataset<Row> firms, LocalDate asOf, boolean delayedEntry) {
+  private Dataset<Row> subjects(Dataset<Row> firms, LocalDate asOf, boolean delayedEntry) {
     SurvivalSettings s = config.survival();
     Dataset<Row> cohorts = SurvivalSubjects.withCohorts(SurvivalSubjects.fromFirms(firms, asOf, delayedEntry), s.cohortDimensions(), s.eraBoundary());
-    return Subjects.aggregated(cohorts.select(
+    return cohorts.select(
         group().as(Subjects.GROUP),
         col("entry_days").as(Subjects.ENTRY),
         col("time_days").as(Subjects.TIME),
         col("event").as(Subjects.EVENT),
-        col("cause").as(Subjects.CAUSE)));
+        col("cause").as(Subjects.CAUSE));
   }
 
   /** Kaplan–Meier curves, their monthly grid and the cohort summaries; returns the number of curve rows. */
