@@ -508,7 +508,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * interchangeable to every estimator). Aggregated here as well, the cells were shuffled and
    * aggregated a second time: without delayed entry the entry is a constant, which the optimiser
    * takes out of the first aggregation's output, so the second did not find its input partitioned
-   * by its keys (at full scale two more Spark jobs, about 2 s).
+   * by its keys (at full scale one more Spark job, about a second in the event log).
    */
   private Dataset<Row> subjects(Dataset<Row> firms, LocalDate asOf, boolean delayedEntry) {
     SurvivalSettings s = config.survival();
