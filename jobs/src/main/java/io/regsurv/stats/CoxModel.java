@@ -112,6 +112,35 @@ public final class CoxModel {
     }
   }
 
+  /** Subjects alike in entry, exit time, event and every covariate's value (text), {@code weight} of them. */
+  public record CollapsedCell(double entry, double time, int event, List<String> values, long weight) {}
+
+  /**
+   * The model fitted on the driver from subjects a caller has already collapsed by their values, as
+   * {@link #fit(Dataset, CoxSpec, String, long)} collapses them before its driver fit (survival
+   * counts them in the pass that counts its risk-set cells): every covariate categorical, its
+   * levels its values' texts, none missing, no strata. The same fit as that path's for such
+   * covariates. Empty when it must run instead: a time, entry or event it would check, or a model it
+   * rejects (a constant covariate, too many levels, no events), which it names.
+   */
+  public static java.util.Optional<CoxFit> fitCollapsed(List<CollapsedCell> cells, CoxSpec spec, String source) {
+    if (spec.strata() != null || cells.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    java.util.Map<CoxCells.Key, double[]> weights = new java.util.HashMap<>();
+    // One list per covariate pattern, of a kind that answers contains(null) (List.of throws).
+    java.util.Map<List<String>, List<String>> patterns = new java.util.HashMap<>();
+    for (CollapsedCell c : cells) {
+      if (!validDuration(c.entry()) || !validDuration(c.time()) || (spec.entry() != null && c.entry() >= c.time())
+          || (c.event() != 0 && c.event() != 1) || c.values().size() != spec.covariates().size() || c.values().stream().anyMatch(java.util.Objects::isNull)) {
+        return java.util.Optional.empty();
+      }
+      List<String> values = patterns.computeIfAbsent(c.values(), v -> Arrays.asList(v.toArray(String[]::new)));
+      weights.computeIfAbsent(new CoxCells.Key("", c.entry(), c.time(), c.event(), values), x -> new double[1])[0] += c.weight();
+    }
+    return CoxCells.fit(weights, new boolean[spec.covariates().size()], spec, "Cannot fit a Cox model to " + source + ": ", DRIVER_VALUES);
+  }
+
   /** The model with Spark's passes: the checks that name every problem, the cells, and a Spark job per Newton–Raphson step. */
   private static CoxFit fitOnSpark(Dataset<Row> table, CoxSpec spec, String source, String prefix) {
     // Time, entry and event: the same checks and messages as km.

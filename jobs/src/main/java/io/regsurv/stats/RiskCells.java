@@ -67,7 +67,8 @@ public final class RiskCells {
   }
 
   /**
-   * Cells from rows {@code group, entry, time, event, cause, weight}, in any order. Each group's
+   * Cells from rows {@code group, entry, time, event, cause, weight}, in any order (rows of equal
+   * cells are merged). Each group's
    * cells are put in one order (time, entry, event, cause): some estimators sum doubles cell by cell
    * (the jackknife errors of the cumulative incidence), and the order Spark returns cells in
    * depends on its partitioning (cores, shuffle partitions, plan); sorted, the same cells give
@@ -80,8 +81,28 @@ public final class RiskCells {
           r.getString(4), ((Number) r.get(5)).longValue());
       byGroup.computeIfAbsent(r.getString(0), g -> new ArrayList<>()).add(c);
     }
-    byGroup.values().forEach(cells -> cells.sort(ORDER));
-    return new RiskCells(byGroup, rows.size());
+    long size = 0;
+    for (List<Cell> cells : byGroup.values()) {
+      cells.sort(ORDER);
+      merge(cells);
+      size += cells.size();
+    }
+    return new RiskCells(byGroup, size);
+  }
+
+  /** Equal cells (a task that counted some twice, or -0.0 and 0.0 apart) as one, their weights summed; {@code cells} sorted. */
+  private static void merge(List<Cell> cells) {
+    int kept = 0;
+    for (Cell c : cells) {
+      Cell last = kept == 0 ? null : cells.get(kept - 1);
+      if (last != null && last.time() == c.time() && last.entry() == c.entry() && last.event() == c.event()
+          && java.util.Objects.equals(last.cause(), c.cause())) {
+        cells.set(kept - 1, new Cell(last.entry(), last.time(), last.event(), last.cause(), last.weight() + c.weight()));
+      } else {
+        cells.set(kept++, c);
+      }
+    }
+    cells.subList(kept, cells.size()).clear();
   }
 
   /** Group names in ascending order. */

@@ -85,8 +85,9 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * @param firmsUnknownStatus of those, firms of unknown status: left out of the curves
    * @param firmsInvalidUscc firms known only by an invalid USCC: not counted in {@code firms}, left out of the curves
    * @param coxModel what became of the Cox model (gold.hazard_ratio, gold.cox_fit), one line; NULL when skipped
-   * @param coxSeconds wall time of the Cox model inside the stage (its fit; its two writes run side by side with the
-   *     others; 0 when skipped): bench/run reports it
+   * @param coxSeconds wall time of the Cox model inside the stage (its fit; its subjects are counted in the cells' pass
+   *     when its covariates are cohort dimensions, and its two writes run side by side with the others; 0 when skipped):
+   *     bench/run reports it
    */
   public record SurvivalResult(
       String runId,
@@ -212,7 +213,12 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
           case "off" -> false;
           default -> facts.surveysSurvivorsOnly();
         };
-    Dataset<Row> subjects = subjects(SilverFirm.read(warehouse, firmVersion), asOf, delayedEntry);
+    CoxSettings cox = s.cox();
+    // The default model's covariates are cohort dimensions: its subjects are counted in the cells' pass.
+    CohortCells.Cox coxInPass = cox.enabled() && cox.covariates().stream().allMatch(SurvivalSubjects::isCohortCovariate)
+        ? new CohortCells.Cox(cox.covariates(), cox.aiRelatedOnly(), delayedEntry) : null;
+    Dataset<Row> subjects = CohortCells.of(SurvivalSubjects.fromFirms(SilverFirm.read(warehouse, firmVersion), asOf, delayedEntry),
+        s.cohortDimensions(), s.eraBoundary(), coxInPass);
     Map<String, Long> written = new LinkedHashMap<>();
     long[] counts;
     long curveRows;
@@ -229,21 +235,23 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         writes.submit(Tables.STATUS_TRANSITION_MONTHLY, () -> warehouse.replaceDate(Tables.STATUS_TRANSITION_MONTHLY, "as_of_date", asOf,
             transitions(warehouse.readVersion(Tables.STATUS_EVENT, eventVersion), asOf, firmVersion)));
       }
-      // One aggregation over the firms, collected: the cells are bounded by cohorts × distinct entry
+      // One pass over the firms counts the cells, collected: they are bounded by cohorts × distinct entry
       // times × distinct exit times × (causes + 1) (without delayed entry: cohorts × distinct times ×
-      // (causes + 1)), never by firms; beyond survival.maxDriverCells the distributed engine runs instead.
-      java.util.Optional<RiskCells> collected = RiskCells.collect(subjects, s.maxDriverCells());
+      // (causes + 1)), never by firms, and the Cox model's by covariate patterns × distinct entry and
+      // exit times × 2; beyond survival.maxDriverCells the distributed engine runs instead.
+      java.util.Optional<CohortCells.Collected> collected = CohortCells.collect(subjects, s.maxDriverCells(), coxInPass != null);
       if (collected.isPresent()) {
-        curveRows = writeFromCells(collected.get(), asOf, firmVersion, writes);
-        counts = published(collected.get());
+        curveRows = writeFromCells(collected.get().cells(), asOf, firmVersion, writes);
+        counts = published(collected.get().cells());
       } else {
         log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
-        long[] result = distributed(Subjects.aggregated(subjects), asOf, firmVersion, written);
+        long[] result = distributed(Subjects.aggregated(CohortCells.cohortsOnly(subjects)), asOf, firmVersion, written);
         curveRows = result[0];
         counts = new long[] {result[1], result[2]};
       }
       long coxStart = System.nanoTime();
-      coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), asOf, firmVersion, delayedEntry, writes);
+      coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), collected.map(CohortCells.Collected::cox).orElse(null), asOf, firmVersion,
+          delayedEntry, writes);
       coxSeconds = (System.nanoTime() - coxStart) / 1e9;
       log.debug("survival: Cox model fitted in {} s", String.format(java.util.Locale.ROOT, "%.1f", coxSeconds));
       Map<String, Long> versions = writes.await();
@@ -256,16 +264,19 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
 
   /**
    * The default Cox model (survival.cox) on the same subjects as the curves, fitted by
-   * {@link CoxModel} (one Spark aggregation groups the firms by their values; up to
-   * survival.maxDriverCells groups, within CoxModel's bound of patterns × terms, are fitted on the
-   * driver, more by a Spark job per Newton–Raphson step that returns p-vectors and p×p matrices), written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
+   * {@link CoxModel}: when every covariate is a cohort dimension (the default), from the subjects
+   * collapsed by their values in the cells' pass ({@code counted}, NULL otherwise); else one Spark
+   * aggregation groups the firms by their values, and up to survival.maxDriverCells groups, within
+   * CoxModel's bound of patterns × terms, are fitted on the driver, more by a Spark job per
+   * Newton–Raphson step that returns p-vectors and p×p matrices. Written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
    * one Delta commit each. A model that cannot be fitted (switched off, no events, a constant or
    * collinear covariate, too many levels: CoxModel's bad-input cases, likely in a small or young
    * warehouse) does not fail the stage: gold.cox_fit says why, gold.hazard_ratio has no rows for
    * the date, and the log has a warning. R's warnings (non-convergence, a coefficient running to
    * infinity) go to gold.cox_fit and the log. Returns one line for ops.job_run.
    */
-  private String writeCox(Dataset<Row> firms, LocalDate asOf, long firmVersion, boolean delayedEntry, SideBySide writes) {
+  private String writeCox(Dataset<Row> firms, List<CoxModel.CollapsedCell> counted, LocalDate asOf, long firmVersion, boolean delayedEntry,
+      SideBySide writes) {
     SurvivalSettings s = config.survival();
     CoxSettings cox = s.cox();
     String population = cox.aiRelatedOnly() ? "ai_related" : "all";
@@ -274,28 +285,38 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     if (!cox.enabled()) {
       reason = "switched off (survival.cox.covariates is empty)";
     } else {
-      Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
-      if (cox.aiRelatedOnly()) {
-        subjects = subjects.filter(col("is_ai_related"));
-      }
-      if (delayedEntry) {
-        // R's Surv(entry, time, event) needs entry < time; a firm at risk on an empty interval adds nothing.
-        subjects = subjects.filter(col("entry_days").lt(col("time_days")));
-      }
       Map<String, String> references = new LinkedHashMap<>();
       for (String r : cox.references()) {
         references.put(r.substring(0, r.indexOf('=')), r.substring(r.indexOf('=') + 1));
       }
-      CoxSpec spec = new CoxSpec("time_days", "event", delayedEntry ? "entry_days" : null, cox.covariates(), null, null,
+      // A cohort dimension's levels are its cohorts (establishment_year too, though its cohorts are numbers).
+      List<String> categorical = cox.covariates().stream().filter(SurvivalSubjects::isCohortCovariate).toList();
+      CoxSpec spec = new CoxSpec("time_days", "event", delayedEntry ? "entry_days" : null, cox.covariates(), categorical, null,
           CoxSpec.Ties.parse(cox.ties()), references, cox.maxLevels(), s.confLevel());
-      // One aggregation reads the subjects (CoxModel persists them itself when its Spark path needs several passes).
-      Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary());
-      try {
-        fit = CoxModel.fit(model, spec, "silver.firm (" + (cox.aiRelatedOnly() ? "AI-related firms" : "all firms") + ", survival.cox)",
-            s.maxDriverCells());
+      String source = "silver.firm (" + (cox.aiRelatedOnly() ? "AI-related firms" : "all firms") + ", survival.cox)";
+      // Counted in the cells' pass: fitted from those cells. Otherwise, or when the model is one
+      // CoxModel rejects (it then names the problem), from the subjects.
+      java.util.Optional<CoxFit> fromCells = counted == null ? java.util.Optional.empty() : CoxModel.fitCollapsed(counted, spec, source);
+      if (fromCells.isPresent()) {
+        fit = fromCells.get();
         reason = null;
-      } catch (BadInputException notFittable) {
-        reason = notFittable.getMessage();
+      } else {
+        Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
+        if (cox.aiRelatedOnly()) {
+          subjects = subjects.filter(col("is_ai_related"));
+        }
+        if (delayedEntry) {
+          // R's Surv(entry, time, event) needs entry < time; a firm at risk on an empty interval adds nothing.
+          subjects = subjects.filter(col("entry_days").lt(col("time_days")));
+        }
+        // One aggregation reads the subjects (CoxModel persists them itself when its Spark path needs several passes).
+        Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary());
+        try {
+          fit = CoxModel.fit(model, spec, source, s.maxDriverCells());
+          reason = null;
+        } catch (BadInputException notFittable) {
+          reason = notFittable.getMessage();
+        }
       }
     }
     Date asOfDate = Date.valueOf(asOf);
@@ -500,25 +521,6 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       sizes.unpersist();
       cells.unpersist();
     }
-  }
-
-  /**
-   * The engine's subjects, one row per firm and dimension. Not aggregated here: both engines
-   * aggregate them into cells once (firms that share cohort, entry, exit time, event and cause are
-   * interchangeable to every estimator). Aggregated here as well, the cells were shuffled and
-   * aggregated a second time: without delayed entry the entry is a constant, which the optimiser
-   * takes out of the first aggregation's output, so the second did not find its input partitioned
-   * by its keys (at full scale one more Spark job, about a second in the event log).
-   */
-  private Dataset<Row> subjects(Dataset<Row> firms, LocalDate asOf, boolean delayedEntry) {
-    SurvivalSettings s = config.survival();
-    Dataset<Row> cohorts = SurvivalSubjects.withCohorts(SurvivalSubjects.fromFirms(firms, asOf, delayedEntry), s.cohortDimensions(), s.eraBoundary());
-    return cohorts.select(
-        group().as(Subjects.GROUP),
-        col("entry_days").as(Subjects.ENTRY),
-        col("time_days").as(Subjects.TIME),
-        col("event").as(Subjects.EVENT),
-        col("cause").as(Subjects.CAUSE));
   }
 
   /** Kaplan–Meier curves, their monthly grid and the cohort summaries; returns the number of curve rows. */

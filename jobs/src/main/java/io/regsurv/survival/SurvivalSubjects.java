@@ -1,16 +1,13 @@
 package io.regsurv.survival;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.quarter;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
@@ -29,7 +26,7 @@ import org.apache.spark.sql.Row;
 /**
  * Turns silver.firm into survival subjects: one row per firm with its duration in days since
  * establishment, whether it exited by the as-of date (and by which cause group), and its entry
- * age when the data are left-truncated; then one row per firm and cohort of each dimension.
+ * age when the data are left-truncated; and each firm's cohort in every dimension.
  */
 public final class SurvivalSubjects {
   /** Cohort dimensions and how a firm's cohort is derived in each. */
@@ -87,22 +84,6 @@ public final class SurvivalSubjects {
       }
     }
     return c;
-  }
-
-  /**
-   * One row per subject and dimension: adds {@code dimension} and {@code cohort} (one pass over the
-   * firms with explode, not a union of copies).
-   */
-  public static Dataset<Row> withCohorts(Dataset<Row> subjects, List<String> dimensions, LocalDate eraBoundary) {
-    List<Column> pairs = new ArrayList<>();
-    for (String d : dimensions) {
-      pairs.add(struct(lit(d).as("dimension"), cohortOf(d, eraBoundary).as("cohort")));
-    }
-    return subjects
-        .withColumn("_cohort", explode(array(pairs.toArray(Column[]::new))))
-        .withColumn("dimension", col("_cohort.dimension"))
-        .withColumn("cohort", col("_cohort.cohort"))
-        .drop("_cohort");
   }
 
   /**

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The driver's estimates do not depend on the order Spark returns the cells in (its partitioning:
- * cores, shuffle partitions, plan): the same cells in any order give the same rows, to the last bit.
+ * cores, shuffle partitions, plan): the same cells in any order give the same rows, to the last bit;
+ * and a cell handed on in several rows is one cell.
  */
 class RiskCellsOrderTest {
   @Test
@@ -47,5 +48,24 @@ class RiskCellsOrderTest {
       assertThat(CellEstimates.kaplanMeier(other, new KmOptions(ConfType.LOG, 0.95))).as("Kaplan–Meier, order " + seed).isEqualTo(km);
       assertThat(CellEstimates.logRank(other, g -> g.substring(0, g.indexOf('\u0001')))).as("log-rank, order " + seed).isEqualTo(tests);
     }
+  }
+
+  @Test
+  void aCellSplitOverSeveralRowsIsOneCellWithTheirWeight() {
+    // Survival's counting tasks may hand the same cell on twice (a task that emptied its map).
+    List<Row> once = List.of(
+        RowFactory.create("all", 0.0, 3.0, 1, "revocation", 5L),
+        RowFactory.create("all", 0.0, 3.0, 0, null, 2L),
+        RowFactory.create("all", 0.0, 4.0, 0, null, 7L));
+    List<Row> split = List.of(
+        RowFactory.create("all", 0.0, 3.0, 1, "revocation", 2L),
+        RowFactory.create("all", 0.0, 4.0, 0, null, 7L),
+        RowFactory.create("all", 0.0, 3.0, 0, null, 2L),
+        RowFactory.create("all", 0.0, 3.0, 1, "revocation", 3L));
+    RiskCells merged = RiskCells.of(split);
+    assertThat(merged.size()).isEqualTo(3);
+    assertThat(merged.cells("all")).isEqualTo(RiskCells.of(once).cells("all"));
+    assertThat(CellEstimates.kaplanMeier(merged, new KmOptions(ConfType.LOG, 0.95)))
+        .isEqualTo(CellEstimates.kaplanMeier(RiskCells.of(once), new KmOptions(ConfType.LOG, 0.95)));
   }
 }

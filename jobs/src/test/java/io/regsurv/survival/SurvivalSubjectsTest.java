@@ -100,7 +100,7 @@ class SurvivalSubjectsTest {
   }
 
   @Test
-  void everyFirmAppearsOnceInEachDimension() {
+  void everyFirmCountsOnceInEachDimension() {
     Dataset<Row> subjects =
         SurvivalSubjects.fromFirms(
             firmsAsRead(
@@ -108,22 +108,24 @@ class SurvivalSubjectsTest {
                 firm("B", "2023-05-10", "ACTIVE", null, null, "2023-05-31", "2024-07-31", null)),
             AS_OF,
             false);
-    Dataset<Row> c = SurvivalSubjects.withCohorts(subjects, SurvivalSubjects.DIMENSIONS, LocalDate.of(2022, 11, 30));
-    assertThat(c.count()).isEqualTo(2L * SurvivalSubjects.DIMENSIONS.size());
+    LocalDate era = LocalDate.of(2022, 11, 30);
+    Dataset<Row> c = io.regsurv.stats.Subjects.aggregated(CohortCells.of(subjects, SurvivalSubjects.DIMENSIONS, era, null));
+    assertThat(c.agg(org.apache.spark.sql.functions.sum("weight")).head().getLong(0)).isEqualTo(2L * SurvivalSubjects.DIMENSIONS.size());
+    // B is the only firm of 2023: its cohorts are the groups whose time is B's duration.
     List<String> b =
-        c.filter(col("uscc").equalTo("B")).orderBy("dimension").selectExpr("concat(dimension, '=', cohort)")
-            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        CohortCells.of(subjects.filter(col("uscc").equalTo("B")), SurvivalSubjects.DIMENSIONS, era, null).orderBy("group")
+            .selectExpr("replace(group, '\u001F', '=')").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(b).containsExactly(
         "all=all", "capital_band=10-100", "entity_type=unknown", "era=since_2022-11-30",
         "establishment_quarter=2023Q2", "establishment_year=2023", "is_ai_related=true", "province=unknown");
-    assertThat(c.filter(col("uscc").equalTo("A").and(col("dimension").equalTo("era"))).select("cohort").head().getString(0))
-        .isEqualTo("before_2022-11-30");
+    assertThat(c.filter(col("group").equalTo("era" + SurvivalJob.SEP + "before_2022-11-30")).select("weight").head().getLong(0))
+        .isEqualTo(1L);
   }
 
   @Test
   void unknownDimensionIsBadInput() {
     Dataset<Row> subjects = firmsAsRead(firm("A", "2023-01-01", "ACTIVE", null, null, "2023-01-31", "2024-07-31", null));
-    assertThatThrownBy(() -> SurvivalSubjects.withCohorts(subjects, List.of("colour"), LocalDate.of(2022, 11, 30)))
+    assertThatThrownBy(() -> CohortCells.of(subjects, List.of("colour"), LocalDate.of(2022, 11, 30), null))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("Unknown cohort dimension 'colour'");
   }
