@@ -65,11 +65,7 @@ final class CohortCells {
 
   private CohortCells() {}
 
-  /**
-   * The Cox model's subjects, counted in the same pass: its covariates (cohort dimensions), AI-related
-   * firms only or all, and with delayed entry only the firms at risk on a non-empty interval (entry <
-   * time), as R's Surv(entry, time, event) requires.
-   */
+  /** The Cox model's subjects, counted in the same pass: its covariates (cohort dimensions), and who its subjects are ({@link SurvivalSubjects#isCoxSubject}). */
   record Cox(List<String> covariates, boolean aiRelatedOnly, boolean delayedEntry) {}
 
   /** Prefix of the groups that hold the Cox model's collapsed subjects: "cox", SEP, its covariates' values joined by SEP. */
@@ -92,7 +88,7 @@ final class CohortCells {
     }
     int[] coxColumns = null;
     if (cox != null) {
-      columns.add((cox.aiRelatedOnly() ? coalesce(col("is_ai_related"), lit(false)) : lit(true)).as("cox_subject"));
+      columns.add(coalesce(SurvivalSubjects.isCoxSubject(cox.aiRelatedOnly(), cox.delayedEntry()), lit(false)).as("cox_subject"));
       coxColumns = new int[cox.covariates().size()];
       for (int k = 0; k < coxColumns.length; k++) {
         // A covariate that is one of the dimensions reads that dimension's cohort.
@@ -103,7 +99,7 @@ final class CohortCells {
         }
       }
     }
-    Counter counter = new Counter(dimensions.toArray(String[]::new), coxColumns, cox != null && cox.delayedEntry(), MAX_CELLS_PER_FLUSH);
+    Counter counter = new Counter(dimensions.toArray(String[]::new), coxColumns, MAX_CELLS_PER_FLUSH);
     // Partitioned by entry and time, every cell's firms meet in one task: its cells are final, and
     // no aggregation (hashing every task's cells again) is needed before the driver.
     return subjects.select(columns.toArray(Column[]::new))
@@ -169,20 +165,18 @@ final class CohortCells {
     private static final long serialVersionUID = 1L;
     private final String[] dimensions;
     private final int[] coxColumns;
-    private final boolean coxDelayedEntry;
     private final int maxCells;
 
     /** {@code coxColumns}: where each Cox covariate's value is in a row (NULL when no Cox model is counted); the Cox flag follows the cohorts. */
-    Counter(String[] dimensions, int[] coxColumns, boolean coxDelayedEntry, int maxCells) {
+    Counter(String[] dimensions, int[] coxColumns, int maxCells) {
       this.dimensions = dimensions;
       this.coxColumns = coxColumns;
-      this.coxDelayedEntry = coxDelayedEntry;
       this.maxCells = maxCells;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> firms) {
-      Cells cells = new Cells(dimensions, coxColumns, coxDelayedEntry);
+      Cells cells = new Cells(dimensions, coxColumns);
       return new Iterator<>() {
         private Iterator<Row> out = Collections.emptyIterator();
         private boolean done;
@@ -226,8 +220,6 @@ final class CohortCells {
 
     private final String[] dimensions;
     private final int[] coxColumns;
-    private final int coxCovariates;
-    private final boolean coxDelayedEntry;
     private final List<Map<String, Integer>> codes = new ArrayList<>();
     private final List<String> groups = new ArrayList<>();
     private final Map<String, Integer> causeCodes = new HashMap<>();
@@ -244,15 +236,13 @@ final class CohortCells {
     /** An unpacked cell (entry or time not whole days in range, event not 0/1, too many groups or causes). */
     private record Key(int group, Double entry, Double time, Integer event, String cause) {}
 
-    Cells(String[] dimensions, int[] coxColumns, boolean coxDelayedEntry) {
+    Cells(String[] dimensions, int[] coxColumns) {
       this.dimensions = dimensions;
       this.coxColumns = coxColumns;
-      this.coxCovariates = coxColumns == null ? -1 : coxColumns.length;
-      this.coxDelayedEntry = coxDelayedEntry;
       for (int d = 0; d < dimensions.length; d++) {
         codes.add(new HashMap<>());
       }
-      for (int k = 0; k < coxCovariates; k++) {
+      for (int k = 0; coxColumns != null && k < coxColumns.length; k++) {
         coxCodes.add(new HashMap<>());
         coxValues.add(new ArrayList<>());
       }
@@ -276,23 +266,26 @@ final class CohortCells {
       Integer event = firm.isNullAt(2) ? null : firm.getInt(2);
       String cause = firm.isNullAt(3) ? null : firm.getString(3);
       int causeCode = causeCode(cause);
-      boolean packable = day(entry) && day(time) && event != null && (event == 0 || event == 1) && causeCode < CAUSES;
-      long base = packable ? ((long) (double) entry << 26) | ((long) (double) time << 6) | ((long) causeCode << 1) | event : 0L;
+      boolean days = day(entry) && day(time) && event != null && (event == 0 || event == 1);
+      boolean packable = days && causeCode < CAUSES;
+      long base = packable ? key(entry, time, causeCode, event) : 0L;
       int d = 0;
       for (; d < dimensions.length; d++) {
         count(group(d, firm.getString(4 + d)), packable, base, entry, time, event, cause);
       }
       int flag = 4 + d;
-      if (coxCovariates >= 0 && !firm.isNullAt(flag) && firm.getBoolean(flag)
-          && (!coxDelayedEntry || (entry != null && time != null && entry < time))) {
+      if (coxColumns != null && !firm.isNullAt(flag) && firm.getBoolean(flag)) {
         int pattern = coxPattern(firm);
         if (pattern >= 0) {
           // The model's subjects need no cause: their cells keep the event alone.
-          boolean coxPackable = day(entry) && day(time) && event != null && (event == 0 || event == 1);
-          long coxBase = coxPackable ? ((long) (double) entry << 26) | ((long) (double) time << 6) | event : 0L;
-          count(pattern, coxPackable, coxBase, entry, time, event, null);
+          count(pattern, days, days ? key(entry, time, 0, event) : 0L, entry, time, event, null);
         }
       }
+    }
+
+    /** Entry, time, cause code and event packed below the group code. */
+    private static long key(double entry, double time, int causeCode, int event) {
+      return ((long) entry << 26) | ((long) time << 6) | ((long) causeCode << 1) | event;
     }
 
     private void count(int group, boolean packable, long base, Double entry, Double time, Integer event, String cause) {
@@ -326,9 +319,10 @@ final class CohortCells {
     /** The group of a Cox subject's covariate pattern, or -1 when a value cannot be carried (NULL, or holding SEP). */
     private int coxPattern(Row firm) {
       long small = 0;
-      boolean fits = coxCovariates <= 4;
-      int[] pattern = fits ? null : new int[coxCovariates];
-      for (int k = 0; k < coxCovariates; k++) {
+      int m = coxColumns.length;
+      boolean fits = m <= 4;
+      int[] pattern = fits ? null : new int[m];
+      for (int k = 0; k < m; k++) {
         String value = firm.isNullAt(coxColumns[k]) ? null : firm.getString(coxColumns[k]);
         if (value == null || value.contains(SurvivalJob.SEP)) {
           coxUnusable = true;
@@ -345,7 +339,7 @@ final class CohortCells {
           small |= (long) code << (16 * k);
         } else {
           if (pattern == null) {
-            pattern = new int[coxCovariates];
+            pattern = new int[m];
             for (int j = 0; j < k; j++) {
               pattern[j] = (int) ((small >>> (16 * j)) & 0xFFFF);
             }
@@ -358,7 +352,7 @@ final class CohortCells {
       Integer group = coxPatterns.get(key);
       if (group == null) {
         StringBuilder name = new StringBuilder(COX_GROUP);
-        for (int k = 0; k < coxCovariates; k++) {
+        for (int k = 0; k < m; k++) {
           int code = fits ? (int) ((small >>> (16 * k)) & 0xFFFF) : pattern[k];
           name.append(SurvivalJob.SEP).append(coxValues.get(k).get(code));
         }

@@ -301,14 +301,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         fit = fromCells.get();
         reason = null;
       } else {
-        Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry);
-        if (cox.aiRelatedOnly()) {
-          subjects = subjects.filter(col("is_ai_related"));
-        }
-        if (delayedEntry) {
-          // R's Surv(entry, time, event) needs entry < time; a firm at risk on an empty interval adds nothing.
-          subjects = subjects.filter(col("entry_days").lt(col("time_days")));
-        }
+        Dataset<Row> subjects = SurvivalSubjects.fromFirms(firms, asOf, delayedEntry)
+            .filter(SurvivalSubjects.isCoxSubject(cox.aiRelatedOnly(), delayedEntry));
         // One aggregation reads the subjects (CoxModel persists them itself when its Spark path needs several passes).
         Dataset<Row> model = SurvivalSubjects.withCovariates(subjects, cox.covariates(), s.eraBoundary());
         try {

@@ -87,6 +87,22 @@ public final class SurvivalSubjects {
   }
 
   /**
+   * Whether a subject is one of the stage's Cox model's: AI-related firms only when {@code
+   * aiRelatedOnly}, and with delayed entry only firms at risk on a non-empty interval (R's
+   * Surv(entry, time, event) needs entry < time; such a firm adds nothing). NULL counts as not.
+   */
+  public static Column isCoxSubject(boolean aiRelatedOnly, boolean delayedEntry) {
+    Column subject = lit(true);
+    if (aiRelatedOnly) {
+      subject = subject.and(col("is_ai_related"));
+    }
+    if (delayedEntry) {
+      subject = subject.and(col("entry_days").lt(col("time_days")));
+    }
+    return subject;
+  }
+
+  /**
    * Subjects with one column per Cox covariate, named after it: a cohort dimension (other than
    * "all") gives the firm's cohort in it, so the model's levels are the cohorts of
    * gold.cohort_summary ("unknown" when missing, a level of its own rather than a dropped firm);

@@ -23,7 +23,7 @@ class CohortCellsTest {
     Map<List<Object>, Long> expected = plainCount(firms);
     // A single map, and maps emptied every few cells (a task's flushes, merged afterwards).
     for (int maxCells : new int[] {Integer.MAX_VALUE, 3, 97}) {
-      Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, null, false, maxCells).call(firms.iterator());
+      Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, null, maxCells).call(firms.iterator());
       Map<List<Object>, Long> counted = new HashMap<>();
       long rows = 0;
       while (out.hasNext()) {
@@ -45,7 +45,7 @@ class CohortCellsTest {
       // 20,000 cohorts of one dimension (over the key's 16,384 groups) and 40 causes (over its 32).
       firms.add(RowFactory.create(0.0, (double) (i % 50), i % 2, i % 2 == 1 ? "cause" + (i % 40) : null, "all", "c" + i, "s" + (i % 3)));
     }
-    Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, null, false, Integer.MAX_VALUE).call(firms.iterator());
+    Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, null, Integer.MAX_VALUE).call(firms.iterator());
     Map<List<Object>, Long> counted = new HashMap<>();
     while (out.hasNext()) {
       Row r = out.next();
@@ -57,32 +57,28 @@ class CohortCellsTest {
   @Test
   void coxSubjectsAreCountedByTheirCovariatePatternBesideTheCohorts() {
     Random random = new Random(11);
-    for (boolean delayedEntry : new boolean[] {false, true}) {
-      List<Row> firms = new ArrayList<>();
-      for (Row f : firms(random, 3_000)) {
-        // Then: whether the firm is a subject of the model (NULL: not), and two covariates.
-        Boolean subject = random.nextInt(20) == 0 ? null : random.nextInt(3) > 0;
-        firms.add(RowFactory.create(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), f.get(5), f.get(6), subject,
-            "era" + random.nextInt(2), "p" + random.nextInt(6)));
+    List<Row> firms = new ArrayList<>();
+    for (Row f : firms(random, 3_000)) {
+      // Then: whether the firm is a subject of the model (SurvivalSubjects.isCoxSubject; NULL: not), and two covariates.
+      Boolean subject = random.nextInt(20) == 0 ? null : random.nextInt(3) > 0;
+      firms.add(RowFactory.create(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), f.get(5), f.get(6), subject,
+          "era" + random.nextInt(2), "p" + random.nextInt(6)));
+    }
+    Map<List<Object>, Long> expected = plainCount(firms);
+    for (Row f : firms) {
+      if (Boolean.TRUE.equals(f.get(7))) {
+        String group = CohortCells.COX_GROUP + SurvivalJob.SEP + f.getString(8) + SurvivalJob.SEP + f.getString(9);
+        expected.merge(Arrays.asList(group, zero(f.get(0)), zero(f.get(1)), f.get(2), null), 1L, Long::sum);
       }
-      Map<List<Object>, Long> expected = plainCount(firms);
-      for (Row f : firms) {
-        Double entry = (Double) f.get(0);
-        Double time = (Double) f.get(1);
-        if (Boolean.TRUE.equals(f.get(7)) && (!delayedEntry || (entry != null && time != null && entry < time))) {
-          String group = CohortCells.COX_GROUP + SurvivalJob.SEP + f.getString(8) + SurvivalJob.SEP + f.getString(9);
-          expected.merge(Arrays.asList(group, zero(entry), zero(time), f.get(2), null), 1L, Long::sum);
-        }
+    }
+    for (int maxCells : new int[] {Integer.MAX_VALUE, 50}) {
+      Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, new int[] {8, 9}, maxCells).call(firms.iterator());
+      Map<List<Object>, Long> counted = new HashMap<>();
+      while (out.hasNext()) {
+        Row r = out.next();
+        counted.merge(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)), r.getLong(5), Long::sum);
       }
-      for (int maxCells : new int[] {Integer.MAX_VALUE, 50}) {
-        Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, new int[] {8, 9}, delayedEntry, maxCells).call(firms.iterator());
-        Map<List<Object>, Long> counted = new HashMap<>();
-        while (out.hasNext()) {
-          Row r = out.next();
-          counted.merge(Arrays.asList(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)), r.getLong(5), Long::sum);
-        }
-        assertThat(counted).as("delayed entry %s, maxCells %d", delayedEntry, maxCells).isEqualTo(expected);
-      }
+      assertThat(counted).as("maxCells %d", maxCells).isEqualTo(expected);
     }
   }
 
@@ -91,7 +87,7 @@ class CohortCellsTest {
     List<Row> firms = List.of(
         RowFactory.create(0.0, 5.0, 1, "x", "all", "c", "s", true, "a" + SurvivalJob.SEP + "b"),
         RowFactory.create(0.0, 6.0, 0, null, "all", "c", "s", true, "a"));
-    Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, new int[] {8}, false, Integer.MAX_VALUE).call(firms.iterator());
+    Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, new int[] {8}, Integer.MAX_VALUE).call(firms.iterator());
     List<String> groups = new ArrayList<>();
     out.forEachRemaining(r -> groups.add(r.getString(0)));
     assertThat(groups).contains(CohortCells.COX_UNUSABLE, CohortCells.COX_GROUP + SurvivalJob.SEP + "a")
@@ -100,7 +96,7 @@ class CohortCellsTest {
 
   @Test
   void emptyTaskGivesNoCells() {
-    assertThat(new CohortCells.Counter(DIMENSIONS, null, false, 10).call(List.<Row>of().iterator()).hasNext()).isFalse();
+    assertThat(new CohortCells.Counter(DIMENSIONS, null, 10).call(List.<Row>of().iterator()).hasNext()).isFalse();
   }
 
   /** Rows as CohortCells.of selects them: entry, time, event, cause, one cohort per dimension; some values that do not pack. */

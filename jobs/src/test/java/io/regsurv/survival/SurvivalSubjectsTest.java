@@ -129,4 +129,18 @@ class SurvivalSubjectsTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("Unknown cohort dimension 'colour'");
   }
+
+  @Test
+  void coxSubjectsAreTheAiRelatedFirmsAtRiskOnANonEmptyInterval() {
+    Dataset<Row> rows = io.regsurv.SharedSpark.spark().sql(
+        "SELECT * FROM VALUES ('A', true, 0.0, 10.0), ('B', false, 0.0, 10.0), ('C', true, 10.0, 10.0), ('D', CAST(NULL AS BOOLEAN), 0.0, 10.0),"
+            + " ('E', true, CAST(NULL AS DOUBLE), 10.0) AS t(uscc, is_ai_related, entry_days, time_days)");
+    java.util.function.BiFunction<Boolean, Boolean, List<String>> subjects = (aiOnly, delayed) ->
+        rows.filter(SurvivalSubjects.isCoxSubject(aiOnly, delayed)).orderBy("uscc").select("uscc")
+            .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(subjects.apply(false, false)).containsExactly("A", "B", "C", "D", "E");
+    assertThat(subjects.apply(true, false)).containsExactly("A", "C", "E");
+    assertThat(subjects.apply(false, true)).containsExactly("A", "B", "D");
+    assertThat(subjects.apply(true, true)).containsExactly("A");
+  }
 }
