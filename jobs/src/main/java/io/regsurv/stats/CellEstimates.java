@@ -62,47 +62,111 @@ public final class CellEstimates {
     return entry <= 0 ? RiskSets.START : entry;
   }
 
-  /** {@link RiskSets#table} of one group: n at risk just before t = entries before t − exits before t. */
-  static Risk risk(List<RiskCells.Cell> cells) {
-    TreeMap<Double, long[]> byTime = new TreeMap<>();
-    byTime.put(RiskSets.START, new long[3]);
-    for (RiskCells.Cell x : cells) {
-      long[] exit = byTime.computeIfAbsent(x.time(), t -> new long[3]);
-      if (x.event() == 1) {
-        exit[0] += x.weight();
-      } else {
-        exit[1] += x.weight();
+  /**
+   * One group's cells as runs, keys ordered as {@link Double#compare}: its distinct exit times with
+   * the weights of events and censored there, and its distinct entry keys ({@link #entryKey}: START for none) with the
+   * weights entering there. {@code cells} in {@link RiskCells}' order (by time first).
+   */
+  private record Runs(double[] exitTime, long[] events, long[] censored, double[] entryTime, long[] entered) {
+    static Runs of(List<RiskCells.Cell> cells) {
+      int q = cells.size();
+      double[] exitTime = new double[q];
+      long[] events = new long[q];
+      long[] censored = new long[q];
+      double[] entry = new double[q];
+      int x = 0;
+      for (int i = 0; i < q; i++) {
+        RiskCells.Cell c = cells.get(i);
+        int order = x == 0 ? 1 : Double.compare(c.time(), exitTime[x - 1]);
+        if (order < 0) {
+          throw new IllegalArgumentException("cells are not in time order");
+        }
+        if (order > 0) {
+          exitTime[x++] = c.time();
+        }
+        if (c.event() == 1) {
+          events[x - 1] += c.weight();
+        } else {
+          censored[x - 1] += c.weight();
+        }
+        entry[i] = entryKey(c.entry());
       }
-      byTime.computeIfAbsent(entryKey(x.entry()), t -> new long[3])[2] += x.weight();
+      // Distinct entry keys (most often START alone), each with its weight.
+      double[] keys = entry.clone();
+      Arrays.sort(keys);
+      int u = 0;
+      for (int i = 0; i < q; i++) {
+        if (u == 0 || Double.compare(keys[i], keys[u - 1]) != 0) {
+          keys[u++] = keys[i];
+        }
+      }
+      long[] entered = new long[u];
+      for (int i = 0; i < q; i++) {
+        entered[u == 1 ? 0 : Arrays.binarySearch(keys, 0, u, entry[i])] += cells.get(i).weight();
+      }
+      return new Runs(Arrays.copyOf(exitTime, x), Arrays.copyOf(events, x), Arrays.copyOf(censored, x), Arrays.copyOf(keys, u), entered);
     }
+
+    /** The weight of events at {@code t} (0 when no cell exits then). */
+    long eventsAt(double t) {
+      int i = Arrays.binarySearch(exitTime, t);
+      return i >= 0 ? events[i] : 0L;
+    }
+  }
+
+  /**
+   * {@link RiskSets#table} of one group: n at risk just before t = entries before t − exits before t.
+   * {@code cells} in {@link RiskCells}' order: its {@link Runs} merged, no boxed key per cell (a TreeMap
+   * of boxed times was a sixth of the driver's statistics at full scale).
+   */
+  static Risk risk(List<RiskCells.Cell> cells) {
+    Runs runs = Runs.of(cells);
+    double[] exitTime = runs.exitTime();
+    long[] exitEvents = runs.events();
+    long[] exitCensored = runs.censored();
+    double[] keys = runs.entryTime();
+    long[] entered = runs.entered();
+    int x = exitTime.length;
+    int u = keys.length;
+    // START, the exit times and the entry keys merged in ascending order; a row at START and at each exit time.
+    double[] time = new double[x + 1];
+    long[] n = new long[x + 1];
+    long[] d = new long[x + 1];
+    long[] c = new long[x + 1];
+    long[] e = new long[x + 1];
     int m = 0;
-    for (Map.Entry<Double, long[]> t : byTime.entrySet()) {
-      if (t.getValue()[0] + t.getValue()[1] > 0 || t.getKey() == RiskSets.START) {
+    long in = 0;
+    long out = 0;
+    boolean start = true;
+    int a = 0;
+    int b = 0;
+    while (start || a < x || b < u) {
+      double t = start ? RiskSets.START : a < x && (b >= u || Double.compare(exitTime[a], keys[b]) <= 0) ? exitTime[a] : keys[b];
+      start = false;
+      long dt = 0;
+      long ct = 0;
+      long et = 0;
+      if (a < x && Double.compare(exitTime[a], t) == 0) {
+        dt = exitEvents[a];
+        ct = exitCensored[a];
+        a++;
+      }
+      if (b < u && Double.compare(keys[b], t) == 0) {
+        et = entered[b];
+        b++;
+      }
+      if (dt + ct > 0 || t == RiskSets.START) {
+        time[m] = t;
+        n[m] = in - out;
+        d[m] = dt;
+        c[m] = ct;
+        e[m] = et;
         m++;
       }
+      in += et;
+      out += dt + ct;
     }
-    double[] time = new double[m];
-    long[] n = new long[m];
-    long[] d = new long[m];
-    long[] c = new long[m];
-    long[] e = new long[m];
-    long entered = 0;
-    long exited = 0;
-    int i = 0;
-    for (Map.Entry<Double, long[]> t : byTime.entrySet()) {
-      long[] v = t.getValue();
-      if (v[0] + v[1] > 0 || t.getKey() == RiskSets.START) {
-        time[i] = t.getKey();
-        n[i] = entered - exited;
-        d[i] = v[0];
-        c[i] = v[1];
-        e[i] = v[2];
-        i++;
-      }
-      entered += v[2];
-      exited += v[0] + v[1];
-    }
-    return new Risk(time, n, d, c, e);
+    return new Risk(Arrays.copyOf(time, m), Arrays.copyOf(n, m), Arrays.copyOf(d, m), Arrays.copyOf(c, m), Arrays.copyOf(e, m));
   }
 
   /** {@link KaplanMeier#estimate} of every group, rows of {@link #KM_SCHEMA} by group and time. */
@@ -299,15 +363,15 @@ public final class CellEstimates {
   /** {@link #cumulativeIncidence(RiskCells, double)}'s rows handed to {@code sink} one group at a time, none kept. */
   public static void cumulativeIncidence(RiskCells cells, double confLevel, java.util.function.Consumer<Row> sink) {
     double z = new KmOptions(ConfType.LOG, confLevel).z();
-    TreeSet<String> causeSet = new TreeSet<>();
+    java.util.Set<String> causeSet = new java.util.HashSet<>();
     for (String g : cells.groups()) {
       for (RiskCells.Cell c : cells.cells(g)) {
         if (c.event() == 1) {
-          causeSet.add(c.cause());
+          causeSet.add(java.util.Objects.requireNonNull(c.cause(), "an event's cause"));
         }
       }
     }
-    List<String> causes = new ArrayList<>(causeSet);
+    List<String> causes = new ArrayList<>(new TreeSet<>(causeSet));
     for (String g : cells.groups()) {
       List<Row> rows = new ArrayList<>();
       incidence(g, cells.cells(g), causes, z, rows);
@@ -319,10 +383,6 @@ public final class CellEstimates {
   private static void incidence(String group, List<RiskCells.Cell> cells, List<String> causes, double z, List<Row> out) {
     Risk r = risk(cells);
     int m = r.size();
-    Map<Double, Integer> index = new HashMap<>();
-    for (int i = 0; i < m; i++) {
-      index.put(r.time()[i], i);
-    }
     // The timeline (CumulativeIncidence.timeline): h, S(t−), B before and at t.
     double[] h = new double[m];
     double[] sBefore = new double[m];
@@ -354,7 +414,7 @@ public final class CellEstimates {
     long[][] dk = new long[k][m];
     for (RiskCells.Cell x : cells) {
       if (x.event() == 1) {
-        dk[causeIndex.get(x.cause())][index.get(x.time())] += x.weight();
+        dk[causeIndex.get(x.cause())][Arrays.binarySearch(r.time(), x.time())] += x.weight();
       }
     }
     // Entry time of each cell as the index of the last timeline row at or before it (F, P, B there).
@@ -362,7 +422,7 @@ public final class CellEstimates {
     int[] exitRow = new int[cells.size()];
     for (int q = 0; q < cells.size(); q++) {
       RiskCells.Cell x = cells.get(q);
-      exitRow[q] = index.get(x.time());
+      exitRow[q] = Arrays.binarySearch(r.time(), x.time());
       double e = entryKey(x.entry());
       int lo = 0;
       int hi = m - 1;
@@ -488,28 +548,25 @@ public final class CellEstimates {
     long[][] entryCum = new long[k][];
     double[][] exitTimes = new double[k][];
     long[][] exitCum = new long[k][];
-    List<Map<Double, Long>> events = new ArrayList<>();
-    TreeSet<Double> eventTimes = new TreeSet<>();
+    Runs[] runs = new Runs[k];
     long[] sizes = new long[k];
+    double[] eventTimes = new double[0];
+    int distinctEvents = 0;
     for (int g = 0; g < k; g++) {
-      TreeMap<Double, Long> entries = new TreeMap<>();
-      TreeMap<Double, Long> exits = new TreeMap<>();
-      Map<Double, Long> d = new HashMap<>();
-      for (RiskCells.Cell x : cells.cells(groups.get(g))) {
-        entries.merge(entryKey(x.entry()), x.weight(), Long::sum);
-        exits.merge(x.time(), x.weight(), Long::sum);
-        sizes[g] += x.weight();
-        if (x.event() == 1) {
-          d.merge(x.time(), x.weight(), Long::sum);
-          eventTimes.add(x.time());
+      Runs r = runs[g] = Runs.of(cells.cells(groups.get(g)));
+      entryTimes[g] = r.entryTime();
+      entryCum[g] = cumulative(r.entered(), null);
+      exitTimes[g] = r.exitTime();
+      exitCum[g] = cumulative(r.events(), r.censored());
+      sizes[g] = entryCum[g].length == 0 ? 0 : entryCum[g][entryCum[g].length - 1];
+      eventTimes = Arrays.copyOf(eventTimes, distinctEvents + r.exitTime().length);
+      for (int i = 0; i < r.exitTime().length; i++) {
+        if (r.events()[i] > 0) {
+          eventTimes[distinctEvents++] = r.exitTime()[i];
         }
       }
-      entryTimes[g] = entries.keySet().stream().mapToDouble(Double::doubleValue).toArray();
-      entryCum[g] = cumulative(entries.values());
-      exitTimes[g] = exits.keySet().stream().mapToDouble(Double::doubleValue).toArray();
-      exitCum[g] = cumulative(exits.values());
-      events.add(d);
     }
+    eventTimes = distinctSorted(eventTimes, distinctEvents);
     double[] observed = new double[k];
     double[] expected = new double[k];
     double[][] variance = new double[k][k];
@@ -520,14 +577,14 @@ public final class CellEstimates {
       for (int g = 0; g < k; g++) {
         ng[g] = before(entryTimes[g], entryCum[g], t) - before(exitTimes[g], exitCum[g], t);
         nt += ng[g];
-        dt += events.get(g).getOrDefault(t, 0L);
+        dt += runs[g].eventsAt(t);
       }
       if (!(dt > 0)) {
         continue;
       }
       double w = nt > 1 ? dt * (nt - dt) / (nt * nt * (nt - 1)) : 0.0;
       for (int g = 0; g < k; g++) {
-        observed[g] += events.get(g).getOrDefault(t, 0L);
+        observed[g] += runs[g].eventsAt(t);
         expected[g] += ng[g] * dt / nt;
         for (int h2 = 0; h2 < k; h2++) {
           variance[g][h2] += w * ng[g] * ((g == h2 ? nt : 0.0) - ng[h2]);
@@ -541,22 +598,35 @@ public final class CellEstimates {
     return LogRank.statistic(out, observed, expected, variance);
   }
 
-  private static long[] cumulative(java.util.Collection<Long> values) {
-    long[] cum = new long[values.size()];
+  /** Running sums of {@code a} (plus {@code b}'s, when given). */
+  private static long[] cumulative(long[] a, long[] b) {
+    long[] cum = new long[a.length];
     long s = 0;
-    int i = 0;
-    for (long v : values) {
-      s += v;
-      cum[i++] = s;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] + (b == null ? 0 : b[i]);
+      cum[i] = s;
     }
     return cum;
+  }
+
+  /** The first {@code n} values of {@code a}, sorted ({@link Double#compare}), each once. */
+  private static double[] distinctSorted(double[] a, int n) {
+    double[] sorted = Arrays.copyOf(a, n);
+    Arrays.sort(sorted);
+    int u = 0;
+    for (int i = 0; i < n; i++) {
+      if (u == 0 || Double.compare(sorted[i], sorted[u - 1]) != 0) {
+        sorted[u++] = sorted[i];
+      }
+    }
+    return Arrays.copyOf(sorted, u);
   }
 
   /** The total weight of keys strictly before {@code t}. */
   private static long before(double[] keys, long[] cum, double t) {
     int i = Arrays.binarySearch(keys, t);
     int count = i >= 0 ? i : -i - 1;
-    // binarySearch finds any equal key; keys are distinct (TreeMap keys), so i is the first ≥ t.
+    // binarySearch finds any equal key; keys are distinct, so i is the first ≥ t.
     return count == 0 ? 0 : cum[count - 1];
   }
 }

@@ -127,18 +127,15 @@ public final class CoxModel {
     if (spec.strata() != null || cells.isEmpty()) {
       return java.util.Optional.empty();
     }
-    java.util.Map<CoxCells.Key, double[]> weights = new java.util.HashMap<>();
-    // One list per covariate pattern, of a kind that answers contains(null) (List.of throws).
-    java.util.Map<List<String>, List<String>> patterns = new java.util.HashMap<>();
+    CoxCells.Collapsed collapsed = new CoxCells.Collapsed();
     for (CollapsedCell c : cells) {
       if (!validDuration(c.entry()) || !validDuration(c.time()) || (spec.entry() != null && c.entry() >= c.time())
           || (c.event() != 0 && c.event() != 1) || c.values().size() != spec.covariates().size() || c.values().stream().anyMatch(java.util.Objects::isNull)) {
         return java.util.Optional.empty();
       }
-      List<String> values = patterns.computeIfAbsent(c.values(), v -> Arrays.asList(v.toArray(String[]::new)));
-      weights.computeIfAbsent(new CoxCells.Key("", c.entry(), c.time(), c.event(), values), x -> new double[1])[0] += c.weight();
+      collapsed.add("", c.entry(), c.time(), c.event(), c.values(), c.weight());
     }
-    return CoxCells.fit(weights, new boolean[spec.covariates().size()], spec, "Cannot fit a Cox model to " + source + ": ", DRIVER_VALUES);
+    return CoxCells.fit(collapsed, new boolean[spec.covariates().size()], spec, "Cannot fit a Cox model to " + source + ": ", DRIVER_VALUES);
   }
 
   /** The model with Spark's passes: the checks that name every problem, the cells, and a Spark job per Newton–Raphson step. */

@@ -37,10 +37,20 @@ public final class RiskCells {
   public record Cell(double entry, double time, int event, String cause, long weight) {}
 
   /** One order of a group's cells (they are distinct in these four). */
-  private static final java.util.Comparator<Cell> ORDER = java.util.Comparator.comparingDouble(Cell::time)
-      .thenComparingDouble(Cell::entry)
-      .thenComparingInt(Cell::event)
-      .thenComparing(Cell::cause, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+  private static final java.util.Comparator<Cell> ORDER = (a, b) -> {
+    // Written out: the chained comparingDouble(...).thenComparing(...) was a fifth of the collect's driver time.
+    int o = Double.compare(a.time(), b.time());
+    if (o == 0) {
+      o = Double.compare(a.entry(), b.entry());
+    }
+    if (o == 0) {
+      o = Integer.compare(a.event(), b.event());
+    }
+    if (o == 0 && a.cause() != b.cause()) {
+      o = a.cause() == null ? -1 : b.cause() == null ? 1 : a.cause().compareTo(b.cause());
+    }
+    return o;
+  };
 
   private final Map<String, List<Cell>> byGroup;
   private final long size;

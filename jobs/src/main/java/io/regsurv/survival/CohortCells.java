@@ -228,8 +228,8 @@ final class CohortCells {
     private final List<List<String>> coxValues = new ArrayList<>();
     private final Map<Object, Integer> coxPatterns = new HashMap<>();
     private boolean coxUnusable;
-    private long[] keys = new long[1 << 12];
-    private long[] counts = new long[1 << 12];
+    /** Slot i: its key at 2i, its count at 2i + 1 (0: empty), side by side so a probe touches one cache line. */
+    private long[] slots = new long[2 << 12];
     private int packed;
     private final Map<Key, long[]> other = new HashMap<>();
 
@@ -254,7 +254,7 @@ final class CohortCells {
     }
 
     void clear() {
-      Arrays.fill(counts, 0L);
+      Arrays.fill(slots, 0L);
       packed = 0;
       other.clear();
     }
@@ -348,7 +348,8 @@ final class CohortCells {
           pattern[k] = code;
         }
       }
-      Object key = fits ? (Object) small : Arrays.toString(pattern);
+      // The packed codes mixed (a bijection): Long's own hash of them collides in whole bins.
+      Object key = fits ? (Object) (small * 0x9E3779B97F4A7C15L) : Arrays.toString(pattern);
       Integer group = coxPatterns.get(key);
       if (group == null) {
         StringBuilder name = new StringBuilder(COX_GROUP);
@@ -377,18 +378,18 @@ final class CohortCells {
     }
 
     private void increment(long key) {
-      int mask = keys.length - 1;
+      int mask = slots.length / 2 - 1;
       int i = slot(key, mask);
-      while (counts[i] != 0) {
-        if (keys[i] == key) {
-          counts[i]++;
+      while (slots[2 * i + 1] != 0) {
+        if (slots[2 * i] == key) {
+          slots[2 * i + 1]++;
           return;
         }
         i = (i + 1) & mask;
       }
-      keys[i] = key;
-      counts[i] = 1;
-      if (++packed > keys.length / 2) {
+      slots[2 * i] = key;
+      slots[2 * i + 1] = 1;
+      if (++packed > slots.length / 4) {
         grow();
       }
     }
@@ -399,19 +400,17 @@ final class CohortCells {
     }
 
     private void grow() {
-      long[] oldKeys = keys;
-      long[] oldCounts = counts;
-      keys = new long[oldKeys.length * 2];
-      counts = new long[oldKeys.length * 2];
-      int mask = keys.length - 1;
-      for (int j = 0; j < oldKeys.length; j++) {
-        if (oldCounts[j] != 0) {
-          int i = slot(oldKeys[j], mask);
-          while (counts[i] != 0) {
+      long[] old = slots;
+      slots = new long[old.length * 2];
+      int mask = slots.length / 2 - 1;
+      for (int j = 0; j < old.length; j += 2) {
+        if (old[j + 1] != 0) {
+          int i = slot(old[j], mask);
+          while (slots[2 * i + 1] != 0) {
             i = (i + 1) & mask;
           }
-          keys[i] = oldKeys[j];
-          counts[i] = oldCounts[j];
+          slots[2 * i] = old[j];
+          slots[2 * i + 1] = old[j + 1];
         }
       }
     }
@@ -424,7 +423,7 @@ final class CohortCells {
 
         private int next(int from) {
           int j = from;
-          while (j < counts.length && counts[j] == 0) {
+          while (j < slots.length / 2 && slots[2 * j + 1] == 0) {
             j++;
           }
           return j;
@@ -434,14 +433,14 @@ final class CohortCells {
 
         @Override
         public boolean hasNext() {
-          return i < counts.length || rest.hasNext() || !unusableSent;
+          return i < slots.length / 2 || rest.hasNext() || !unusableSent;
         }
 
         @Override
         public Row next() {
-          if (i < counts.length) {
-            long k = keys[i];
-            long n = counts[i];
+          if (i < slots.length / 2) {
+            long k = slots[2 * i];
+            long n = slots[2 * i + 1];
             i = next(i + 1);
             return RowFactory.create(groups.get((int) (k >>> 46)), (double) ((k >>> 26) & (DAYS - 1)), (double) ((k >>> 6) & (DAYS - 1)),
                 (int) (k & 1), causes.get((int) ((k >>> 1) & (CAUSES - 1))), n);

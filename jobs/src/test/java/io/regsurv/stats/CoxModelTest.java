@@ -135,4 +135,51 @@ class CoxModelTest {
       assertThat(r.get(1)).as("'%s'", r.getString(0)).isEqualTo(r.get(2));
     }
   }
+  /**
+   * The fit from collapsed cells puts them in one order before any sum: the same subjects, handed in
+   * shuffled, with some cells split in two, give the same fit to the last bit; and it is the Spark
+   * path's model (one row per subject) to rounding.
+   */
+  @Test
+  void collapsedCellsGiveOneFitWhateverTheirOrder() {
+    java.util.Random random = new java.util.Random(7);
+    List<CoxModel.CollapsedCell> cells = new ArrayList<>();
+    List<Row> subjects = new ArrayList<>();
+    String[] grades = {"low", "mid", "high"};
+    String[] sites = {"A", "B"};
+    for (int i = 0; i < 400; i++) {
+      double time = 1 + random.nextInt(40);
+      int event = random.nextInt(3) == 0 ? 0 : 1;
+      List<String> values = List.of(grades[random.nextInt(3)], sites[random.nextInt(2)]);
+      long weight = 1 + random.nextInt(4);
+      cells.add(new CoxModel.CollapsedCell(0, time, event, values, weight));
+      for (int w = 0; w < weight; w++) {
+        subjects.add(RowFactory.create(String.valueOf(time), String.valueOf(event), "0", values.get(0), values.get(1)));
+      }
+    }
+    CoxSpec spec = CoxSpec.of("time", "event", List.of("grade", "site")).withCategorical(List.of("grade", "site"));
+    CoxFit fit = CoxModel.fitCollapsed(cells, spec, "cells").orElseThrow();
+
+    List<CoxModel.CollapsedCell> reordered = new ArrayList<>();
+    for (CoxModel.CollapsedCell c : cells) {
+      if (c.weight() > 1 && random.nextBoolean()) {
+        reordered.add(new CoxModel.CollapsedCell(c.entry(), c.time(), c.event(), new ArrayList<>(c.values()), 1));
+        reordered.add(new CoxModel.CollapsedCell(c.entry(), c.time(), c.event(), c.values(), c.weight() - 1));
+      } else {
+        reordered.add(c);
+      }
+    }
+    java.util.Collections.shuffle(reordered, random);
+    assertThat(CoxModel.fitCollapsed(reordered, spec, "cells").orElseThrow()).isEqualTo(fit);
+
+    CoxFit spark = CoxModel.fit(SharedSpark.spark().createDataFrame(subjects, SCHEMA), spec, "subjects");
+    assertThat(spark.terms()).hasSameSizeAs(fit.terms());
+    for (int j = 0; j < fit.terms().size(); j++) {
+      assertThat(fit.terms().get(j).term()).isEqualTo(spark.terms().get(j).term());
+      assertThat(fit.terms().get(j).coef()).isCloseTo(spark.terms().get(j).coef(), within(1e-10));
+      assertThat(fit.terms().get(j).stdErr()).isCloseTo(spark.terms().get(j).stdErr(), within(1e-10));
+    }
+    assertThat(fit.loglik()).isCloseTo(spark.loglik(), within(1e-9));
+    assertThat(fit.concordance()).isCloseTo(spark.concordance(), within(1e-12));
+  }
 }
