@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Rows made on the driver (gold curves computed from collected risk-set cells, km's output) as a
@@ -27,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
  * expressions (measured: 360,000 rows of gold.cumulative_incidence took 2.3 s of planning to reach
  * a no-op write, before any task ran), so larger lists are sent as one primitive array per column
  * (text dictionary-encoded, {@link Columns}), and the rows are rebuilt by the tasks from a range of
- * row numbers. The columns go to the tasks as a broadcast, not in the task closure: the closure is
+ * row numbers, as Spark's internal rows (the one use of its internal API here:
+ * {@code internalCreateDataFrame}). The columns go to the tasks as a broadcast, not in the task closure: the closure is
  * deserialized by every task (a full-scale gold.cumulative_incidence, 1.2 M rows, was two copies
  * of about 100 MB and the young collections that promoted them), while a broadcast is read once
  * per executor, and with a local master the tasks read the driver's own object. A caller with
@@ -70,24 +72,21 @@ public final class DriverRows {
       }
       return writer.apply(spark.createDataFrame(list, rows.schema));
     }
-    Broadcast<Columns> columns = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(rows.trimmed());
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<Columns> columns = context.broadcast(rows.trimmed());
     try {
-      // As a local relation's scan: defaultParallelism slices (more rows than that, always, here).
-      return writer.apply(spark.range(0, rows.size(), 1, spark.sparkContext().defaultParallelism())
-          .mapPartitions((MapPartitionsFunction<Long, Row>) ids -> {
-            Columns c = columns.value();
-            return new Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return ids.hasNext();
-              }
-
-              @Override
-              public Row next() {
-                return c.row((int) (long) ids.next());
-              }
-            };
-          }, Encoders.row(rows.schema)));
+      // As a local relation's scan: defaultParallelism contiguous slices (more rows than that,
+      // always, here), slice i holding rows [i·n/p, (i+1)·n/p). The tasks hand Spark its internal
+      // rows (text already UTF-8 from the dictionary, numbers unboxed): through Row objects and
+      // their encoder, a full-scale gold write spent a quarter of its executor time converting.
+      int slices = spark.sparkContext().defaultParallelism();
+      long n = rows.size();
+      List<Integer> sliceIds = java.util.stream.IntStream.range(0, slices).boxed().toList();
+      org.apache.spark.api.java.JavaRDD<InternalRow> internal = context.parallelize(sliceIds, slices).mapPartitions(ids -> {
+        int slice = ids.next();
+        return columns.value().internalRows((int) (slice * n / slices), (int) ((slice + 1) * n / slices));
+      });
+      return writer.apply(((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(internal.rdd(), rows.schema, false));
     } finally {
       columns.destroy();
     }
@@ -207,6 +206,56 @@ public final class DriverRows {
     Columns trimmed() {
       grow(size);
       return this;
+    }
+
+    /**
+     * Rows {@code from} (inclusive) to {@code to} as Spark's internal rows: one mutable row,
+     * refilled for each (Spark projects every row it is handed before the next).
+     */
+    @SuppressWarnings("unchecked") // a generic array of Scala functions
+    Iterator<InternalRow> internalRows(int from, int to) {
+      UTF8String[][] text = new UTF8String[kinds.length][];
+      scala.Function1<Object, Object>[] converters = new scala.Function1[kinds.length];
+      for (int j = 0; j < kinds.length; j++) {
+        if (kinds[j] == TEXT) {
+          text[j] = dictionaries.get(j).stream().map(UTF8String::fromString).toArray(UTF8String[]::new);
+        } else if (kinds[j] == OBJECT) {
+          converters[j] = org.apache.spark.sql.catalyst.CatalystTypeConverters.createToCatalystConverter(schema.fields()[j].dataType());
+        }
+      }
+      SpecificInternalRow row = new SpecificInternalRow(schema);
+      return new Iterator<>() {
+        private int i = from;
+
+        @Override
+        public boolean hasNext() {
+          return i < to;
+        }
+
+        @Override
+        public InternalRow next() {
+          if (i >= to) {
+            throw new java.util.NoSuchElementException();
+          }
+          for (int j = 0; j < kinds.length; j++) {
+            if (nulls[j][i]) {
+              row.setNullAt(j);
+              continue;
+            }
+            Object column = values[j];
+            switch (kinds[j]) {
+              case DOUBLE -> row.setDouble(j, ((double[]) column)[i]);
+              case LONG -> row.setLong(j, ((long[]) column)[i]);
+              case INT -> row.setInt(j, ((int[]) column)[i]);
+              case BOOLEAN -> row.setBoolean(j, ((boolean[]) column)[i]);
+              case TEXT -> row.update(j, text[j][((int[]) column)[i]]);
+              default -> row.update(j, converters[j].apply(((Object[]) column)[i]));
+            }
+          }
+          i++;
+          return row;
+        }
+      };
     }
 
     Row row(int i) {
