@@ -29,8 +29,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * a no-op write, before any task ran), so larger lists are sent as one primitive array per column
  * (text dictionary-encoded, {@link Columns}), and the rows are rebuilt by the tasks from a range of
  * row numbers, as Spark's internal rows (the one use of its internal API here:
- * {@code internalCreateDataFrame}). The columns go to the tasks as a broadcast, not in the task closure: the closure is
- * deserialized by every task (a full-scale gold.cumulative_incidence, 1.2 M rows, was two copies
+ * {@code internalCreateDataFrame}). The columns go to the tasks as a broadcast, not in the task
+ * closure: the closure is deserialized by every task (a full-scale gold.cumulative_incidence, 1.2 M rows, was two copies
  * of about 100 MB and the young collections that promoted them), while a broadcast is read once
  * per executor, and with a local master the tasks read the driver's own object. A caller with
  * many rows fills {@link Columns} row by row instead of holding a list of boxed rows. The

@@ -92,19 +92,13 @@ public final class CellEstimates {
         entry[i] = entryKey(c.entry());
       }
       // Distinct entry keys (most often START alone), each with its weight.
-      double[] keys = entry.clone();
-      Arrays.sort(keys);
-      int u = 0;
-      for (int i = 0; i < q; i++) {
-        if (u == 0 || Double.compare(keys[i], keys[u - 1]) != 0) {
-          keys[u++] = keys[i];
-        }
-      }
+      double[] keys = distinctSorted(entry, q);
+      int u = keys.length;
       long[] entered = new long[u];
       for (int i = 0; i < q; i++) {
         entered[u == 1 ? 0 : Arrays.binarySearch(keys, 0, u, entry[i])] += cells.get(i).weight();
       }
-      return new Runs(Arrays.copyOf(exitTime, x), Arrays.copyOf(events, x), Arrays.copyOf(censored, x), Arrays.copyOf(keys, u), entered);
+      return new Runs(Arrays.copyOf(exitTime, x), Arrays.copyOf(events, x), Arrays.copyOf(censored, x), keys, entered);
     }
 
     /** The weight of events at {@code t} (0 when no cell exits then). */

@@ -80,8 +80,9 @@ final class CoxCells {
       size++;
     }
 
-    int size() {
-      return size;
+    /** The distinct covariate patterns added, each once. */
+    List<List<String>> patterns() {
+      return java.util.Collections.unmodifiableList(patterns);
     }
   }
 

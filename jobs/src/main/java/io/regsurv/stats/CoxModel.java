@@ -130,10 +130,16 @@ public final class CoxModel {
     CoxCells.Collapsed collapsed = new CoxCells.Collapsed();
     for (CollapsedCell c : cells) {
       if (!validDuration(c.entry()) || !validDuration(c.time()) || (spec.entry() != null && c.entry() >= c.time())
-          || (c.event() != 0 && c.event() != 1) || c.values().size() != spec.covariates().size() || c.values().stream().anyMatch(java.util.Objects::isNull)) {
+          || (c.event() != 0 && c.event() != 1)) {
         return java.util.Optional.empty();
       }
       collapsed.add("", c.entry(), c.time(), c.event(), c.values(), c.weight());
+    }
+    // The values, once per distinct pattern rather than per cell.
+    for (List<String> values : collapsed.patterns()) {
+      if (values.size() != spec.covariates().size() || values.stream().anyMatch(java.util.Objects::isNull)) {
+        return java.util.Optional.empty();
+      }
     }
     return CoxCells.fit(collapsed, new boolean[spec.covariates().size()], spec, "Cannot fit a Cox model to " + source + ": ", DRIVER_VALUES);
   }
