@@ -149,12 +149,16 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         // Every snapshot in one windowed pass. The timeline holds only the rows the three writes and
         // the counts read (a firm's last sighting, its changes, its gaps, unknown statuses).
         Dataset<Row> selected = bronze.where(col("snapshot_date").isin(dates(plan.dates())));
-        rowsRead = selected.count();
+        LocalDate latest = plan.dates().get(plan.dates().size() - 1);
+        // Rows per snapshot from bronze's log (no query) when it can answer.
+        Optional<java.util.TreeMap<String, Long>> rowsByDate = warehouse.rowsByPartition(Tables.REGISTRY_SNAPSHOT, bronzeVersion, "snapshot_date");
+        rowsRead = rowsByDate.map(rows -> plan.dates().stream().mapToLong(d -> rows.getOrDefault(d.toString(), 0L)).sum())
+            .orElseGet(selected::count);
+        long earlierRows = rowsByDate.map(rows -> rowsRead - rows.getOrDefault(latest.toString(), 0L)).orElse(-1L);
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
         cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
-        LocalDate latest = plan.dates().get(plan.dates().size() - 1);
-        writer.replaceFirms(FirmTimeline.firms(cached, selected, latest, bronzeVersion), latest);
+        writer.replaceFirms(FirmTimeline.firms(cached, selected, latest, bronzeVersion, earlierRows), latest);
         writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
         writer.replaceHistory(FirmTimeline.history(cached));
         writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);

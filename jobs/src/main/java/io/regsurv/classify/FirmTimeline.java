@@ -63,6 +63,9 @@ public final class FirmTimeline {
   /** The Bloom filter of vanished firms' keys in {@link #firms} holds at most this many bits (1 MiB). */
   static final long MAX_FILTER_BITS = 8L << 20;
 
+  /** Up to this many sightings before the latest snapshot, {@link #firms} joins them all, without a Bloom filter. */
+  static final long UNFILTERED_EARLIER_ROWS = 1_000_000L;
+
   /** The other observed columns: only silver.firm's row, the firm's last sighting, has them. */
   static final List<String> ATTRIBUTE_COLUMNS =
       FirmStatusStep.OBSERVED_COLUMNS.stream().filter(c -> !TIMELINE_COLUMNS.contains(c)).toList();
@@ -204,20 +207,19 @@ public final class FirmTimeline {
    * attributes of a long series are shuffled for about one snapshot's rows, never sorted. The filter
    * holds about 10 bits per vanished firm, at most {@link #MAX_FILTER_BITS}: it is made on the driver
    * and shipped with every task, so it must not grow with the registry; past the bound only its
-   * false positives grow (more rows shuffled, the same result).
+   * false positives grow (more rows shuffled, the same result). With at most
+   * {@link #UNFILTERED_EARLIER_ROWS} earlier rows ({@code earlierRows}; -1: not known) every
+   * sighting goes to the join unfiltered: the filter's two jobs over the timeline cost more than
+   * shuffling those few rows (a demo's registry), and the join gives the same rows.
    */
-  public static Dataset<Row> firms(Dataset<Row> timeline, Dataset<Row> sightings, LocalDate latest, long sourceVersion) {
+  public static Dataset<Row> firms(Dataset<Row> timeline, Dataset<Row> sightings, LocalDate latest, long sourceVersion, long earlierRows) {
     Column snapshot = col("snapshot_date");
     Column inLatest = snapshot.equalTo(lit(Date.valueOf(latest)));
     Column key = xxhash64(col("uscc"), snapshot);
     Dataset<Row> last = timeline.where(col("is_last"));
-    Dataset<Row> earlierLast = last.where(not(inLatest)).select(key.as("key"));
-    long vanished = earlierLast.count();
-    Column wanted = inLatest;
-    if (vanished > 0) {
-      long bits = Math.min(BloomFilter.optimalNumOfBits(vanished, 0.01), MAX_FILTER_BITS);
-      BloomFilter keys = earlierLast.stat().bloomFilter("key", vanished, bits);
-      wanted = inLatest.or(udf((UDF1<Long, Boolean>) keys::mightContainLong, DataTypes.BooleanType).apply(key));
+    Column wanted = lit(true);
+    if (earlierRows < 0 || earlierRows > UNFILTERED_EARLIER_ROWS) {
+      wanted = bloomFiltered(last.where(not(inLatest)).select(key.as("key")), inLatest, key);
     }
     List<Column> attributeColumns = new ArrayList<>(List.of(col("uscc"), snapshot));
     ATTRIBUTE_COLUMNS.forEach(c -> attributeColumns.add(col(c)));
@@ -248,6 +250,21 @@ public final class FirmTimeline {
       cols.add(c.cast(field.dataType()).as(name));
     }
     return joined.select(cols.toArray(Column[]::new));
+  }
+
+  /**
+   * The sightings {@link #firms} joins: those of the latest snapshot ({@code inLatest}) and the
+   * earlier ones whose {@code key} a Bloom filter of {@code earlierLast}'s keys (the vanished firms'
+   * last sightings) holds.
+   */
+  private static Column bloomFiltered(Dataset<Row> earlierLast, Column inLatest, Column key) {
+    long vanished = earlierLast.count();
+    if (vanished == 0) {
+      return inLatest;
+    }
+    long bits = Math.min(BloomFilter.optimalNumOfBits(vanished, 0.01), MAX_FILTER_BITS);
+    BloomFilter keys = earlierLast.stat().bloomFilter("key", vanished, bits);
+    return inLatest.or(udf((UDF1<Long, Boolean>) keys::mightContainLong, DataTypes.BooleanType).apply(key));
   }
 
   /** silver.status_event: status changes (and a firm first seen in an exit status), vanishings and reappearances. */

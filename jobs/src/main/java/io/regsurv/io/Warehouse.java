@@ -139,16 +139,26 @@ public final class Warehouse {
    * when the log cannot answer exactly: the caller then asks Spark.
    */
   public java.util.Optional<java.util.TreeSet<String>> partitionValues(String table, long version, String column) {
+    return rowsByPartition(table, version, column).map(rows -> new java.util.TreeSet<>(rows.keySet()));
+  }
+
+  /**
+   * The rows at {@code version} per value of partition column {@code column} (ISO text for dates),
+   * from the per-file record counts in the table's commit files ({@link #filesWithRows}; deleted rows
+   * of a file's deletion vector not counted): no query. Only values that hold rows are listed. Empty
+   * when the log cannot answer exactly: the caller then asks Spark.
+   */
+  public java.util.Optional<java.util.TreeMap<String, Long>> rowsByPartition(String table, long version, String column) {
     return filesWithRows(table, version).flatMap(files -> {
-      java.util.TreeSet<String> values = new java.util.TreeSet<>();
+      java.util.TreeMap<String, Long> rows = new java.util.TreeMap<>();
       for (org.apache.spark.sql.delta.actions.AddFile add : files) {
         Option<String> value = add.partitionValues().get(column);
         if (value.isEmpty() || value.get() == null) {
           return java.util.Optional.empty();
         }
-        values.add(value.get());
+        rows.merge(value.get(), (Long) add.numLogicalRecords().get(), Long::sum);
       }
-      return java.util.Optional.of(values);
+      return java.util.Optional.of(rows);
     });
   }
 

@@ -96,6 +96,20 @@ class ClassifyPinTest {
     assertThat(w.read(Tables.FIRM).where(col("source_version").notEqual(w.version(Tables.REGISTRY_SNAPSHOT))).count())
         .as("silver.firm rows not computed from the bronze version the classify read").isZero();
 
+    // silver.firm's rows joined to the last sightings through the vanished firms' Bloom filter (as a
+    // long series is, -1: rows not known) equal those joined to every sighting (as this short one is).
+    io.regsurv.config.ClassifySettings settings = RunConfig.defaults().classify();
+    org.apache.spark.sql.Dataset<Row> sightings = w.read(Tables.REGISTRY_SNAPSHOT);
+    List<java.time.LocalDate> dates = SNAPSHOTS.stream().map(java.time.LocalDate::parse).toList();
+    org.apache.spark.sql.Dataset<Row> timeline = FirmTimeline.timeline(
+        StatusClassification.withCanonical(sightings, io.regsurv.config.StatusDictionary.load(settings.statusDictionary())), dates, settings)
+        .cache();
+    java.time.LocalDate latest = dates.get(dates.size() - 1);
+    assertThat(FirmTimeline.firms(timeline, sightings, latest, 0, -1).collectAsList())
+        .containsExactlyInAnyOrderElementsOf(FirmTimeline.firms(timeline, sightings, latest, 0, 0).collectAsList())
+        .hasSize((int) w.read(Tables.FIRM).count());
+    timeline.unpersist();
+
     // The same bronze arriving one snapshot at a time (each classified: a full first run, then
     // increments) gives the same silver as the one pass over all of it. source_version differs by
     // construction (each run records the bronze version it read), so it is left out.

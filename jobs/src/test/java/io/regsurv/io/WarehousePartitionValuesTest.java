@@ -11,7 +11,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Warehouse#partitionValues}: the snapshot dates bronze holds at a version, from its log, as a query over the rows finds them. */
+/** {@link Warehouse#partitionValues} and {@link Warehouse#rowsByPartition}: the snapshot dates bronze holds at a version and their rows, from its log, as a query over the rows finds them. */
 class WarehousePartitionValuesTest {
   @Test
   void datesFromTheLogEqualTheDatesInTheRowsAtEveryVersion(@TempDir Path dir) {
@@ -30,6 +30,10 @@ class WarehousePartitionValuesTest {
       TreeSet<String> fromRows = new TreeSet<>(wh.readVersion(table, v).select("snapshot_date").distinct().collectAsList().stream()
           .map(r -> r.getDate(0).toLocalDate().toString()).toList());
       assertThat(wh.partitionValues(table, v, "snapshot_date")).as("version " + v).contains(fromRows);
+      java.util.TreeMap<String, Long> counted = new java.util.TreeMap<>();
+      wh.readVersion(table, v).groupBy("snapshot_date").count().collectAsList()
+          .forEach(r -> counted.put(r.getDate(0).toLocalDate().toString(), r.getLong(1)));
+      assertThat(wh.rowsByPartition(table, v, "snapshot_date")).as("rows at version " + v).contains(counted);
     }
     assertThat(wh.partitionValues(table, latest, "snapshot_date").orElseThrow()).containsExactly("2024-01-31", "2024-02-29");
     assertThat(wh.partitionValues(table, latest + 1, "snapshot_date")).as("a version not written yet").isEmpty();
