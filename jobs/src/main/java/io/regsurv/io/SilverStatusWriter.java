@@ -98,7 +98,6 @@ public final class SilverStatusWriter {
    */
   public void replaceFirms(Dataset<Row> firms, LocalDate latest) {
     replace(Tables.FIRM, SilverFirm.toStored(firms, latest));
-    warehouse.registerViews();
   }
 
   /** Overwrites {@code table} with {@code rows}, or makes it with them when it does not exist. */
@@ -135,8 +134,13 @@ public final class SilverStatusWriter {
     replace(Tables.STATUS_HISTORY, history);
   }
 
-  /** Replaces the watermark with {@code rows} (after a full recompute), or makes it with them. */
+  /**
+   * Replaces the watermark with {@code rows} (after a full recompute), or makes it with them; then
+   * (re)registers the view of silver.firm, which derives last sightings from it (registered before
+   * a first run's watermark existed, it would fall back to the dates the firm rows record).
+   */
   public void replaceWatermark(Dataset<Row> rows) {
     replace(Tables.CLASSIFY_WATERMARK, rows);
+    warehouse.registerViews();
   }
 }

@@ -407,6 +407,20 @@ class ClassifyJobTest {
     assertThat(firm(m, "F20").<Date>getAs("last_seen_snapshot")).isEqualTo(Date.valueOf("2024-06-30"));
   }
 
+  @Test
+  @Order(8)
+  void theViewOfAFirstClassifyDerivesLastSightingsFromTheWatermark(@TempDir Path dir) {
+    Warehouse m = warehouse(dir);
+    BronzeFixture bronze = new BronzeFixture(m);
+    bronze.snapshot("2024-01-31", Firm.of("F00", "存续", "2015-01-01"), Firm.of("F01", "存续", "2015-01-01"));
+    // No firm is new in the latest snapshot and F01 vanishes: the rows alone record no sighting in
+    // it, only the watermark does.
+    bronze.snapshot("2024-02-29", Firm.of("F00", "存续", "2015-01-01"));
+    assertThat(classify(m).mode()).isEqualTo("full");
+    assertThat(SharedSpark.spark().sql("SELECT uscc, last_seen_snapshot FROM " + SilverFirm.VIEW + " ORDER BY uscc")
+        .collectAsList().toString()).isEqualTo("[[F00,2024-02-29], [F01,2024-01-31]]");
+  }
+
   /** operationMetrics of silver.firm's latest commit, which must be {@code operation}. */
   private static Map<String, String> lastCommitMetrics(Warehouse w, String operation) {
     Row last = w.delta(Tables.FIRM).history(1).select("operation", "operationMetrics").head();
