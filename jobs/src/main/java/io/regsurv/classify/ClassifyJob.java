@@ -150,11 +150,9 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         // the counts read (a firm's last sighting, its changes, its gaps, unknown statuses).
         Dataset<Row> selected = bronze.where(col("snapshot_date").isin(dates(plan.dates())));
         LocalDate latest = plan.dates().get(plan.dates().size() - 1);
-        // Rows per snapshot from bronze's log (no query) when it can answer.
-        Optional<java.util.TreeMap<String, Long>> rowsByDate = warehouse.rowsByPartition(Tables.REGISTRY_SNAPSHOT, bronzeVersion, "snapshot_date");
-        rowsRead = rowsByDate.map(rows -> plan.dates().stream().mapToLong(d -> rows.getOrDefault(d.toString(), 0L)).sum())
-            .orElseGet(selected::count);
-        long earlierRows = rowsByDate.map(rows -> rowsRead - rows.getOrDefault(latest.toString(), 0L)).orElse(-1L);
+        Map<String, Long> rowsByDate = plan.rowsByDate();
+        rowsRead = rowsByDate != null ? rowsByDate.values().stream().mapToLong(Long::longValue).sum() : selected.count();
+        long earlierRows = rowsByDate != null ? rowsRead - rowsByDate.get(latest.toString()) : -1;
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
         cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
@@ -280,8 +278,11 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     return counts;
   }
 
-  /** What to fold in, from which previous snapshot, and why. */
-  record Plan(String mode, String reason, List<LocalDate> dates, LocalDate previous) {}
+  /**
+   * What to fold in, from which previous snapshot, and why; for a full recompute, the rows of each
+   * of its dates (ISO text) from bronze's log, NULL when the log cannot answer or the plan is not full.
+   */
+  record Plan(String mode, String reason, List<LocalDate> dates, LocalDate previous, Map<String, Long> rowsByDate) {}
 
   private Plan plan(List<Row> marks, String fingerprint, long bronzeVersion, Dataset<Row> bronze) {
     String fullReason = null;
@@ -302,7 +303,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       } else {
         long seenVersion = last.getAs("bronze_version");
         if (seenVersion == bronzeVersion) {
-          return new Plan("unchanged", "bronze unchanged since version " + bronzeVersion, List.of(), null);
+          return new Plan("unchanged", "bronze unchanged since version " + bronzeVersion, List.of(), null, null);
         }
         LocalDate maxDone =
             marks.stream().map(r -> ((Date) r.getAs("snapshot_date")).toLocalDate()).max(Comparator.naturalOrder()).orElseThrow();
@@ -316,20 +317,16 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
           List<LocalDate> present = snapshotDates(bronze.where(col("snapshot_date").isin(
               touched.get().stream().map(Date::valueOf).toArray())));
           if (present.isEmpty()) {
-            return new Plan("unchanged", "no new snapshot in bronze versions " + (seenVersion + 1) + ".." + bronzeVersion, List.of(), null);
+            return new Plan("unchanged", "no new snapshot in bronze versions " + (seenVersion + 1) + ".." + bronzeVersion, List.of(), null, null);
           }
-          return new Plan("incremental", "new snapshots after " + maxDone, present, maxDone);
+          return new Plan("incremental", "new snapshots after " + maxDone, present, maxDone, null);
         }
       }
     }
-    return new Plan("full", fullReason, allSnapshotDates(bronzeVersion, bronze), null);
-  }
-
-  /** Every snapshot date in bronze at {@code bronzeVersion}, ascending: from its commit log when it can answer, else a query. */
-  private List<LocalDate> allSnapshotDates(long bronzeVersion, Dataset<Row> bronze) {
-    return warehouse.partitionValues(Tables.REGISTRY_SNAPSHOT, bronzeVersion, "snapshot_date")
-        .map(values -> values.stream().map(LocalDate::parse).toList())
-        .orElseGet(() -> snapshotDates(bronze));
+    // Every snapshot date in bronze, ascending, with its rows: from its commit log when it can answer, else a query.
+    Optional<java.util.TreeMap<String, Long>> rows = warehouse.rowsByPartition(Tables.REGISTRY_SNAPSHOT, bronzeVersion, "snapshot_date");
+    List<LocalDate> dates = rows.map(r -> r.keySet().stream().map(LocalDate::parse).toList()).orElseGet(() -> snapshotDates(bronze));
+    return new Plan("full", fullReason, dates, null, rows.orElse(null));
   }
 
   /** True when a silver table has data commits after the version the watermark recorded (OPTIMIZE/VACUUM by `maintain` do not count). */

@@ -134,15 +134,6 @@ public final class Warehouse {
   }
 
   /**
-   * The values of partition column {@code column} that hold rows at {@code version}, from the
-   * table's commit files read on the driver ({@link #filesWithRows}): no query over the rows. Empty
-   * when the log cannot answer exactly: the caller then asks Spark.
-   */
-  public java.util.Optional<java.util.TreeSet<String>> partitionValues(String table, long version, String column) {
-    return rowsByPartition(table, version, column).map(rows -> new java.util.TreeSet<>(rows.keySet()));
-  }
-
-  /**
    * The rows at {@code version} per value of partition column {@code column} (ISO text for dates),
    * from the per-file record counts in the table's commit files ({@link #filesWithRows}; deleted rows
    * of a file's deletion vector not counted): no query. Only values that hold rows are listed. Empty
