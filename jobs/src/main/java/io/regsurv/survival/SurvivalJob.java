@@ -85,9 +85,9 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
    * @param firmsUnknownStatus of those, firms of unknown status: left out of the curves
    * @param firmsInvalidUscc firms known only by an invalid USCC: not counted in {@code firms}, left out of the curves
    * @param coxModel what became of the Cox model (gold.hazard_ratio, gold.cox_fit), one line; NULL when skipped
-   * @param coxSeconds wall time of the Cox model inside the stage (its fit; its subjects are counted in the cells' pass
-   *     when its covariates are cohort dimensions, and its two writes run side by side with the others; 0 when skipped):
-   *     bench/run reports it
+   * @param coxSeconds wall time of the Cox model's fit on its own thread, beside the curves (its subjects are counted in the
+   *     cells' pass when its covariates are cohort dimensions, and its two writes run side by side with the others; 0 when
+   *     skipped): bench/run reports it
    */
   public record SurvivalResult(
       String runId,
@@ -226,9 +226,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     double coxSeconds;
     // The gold tables are written side by side: each write starts as soon as its rows are ready (a
     // few small jobs and a commit, mostly driver latency) and each is one commit of its own table.
-    // The transitions read silver.status_event on their own, so they start first. The Cox model is
-    // fitted after the curves, not beside them: side by side the two only share the same two busy
-    // cores, and its time inside the stage stays measurable (bench/run's d_of_which_cox_model).
+    // The transitions read silver.status_event on their own, so they start first.
     try (SideBySide writes = new SideBySide()) {
       if (inputs.versionsRead().containsKey(Tables.STATUS_EVENT)) {
         long eventVersion = inputs.versionsRead().get(Tables.STATUS_EVENT);
@@ -240,6 +238,11 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       // (causes + 1)), never by firms, and the Cox model's by covariate patterns × distinct entry and
       // exit times × 2; beyond survival.maxDriverCells the distributed engine runs instead.
       java.util.Optional<CohortCells.Collected> collected = CohortCells.collect(subjects, s.maxDriverCells(), coxInPass != null);
+      // The Cox model is fitted on a thread of its own while this one computes the curves: from the
+      // counted cells both are driver work, and the curves' writes leave a core partly idle.
+      List<CoxModel.CollapsedCell> counted = collected.map(CohortCells.Collected::cox).orElse(null);
+      java.util.concurrent.CompletableFuture<CoxRows> coxFit = java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> coxRows(SilverFirm.read(warehouse, firmVersion), counted, asOf, firmVersion, delayedEntry), COX_THREAD);
       if (collected.isPresent()) {
         curveRows = writeFromCells(collected.get().cells(), asOf, firmVersion, writes);
         counts = published(collected.get().cells());
@@ -249,10 +252,11 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         curveRows = result[0];
         counts = new long[] {result[1], result[2]};
       }
-      long coxStart = System.nanoTime();
-      coxModel = writeCox(SilverFirm.read(warehouse, firmVersion), collected.map(CohortCells.Collected::cox).orElse(null), asOf, firmVersion,
-          delayedEntry, writes);
-      coxSeconds = (System.nanoTime() - coxStart) / 1e9;
+      CoxRows model = joined(coxFit);
+      writes.submit(Tables.HAZARD_RATIO, () -> writeRows(Tables.HAZARD_RATIO, asOf, model.terms()));
+      writes.submit(Tables.COX_FIT, () -> writeRows(Tables.COX_FIT, asOf, List.of(model.fit())));
+      coxModel = model.summary();
+      coxSeconds = model.seconds();
       log.debug("survival: Cox model fitted in {} s", String.format(java.util.Locale.ROOT, "%.1f", coxSeconds));
       Map<String, Long> versions = writes.await();
       // In the stage's order of tables, not the order submitted (the transitions went first).
@@ -262,21 +266,46 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         counts[0], counts[1], curveRows, written, null, coxModel, coxSeconds);
   }
 
+  /** Runs the Cox fit beside the curves: one daemon thread at a time, made when needed. */
+  private static final java.util.concurrent.Executor COX_THREAD = task -> {
+    Thread t = new Thread(task, "regsurv-cox");
+    t.setDaemon(true);
+    t.start();
+  };
+
+  /** The Cox model's rows for gold.hazard_ratio and gold.cox_fit, its line for ops.job_run, and the fit's wall time on its thread. */
+  private record CoxRows(List<Row> terms, Row fit, String summary, double seconds) {}
+
+  /** The future's value; its failure as it was thrown (the fit's own exception, not a CompletionException). */
+  private static <T> T joined(java.util.concurrent.CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
   /**
    * The default Cox model (survival.cox) on the same subjects as the curves, fitted by
    * {@link CoxModel}: when every covariate is a cohort dimension (the default), from the subjects
    * collapsed by their values in the cells' pass ({@code counted}, NULL otherwise); else one Spark
    * aggregation groups the firms by their values, and up to survival.maxDriverCells groups, within
    * CoxModel's bound of patterns × terms, are fitted on the driver, more by a Spark job per
-   * Newton–Raphson step that returns p-vectors and p×p matrices. Written to gold.hazard_ratio (one row per term) and gold.cox_fit (one row),
-   * one Delta commit each. A model that cannot be fitted (switched off, no events, a constant or
+   * Newton–Raphson step that returns p-vectors and p×p matrices. Rows for gold.hazard_ratio (one per term) and gold.cox_fit (one),
+   * which the caller writes in one Delta commit each. A model that cannot be fitted (switched off, no events, a constant or
    * collinear covariate, too many levels: CoxModel's bad-input cases, likely in a small or young
    * warehouse) does not fail the stage: gold.cox_fit says why, gold.hazard_ratio has no rows for
    * the date, and the log has a warning. R's warnings (non-convergence, a coefficient running to
-   * infinity) go to gold.cox_fit and the log. Returns one line for ops.job_run.
+   * infinity) go to gold.cox_fit and the log. Returns the rows and one line for ops.job_run.
    */
-  private String writeCox(Dataset<Row> firms, List<CoxModel.CollapsedCell> counted, LocalDate asOf, long firmVersion, boolean delayedEntry,
-      SideBySide writes) {
+  private CoxRows coxRows(Dataset<Row> firms, List<CoxModel.CollapsedCell> counted, LocalDate asOf, long firmVersion, boolean delayedEntry) {
+    long start = System.nanoTime();
     SurvivalSettings s = config.survival();
     CoxSettings cox = s.cox();
     String population = cox.aiRelatedOnly() ? "ai_related" : "all";
@@ -350,9 +379,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         fit == null ? null : fit.converged(),
         fit == null || fit.warnings().isEmpty() ? null : String.join("; ", fit.warnings()),
         s.confLevel());
-    writes.submit(Tables.HAZARD_RATIO, () -> writeRows(Tables.HAZARD_RATIO, asOf, terms));
-    writes.submit(Tables.COX_FIT, () -> writeRows(Tables.COX_FIT, asOf, List.of(fitRow)));
-    return summary;
+    return new CoxRows(terms, fitRow, summary, (System.nanoTime() - start) / 1e9);
   }
 
   /** The covariate a model term belongs to: R names a categorical term covariate + level, so the longest covariate that prefixes it. */
