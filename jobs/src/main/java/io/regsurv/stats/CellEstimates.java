@@ -367,14 +367,16 @@ public final class CellEstimates {
     }
     List<String> causes = new ArrayList<>(new TreeSet<>(causeSet));
     for (String g : cells.groups()) {
-      List<Row> rows = new ArrayList<>();
-      incidence(g, cells.cells(g), causes, z, rows);
-      rows.sort(java.util.Comparator.<Row>comparingDouble(r -> r.getDouble(1)).thenComparing(r -> r.getString(2)));
-      rows.forEach(sink);
+      incidence(g, cells.cells(g), causes, z, sink);
     }
   }
 
-  private static void incidence(String group, List<RiskCells.Cell> cells, List<String> causes, double z, List<Row> out) {
+  /**
+   * One group's rows, by time and then cause (the causes are sorted): each cause's running sums
+   * advance time by time exactly as a pass over that cause alone would, so the rows come out in
+   * their order without a sort.
+   */
+  private static void incidence(String group, List<RiskCells.Cell> cells, List<String> causes, double z, java.util.function.Consumer<Row> out) {
     Risk r = risk(cells);
     int m = r.size();
     // The timeline (CumulativeIncidence.timeline): h, S(t−), B before and at t.
@@ -406,9 +408,12 @@ public final class CellEstimates {
       causeIndex.put(causes.get(j), j);
     }
     long[][] dk = new long[k][m];
-    for (RiskCells.Cell x : cells) {
+    int[] causeOf = new int[cells.size()];
+    for (int q = 0; q < cells.size(); q++) {
+      RiskCells.Cell x = cells.get(q);
+      causeOf[q] = x.event() == 1 ? causeIndex.get(x.cause()) : -1;
       if (x.event() == 1) {
-        dk[causeIndex.get(x.cause())][Arrays.binarySearch(r.time(), x.time())] += x.weight();
+        dk[causeOf[q]][Arrays.binarySearch(r.time(), x.time())] += x.weight();
       }
     }
     // Entry time of each cell as the index of the last timeline row at or before it (F, P, B there).
@@ -438,14 +443,13 @@ public final class CellEstimates {
       leavingAt.add(new ArrayList<>());
     }
     for (int q = 0; q < cells.size(); q++) {
-      RiskCells.Cell x = cells.get(q);
       // An entry joins the pending sums after the last curve point at or before it (U = 0 up to its entry).
       enteringAfter.get(entryRow[q]).add(q);
       leavingAt.get(exitRow[q]).add(q);
     }
+    double[][] f = new double[k][m];
+    double[][] p = new double[k][m];
     for (int j = 0; j < k; j++) {
-      double[] f = new double[m];
-      double[] p = new double[m];
       double fs = 0;
       double ps = 0;
       for (int i = 0; i < m; i++) {
@@ -454,19 +458,17 @@ public final class CellEstimates {
         double invN = n > 0 ? 1.0 / n : 0.0;
         fs += sBefore[i] * hk;
         ps += sBefore[i] * hk * (bBefore[i] - invN);
-        f[i] = fs;
-        p[i] = ps;
+        f[j][i] = fs;
+        p[j][i] = ps;
       }
-      double sn = 0;
-      double sx = 0;
-      double sc = 0;
-      double sxx = 0;
-      double scc = 0;
-      double sxc = 0;
-      double la2 = 0;
-      double lag = 0;
-      double lg2 = 0;
-      for (int i = 0; i < m; i++) {
+    }
+    // Each cause's running sums: n, x, c, xx, cc, xc over the pending cells, then αα, αg, gg over those that left.
+    double[][] sums = new double[k][9];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < k; j++) {
+        double[] sj = sums[j];
+        double[] fj = f[j];
+        double[] pj = p[j];
         // Exits at t_i first (their U(i) already has its jump), then the curve point, then entries at t_i.
         for (int q : leavingAt.get(i)) {
           RiskCells.Cell x = cells.get(q);
@@ -474,44 +476,44 @@ public final class CellEstimates {
           double w = x.weight();
           double be = bAt[e];
           double xe = be * -1;
-          double ce = be * f[e] - p[e];
+          double ce = be * fj[e] - pj[e];
           double delta = x.event() == 1 ? 1.0 : 0.0;
-          double deltaK = x.event() == 1 && causes.get(j).equals(x.cause()) ? 1.0 : 0.0;
+          double deltaK = causeOf[q] == j ? 1.0 : 0.0;
           double nm = r.n()[i];
           double g = h[i] < 1 ? bAt[i] - delta / (nm * (1.0 - h[i])) - be : 0.0;
-          double alpha = p[i] - p[e] - be * (f[i] - f[e]) + sBefore[i] * deltaK / nm - g * f[i];
-          sn -= w;
-          sx -= w * xe;
-          sc -= w * ce;
-          sxx -= w * xe * xe;
-          scc -= w * ce * ce;
-          sxc -= w * xe * ce;
-          la2 += w * alpha * alpha;
-          lag += w * alpha * g;
-          lg2 += w * g * g;
+          double alpha = pj[i] - pj[e] - be * (fj[i] - fj[e]) + sBefore[i] * deltaK / nm - g * fj[i];
+          sj[0] -= w;
+          sj[1] -= w * xe;
+          sj[2] -= w * ce;
+          sj[3] -= w * xe * xe;
+          sj[4] -= w * ce * ce;
+          sj[5] -= w * xe * ce;
+          sj[6] += w * alpha * alpha;
+          sj[7] += w * alpha * g;
+          sj[8] += w * g * g;
         }
         if (r.time()[i] != RiskSets.START) {
-          double fi = f[i];
-          double pi = p[i];
-          double v = sn * pi * pi + sxx * fi * fi + scc + 2.0 * pi * fi * sx + 2.0 * pi * sc + 2.0 * fi * sxc
-              + la2 + 2.0 * fi * lag + lg2 * fi * fi;
+          double fi = fj[i];
+          double pi = pj[i];
+          double v = sj[0] * pi * pi + sj[3] * fi * fi + sj[4] + 2.0 * pi * fi * sj[1] + 2.0 * pi * sj[2] + 2.0 * fi * sj[5]
+              + sj[6] + 2.0 * fi * sj[7] + sj[8] * fi * fi;
           double se = StrictMath.sqrt(Math.max(v, 0.0));
           Double lower = fi > 0 ? fi * StrictMath.exp(se * -z / fi) : null;
           Double upper = fi > 0 ? Math.min(1.0, fi * StrictMath.exp(se * z / fi)) : null;
-          out.add(RowFactory.create(group, r.time()[i], causes.get(j), r.n()[i], dk[j][i], fi, se, lower, upper));
+          out.accept(RowFactory.create(group, r.time()[i], causes.get(j), r.n()[i], dk[j][i], fi, se, lower, upper));
         }
         for (int q : enteringAfter.get(i)) {
           RiskCells.Cell x = cells.get(q);
           double w = x.weight();
           double be = bAt[i];
           double xe = be * -1;
-          double ce = be * f[i] - p[i];
-          sn += w;
-          sx += w * xe;
-          sc += w * ce;
-          sxx += w * xe * xe;
-          scc += w * ce * ce;
-          sxc += w * xe * ce;
+          double ce = be * fj[i] - pj[i];
+          sj[0] += w;
+          sj[1] += w * xe;
+          sj[2] += w * ce;
+          sj[3] += w * xe * xe;
+          sj[4] += w * ce * ce;
+          sj[5] += w * xe * ce;
         }
       }
     }
