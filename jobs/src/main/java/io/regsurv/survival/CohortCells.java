@@ -19,14 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The risk-set cells of every cohort dimension, counted by the tasks: the firms, projected to
@@ -51,6 +53,9 @@ import org.apache.spark.sql.types.StructType;
  * bounded as {@link RiskCells} says, never by the firms.
  */
 final class CohortCells {
+  /** {@link SurvivalJob#SEP} as UTF-8. */
+  private static final UTF8String SEP = UTF8String.fromString(SurvivalJob.SEP);
+
   /** Cells a task holds before it emits them and starts a new map (the driver merges a cell emitted twice). */
   static final int MAX_CELLS_PER_FLUSH = 1 << 20;
 
@@ -101,10 +106,13 @@ final class CohortCells {
     }
     Counter counter = new Counter(dimensions.toArray(String[]::new), coxColumns, MAX_CELLS_PER_FLUSH);
     // Partitioned by entry and time, every cell's firms meet in one task: its cells are final, and
-    // no aggregation (hashing every task's cells again) is needed before the driver.
-    return subjects.select(columns.toArray(Column[]::new))
-        .repartition(partitions(subjects.sparkSession()), col("entry"), col("time"))
-        .mapPartitions(counter, Encoders.row(SCHEMA));
+    // no aggregation (hashing every task's cells again) is needed before the driver. The tasks read
+    // and emit Spark's internal rows: cohorts stay UTF-8 bytes (no Java string per firm and
+    // dimension), and each group's name is encoded once.
+    Dataset<Row> firms = subjects.select(columns.toArray(Column[]::new))
+        .repartition(partitions(subjects.sparkSession()), col("entry"), col("time"));
+    JavaRDD<InternalRow> cells = ((org.apache.spark.sql.classic.Dataset<Row>) firms).queryExecution().toRdd().toJavaRDD().mapPartitions(counter);
+    return ((org.apache.spark.sql.classic.SparkSession) subjects.sparkSession()).internalCreateDataFrame(cells.rdd(), SCHEMA, false);
   }
 
   /** Tasks of the counting pass: two per core, so that each task's map holds a share of the cells. */
@@ -161,7 +169,7 @@ final class CohortCells {
   }
 
   /** One task's firms → its cells, emitted whenever {@code maxCells} are held and at the end. */
-  static final class Counter implements MapPartitionsFunction<Row, Row> {
+  static final class Counter implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private static final long serialVersionUID = 1L;
     private final String[] dimensions;
     private final int[] coxColumns;
@@ -175,10 +183,10 @@ final class CohortCells {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> firms) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> firms) {
       Cells cells = new Cells(dimensions, coxColumns);
       return new Iterator<>() {
-        private Iterator<Row> out = Collections.emptyIterator();
+        private Iterator<InternalRow> out = Collections.emptyIterator();
         private boolean done;
 
         @Override
@@ -198,7 +206,7 @@ final class CohortCells {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
           if (!hasNext()) {
             throw new NoSuchElementException();
           }
@@ -220,11 +228,11 @@ final class CohortCells {
 
     private final String[] dimensions;
     private final int[] coxColumns;
-    private final List<Map<String, Integer>> codes = new ArrayList<>();
-    private final List<String> groups = new ArrayList<>();
-    private final Map<String, Integer> causeCodes = new HashMap<>();
-    private final List<String> causes = new ArrayList<>();
-    private final List<Map<String, Integer>> coxCodes = new ArrayList<>();
+    private final List<Map<UTF8String, Integer>> codes = new ArrayList<>();
+    private final List<UTF8String> groups = new ArrayList<>();
+    private final Map<UTF8String, Integer> causeCodes = new HashMap<>();
+    private final List<UTF8String> causes = new ArrayList<>();
+    private final List<Map<UTF8String, Integer>> coxCodes = new ArrayList<>();
     private final List<List<String>> coxValues = new ArrayList<>();
     private final Map<Object, Integer> coxPatterns = new HashMap<>();
     private boolean coxUnusable;
@@ -234,7 +242,7 @@ final class CohortCells {
     private final Map<Key, long[]> other = new HashMap<>();
 
     /** An unpacked cell (entry or time not whole days in range, event not 0/1, too many groups or causes). */
-    private record Key(int group, Double entry, Double time, Integer event, String cause) {}
+    private record Key(int group, Double entry, Double time, Integer event, UTF8String cause) {}
 
     Cells(String[] dimensions, int[] coxColumns) {
       this.dimensions = dimensions;
@@ -260,18 +268,18 @@ final class CohortCells {
     }
 
     /** Row: entry, time, event, cause, one cohort per dimension, then (with a Cox model) whether it is its subject and the values of its covariates that are no dimension. */
-    void add(Row firm) {
+    void add(InternalRow firm) {
       Double entry = firm.isNullAt(0) ? null : firm.getDouble(0);
       Double time = firm.isNullAt(1) ? null : firm.getDouble(1);
       Integer event = firm.isNullAt(2) ? null : firm.getInt(2);
-      String cause = firm.isNullAt(3) ? null : firm.getString(3);
+      UTF8String cause = firm.isNullAt(3) ? null : firm.getUTF8String(3);
       int causeCode = causeCode(cause);
       boolean days = day(entry) && day(time) && event != null && (event == 0 || event == 1);
       boolean packable = days && causeCode < CAUSES;
       long base = packable ? key(entry, time, causeCode, event) : 0L;
       int d = 0;
       for (; d < dimensions.length; d++) {
-        count(group(d, firm.getString(4 + d)), packable, base, entry, time, event, cause);
+        count(group(d, firm.getUTF8String(4 + d)), packable, base, entry, time, event, cause);
       }
       int flag = 4 + d;
       if (coxColumns != null && !firm.isNullAt(flag) && firm.getBoolean(flag)) {
@@ -288,11 +296,11 @@ final class CohortCells {
       return ((long) entry << 26) | ((long) time << 6) | ((long) causeCode << 1) | event;
     }
 
-    private void count(int group, boolean packable, long base, Double entry, Double time, Integer event, String cause) {
+    private void count(int group, boolean packable, long base, Double entry, Double time, Integer event, UTF8String cause) {
       if (packable && group < GROUPS) {
         increment(((long) group << 46) | base);
       } else {
-        other.computeIfAbsent(new Key(group, zeroed(entry), zeroed(time), event, cause), k -> new long[1])[0]++;
+        other.computeIfAbsent(new Key(group, zeroed(entry), zeroed(time), event, cause == null ? null : cause.clone()), k -> new long[1])[0]++;
       }
     }
 
@@ -306,34 +314,35 @@ final class CohortCells {
       return v != null && v == 0.0 ? Double.valueOf(0.0) : v;
     }
 
-    private int group(int dimension, String cohort) {
+    /** The group's code; the cohort's bytes may belong to the reader's row buffer, so a new key is copied. */
+    private int group(int dimension, UTF8String cohort) {
       Integer code = codes.get(dimension).get(cohort);
       if (code == null) {
         code = groups.size();
-        groups.add(dimensions[dimension] + SurvivalJob.SEP + cohort);
-        codes.get(dimension).put(cohort, code);
+        groups.add(UTF8String.fromString(dimensions[dimension] + SurvivalJob.SEP + cohort));
+        codes.get(dimension).put(cohort.clone(), code);
       }
       return code;
     }
 
     /** The group of a Cox subject's covariate pattern, or -1 when a value cannot be carried (NULL, or holding SEP). */
-    private int coxPattern(Row firm) {
+    private int coxPattern(InternalRow firm) {
       long small = 0;
       int m = coxColumns.length;
       boolean fits = m <= 4;
       int[] pattern = fits ? null : new int[m];
       for (int k = 0; k < m; k++) {
-        String value = firm.isNullAt(coxColumns[k]) ? null : firm.getString(coxColumns[k]);
-        if (value == null || value.contains(SurvivalJob.SEP)) {
+        UTF8String value = firm.isNullAt(coxColumns[k]) ? null : firm.getUTF8String(coxColumns[k]);
+        if (value == null || value.contains(SEP)) {
           coxUnusable = true;
           return -1;
         }
-        Map<String, Integer> byValue = coxCodes.get(k);
+        Map<UTF8String, Integer> byValue = coxCodes.get(k);
         Integer code = byValue.get(value);
         if (code == null) {
           code = byValue.size();
-          byValue.put(value, code);
-          coxValues.get(k).add(value);
+          byValue.put(value.clone(), code);
+          coxValues.get(k).add(value.toString());
         }
         if (fits && code < (1 << 16)) {
           small |= (long) code << (16 * k);
@@ -358,21 +367,22 @@ final class CohortCells {
           name.append(SurvivalJob.SEP).append(coxValues.get(k).get(code));
         }
         group = groups.size();
-        groups.add(name.toString());
+        groups.add(UTF8String.fromString(name.toString()));
         coxPatterns.put(key, group);
       }
       return group;
     }
 
-    private int causeCode(String cause) {
+    private int causeCode(UTF8String cause) {
       if (cause == null) {
         return 0;
       }
       Integer code = causeCodes.get(cause);
       if (code == null) {
         code = causes.size();
-        causes.add(cause);
-        causeCodes.put(cause, code);
+        UTF8String copy = cause.clone();
+        causes.add(copy);
+        causeCodes.put(copy, code);
       }
       return code;
     }
@@ -415,8 +425,8 @@ final class CohortCells {
       }
     }
 
-    /** The cells held, as rows of {@link #SCHEMA}; valid until the next {@link #add} or {@link #clear}. */
-    Iterator<Row> rows() {
+    /** The cells held, as internal rows of {@link #SCHEMA}; valid until the next {@link #add} or {@link #clear}. */
+    Iterator<InternalRow> rows() {
       Iterator<Map.Entry<Key, long[]>> rest = other.entrySet().iterator();
       return new Iterator<>() {
         private int i = next(0);
@@ -437,24 +447,24 @@ final class CohortCells {
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
           if (i < slots.length / 2) {
             long k = slots[2 * i];
             long n = slots[2 * i + 1];
             i = next(i + 1);
-            return RowFactory.create(groups.get((int) (k >>> 46)), (double) ((k >>> 26) & (DAYS - 1)), (double) ((k >>> 6) & (DAYS - 1)),
-                (int) (k & 1), causes.get((int) ((k >>> 1) & (CAUSES - 1))), n);
+            return new GenericInternalRow(new Object[] {groups.get((int) (k >>> 46)), (double) ((k >>> 26) & (DAYS - 1)),
+                (double) ((k >>> 6) & (DAYS - 1)), (int) (k & 1), causes.get((int) ((k >>> 1) & (CAUSES - 1))), n});
           }
           if (!rest.hasNext()) {
             if (unusableSent) {
               throw new NoSuchElementException();
             }
             unusableSent = true;
-            return RowFactory.create(COX_UNUSABLE, null, null, null, null, 1L);
+            return new GenericInternalRow(new Object[] {UTF8String.fromString(COX_UNUSABLE), null, null, null, null, 1L});
           }
           Map.Entry<Key, long[]> e = rest.next();
           Key k = e.getKey();
-          return RowFactory.create(groups.get(k.group()), k.entry(), k.time(), k.event(), k.cause(), e.getValue()[0]);
+          return new GenericInternalRow(new Object[] {groups.get(k.group()), k.entry(), k.time(), k.event(), k.cause(), e.getValue()[0]});
         }
       };
     }

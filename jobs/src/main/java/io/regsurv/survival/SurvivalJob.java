@@ -437,10 +437,18 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     RiskCells cells = all.only(publishedGroups);
     KmOptions options = new KmOptions(ConfType.parse(s.confType()), s.confLevel());
     Date asOfDate = Date.valueOf(asOf);
-    List<Row> km = CellEstimates.kaplanMeier(cells, options);
     // Each group's dimension and cohort split once (a curve has thousands of rows), as shared strings.
     Map<String, String[]> names = new java.util.HashMap<>();
     java.util.function.Function<String, String[]> name = g -> names.computeIfAbsent(g, x -> x.split(SEP, 2));
+    // The cumulative incidence first: the largest table, whose write is the stage's last to end
+    // when it starts last; started first, it is written while the curves are computed.
+    DriverRows.Columns cif = new DriverRows.Columns(Tables.get(Tables.CUMULATIVE_INCIDENCE).schema());
+    CellEstimates.cumulativeIncidence(cells, s.confLevel(), r -> {
+      String[] dc = name.apply(r.getString(0));
+      cif.add(asOfDate, firmVersion, dc[0], dc[1], r.get(2), r.get(1), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8));
+    });
+    writes.submit(Tables.CUMULATIVE_INCIDENCE, () -> writeRows(Tables.CUMULATIVE_INCIDENCE, asOf, cif));
+    List<Row> km = CellEstimates.kaplanMeier(cells, options);
     // The two long tables go in as columns (DriverRows.Columns), not as a second list of boxed rows.
     DriverRows.Columns curve = new DriverRows.Columns(Tables.get(Tables.SURVIVAL_CURVE).schema());
     for (Row r : km) {
@@ -496,12 +504,6 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       summaries.add(RowFactory.create(v));
     }
     writes.submit(Tables.COHORT_SUMMARY, () -> writeRows(Tables.COHORT_SUMMARY, asOf, summaries));
-    DriverRows.Columns cif = new DriverRows.Columns(Tables.get(Tables.CUMULATIVE_INCIDENCE).schema());
-    CellEstimates.cumulativeIncidence(cells, s.confLevel(), r -> {
-      String[] dc = name.apply(r.getString(0));
-      cif.add(asOfDate, firmVersion, dc[0], dc[1], r.get(2), r.get(1), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), r.get(8));
-    });
-    writes.submit(Tables.CUMULATIVE_INCIDENCE, () -> writeRows(Tables.CUMULATIVE_INCIDENCE, asOf, cif));
     Map<String, LogRankResult> tests = CellEstimates.logRank(cells, g -> g.substring(0, g.indexOf(SEP)));
     writes.submit(Tables.COHORT_COMPARISON, () -> warehouse.replaceDate(Tables.COHORT_COMPARISON, "as_of_date", asOf,
         comparisonRows(tests, asOf, firmVersion)));

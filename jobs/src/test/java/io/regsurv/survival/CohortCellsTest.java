@@ -11,6 +11,12 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.junit.jupiter.api.Test;
 
 /** The tasks' cell counter against a plain count of every firm × dimension, packed keys or not. */
@@ -23,7 +29,7 @@ class CohortCellsTest {
     Map<List<Object>, Long> expected = plainCount(firms);
     // A single map, and maps emptied every few cells (a task's flushes, merged afterwards).
     for (int maxCells : new int[] {Integer.MAX_VALUE, 3, 97}) {
-      Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, null, maxCells).call(firms.iterator());
+      Iterator<Row> out = count(new CohortCells.Counter(DIMENSIONS, null, maxCells), firms);
       Map<List<Object>, Long> counted = new HashMap<>();
       long rows = 0;
       while (out.hasNext()) {
@@ -45,7 +51,7 @@ class CohortCellsTest {
       // 20,000 cohorts of one dimension (over the key's 16,384 groups) and 40 causes (over its 32).
       firms.add(RowFactory.create(0.0, (double) (i % 50), i % 2, i % 2 == 1 ? "cause" + (i % 40) : null, "all", "c" + i, "s" + (i % 3)));
     }
-    Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, null, Integer.MAX_VALUE).call(firms.iterator());
+    Iterator<Row> out = count(new CohortCells.Counter(DIMENSIONS, null, Integer.MAX_VALUE), firms);
     Map<List<Object>, Long> counted = new HashMap<>();
     while (out.hasNext()) {
       Row r = out.next();
@@ -72,7 +78,7 @@ class CohortCellsTest {
       }
     }
     for (int maxCells : new int[] {Integer.MAX_VALUE, 50}) {
-      Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, new int[] {8, 9}, maxCells).call(firms.iterator());
+      Iterator<Row> out = count(new CohortCells.Counter(DIMENSIONS, new int[] {8, 9}, maxCells), firms);
       Map<List<Object>, Long> counted = new HashMap<>();
       while (out.hasNext()) {
         Row r = out.next();
@@ -87,7 +93,7 @@ class CohortCellsTest {
     List<Row> firms = List.of(
         RowFactory.create(0.0, 5.0, 1, "x", "all", "c", "s", true, "a" + SurvivalJob.SEP + "b"),
         RowFactory.create(0.0, 6.0, 0, null, "all", "c", "s", true, "a"));
-    Iterator<Row> out = new CohortCells.Counter(DIMENSIONS, new int[] {8}, Integer.MAX_VALUE).call(firms.iterator());
+    Iterator<Row> out = count(new CohortCells.Counter(DIMENSIONS, new int[] {8}, Integer.MAX_VALUE), firms);
     List<String> groups = new ArrayList<>();
     out.forEachRemaining(r -> groups.add(r.getString(0)));
     assertThat(groups).contains(CohortCells.COX_UNUSABLE, CohortCells.COX_GROUP + SurvivalJob.SEP + "a")
@@ -96,7 +102,52 @@ class CohortCellsTest {
 
   @Test
   void emptyTaskGivesNoCells() {
-    assertThat(new CohortCells.Counter(DIMENSIONS, null, 10).call(List.<Row>of().iterator()).hasNext()).isFalse();
+    assertThat(count(new CohortCells.Counter(DIMENSIONS, null, 10), List.<Row>of()).hasNext()).isFalse();
+  }
+
+  /**
+   * The counter over {@code firms} as a task hands them to it: Spark's internal rows, one buffer
+   * reused from row to row (so a cohort it keeps must be copied); its cells back as rows.
+   */
+  private static Iterator<Row> count(CohortCells.Counter counter, List<Row> firms) {
+    int width = firms.isEmpty() ? 4 + DIMENSIONS.length : firms.get(0).length();
+    StructType schema = new StructType().add("entry", DataTypes.DoubleType).add("time", DataTypes.DoubleType)
+        .add("event", DataTypes.IntegerType).add("cause", DataTypes.StringType);
+    for (int i = 4; i < width; i++) {
+      schema = schema.add("c" + i, i == 4 + DIMENSIONS.length ? DataTypes.BooleanType : DataTypes.StringType);
+    }
+    UnsafeProjection reader = UnsafeProjection.create(schema);
+    Iterator<Row> in = firms.iterator();
+    Iterator<InternalRow> internal = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return in.hasNext();
+      }
+
+      @Override
+      public InternalRow next() {
+        Row f = in.next();
+        Object[] v = new Object[f.length()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = f.get(i) instanceof String text ? UTF8String.fromString(text) : f.get(i);
+        }
+        return reader.apply(new GenericInternalRow(v));
+      }
+    };
+    Iterator<InternalRow> out = counter.call(internal);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return out.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        InternalRow r = out.next();
+        return RowFactory.create(r.getUTF8String(0).toString(), r.isNullAt(1) ? null : r.getDouble(1), r.isNullAt(2) ? null : r.getDouble(2),
+            r.isNullAt(3) ? null : r.getInt(3), r.isNullAt(4) ? null : r.getUTF8String(4).toString(), r.getLong(5));
+      }
+    };
   }
 
   /** Rows as CohortCells.of selects them: entry, time, event, cause, one cohort per dimension; some values that do not pack. */
