@@ -243,14 +243,20 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       List<CoxModel.CollapsedCell> counted = collected.map(CohortCells.Collected::cox).orElse(null);
       java.util.concurrent.CompletableFuture<CoxRows> coxFit = java.util.concurrent.CompletableFuture.supplyAsync(
           () -> coxRows(SilverFirm.read(warehouse, firmVersion), counted, asOf, firmVersion, delayedEntry), COX_THREAD);
-      if (collected.isPresent()) {
-        curveRows = writeFromCells(collected.get().cells(), asOf, firmVersion, writes);
-        counts = published(collected.get().cells());
-      } else {
-        log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
-        long[] result = distributed(Subjects.aggregated(CohortCells.cohortsOnly(subjects)), asOf, firmVersion, written);
-        curveRows = result[0];
-        counts = new long[] {result[1], result[2]};
+      try {
+        if (collected.isPresent()) {
+          curveRows = writeFromCells(collected.get().cells(), asOf, firmVersion, writes);
+          counts = published(collected.get().cells());
+        } else {
+          log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
+          long[] result = distributed(Subjects.aggregated(CohortCells.cohortsOnly(subjects)), asOf, firmVersion, written);
+          curveRows = result[0];
+          counts = new long[] {result[1], result[2]};
+        }
+      } catch (RuntimeException | Error e) {
+        // The fit ends before the stage reports its failure: no work of the stage outlives it.
+        coxFit.handle((rows, failure) -> null).join();
+        throw e;
       }
       CoxRows model = joined(coxFit);
       writes.submit(Tables.HAZARD_RATIO, () -> writeRows(Tables.HAZARD_RATIO, asOf, model.terms()));
