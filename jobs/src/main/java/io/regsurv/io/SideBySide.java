@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
  */
 public final class SideBySide implements AutoCloseable {
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "regsurv-write");
+    Thread t = new Thread(r, "regsurv-side-by-side");
     t.setDaemon(true);
     return t;
   });
@@ -34,6 +34,35 @@ public final class SideBySide implements AutoCloseable {
       throw new IllegalArgumentException("Two writes of " + table + " side by side");
     }
     writes.put(table, pool.submit(write));
+  }
+
+  /**
+   * Starts {@code work} that is not a write (a computation whose rows the caller writes later) on a
+   * thread of its own: {@link #await} does not wait for it, leaving the scope does, so it never
+   * outlives the caller's failure. {@link #result} gives its value.
+   */
+  public <T> Future<T> start(Callable<T> work) {
+    return pool.submit(work);
+  }
+
+  /** The value of work {@link #start}ed; its failure as it was thrown. */
+  public static <T> T result(Future<T> work) {
+    try {
+      return work.get();
+    } catch (ExecutionException e) {
+      throw failure(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting", e);
+    }
+  }
+
+  /** A task's failure as it was thrown; an Error (out of memory and the like) is rethrown at once, not reported as the task's. */
+  private static RuntimeException failure(ExecutionException e) {
+    if (e.getCause() instanceof Error error) {
+      throw error;
+    }
+    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
   }
 
   /**
@@ -49,11 +78,9 @@ public final class SideBySide implements AutoCloseable {
         try {
           versions.put(w.getKey(), w.getValue().get());
         } catch (ExecutionException e) {
-          if (e.getCause() instanceof Error error) {
-            throw error; // out of memory and the like: not a write's failure to report
-          }
+          RuntimeException failure = failure(e);
           if (first == null) {
-            first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            first = failure;
           }
         }
       }

@@ -239,26 +239,21 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
       // exit times × 2; beyond survival.maxDriverCells the distributed engine runs instead.
       java.util.Optional<CohortCells.Collected> collected = CohortCells.collect(subjects, s.maxDriverCells(), coxInPass != null);
       // The Cox model is fitted on a thread of its own while this one computes the curves: from the
-      // counted cells both are driver work, and the curves' writes leave a core partly idle.
+      // counted cells both are driver work, and the curves' writes leave a core partly idle. If the
+      // curves fail, leaving the scope waits for the fit as for the writes.
       List<CoxModel.CollapsedCell> counted = collected.map(CohortCells.Collected::cox).orElse(null);
-      java.util.concurrent.CompletableFuture<CoxRows> coxFit = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> coxRows(SilverFirm.read(warehouse, firmVersion), counted, asOf, firmVersion, delayedEntry), COX_THREAD);
-      try {
-        if (collected.isPresent()) {
-          curveRows = writeFromCells(collected.get().cells(), asOf, firmVersion, writes);
-          counts = published(collected.get().cells());
-        } else {
-          log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
-          long[] result = distributed(Subjects.aggregated(CohortCells.cohortsOnly(subjects)), asOf, firmVersion, written);
-          curveRows = result[0];
-          counts = new long[] {result[1], result[2]};
-        }
-      } catch (RuntimeException | Error e) {
-        // The fit ends before the stage reports its failure: no work of the stage outlives it.
-        coxFit.handle((rows, failure) -> null).join();
-        throw e;
+      java.util.concurrent.Future<CoxRows> coxFit =
+          writes.start(() -> coxRows(SilverFirm.read(warehouse, firmVersion), counted, asOf, firmVersion, delayedEntry));
+      if (collected.isPresent()) {
+        curveRows = writeFromCells(collected.get().cells(), asOf, firmVersion, writes);
+        counts = published(collected.get().cells());
+      } else {
+        log.warn("survival: more than {} risk-set cells (survival.maxDriverCells); computing with the distributed engine", s.maxDriverCells());
+        long[] result = distributed(Subjects.aggregated(CohortCells.cohortsOnly(subjects)), asOf, firmVersion, written);
+        curveRows = result[0];
+        counts = new long[] {result[1], result[2]};
       }
-      CoxRows model = joined(coxFit);
+      CoxRows model = SideBySide.result(coxFit);
       writes.submit(Tables.HAZARD_RATIO, () -> writeRows(Tables.HAZARD_RATIO, asOf, model.terms()));
       writes.submit(Tables.COX_FIT, () -> writeRows(Tables.COX_FIT, asOf, List.of(model.fit())));
       coxModel = model.summary();
@@ -272,30 +267,8 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
         counts[0], counts[1], curveRows, written, null, coxModel, coxSeconds);
   }
 
-  /** Runs the Cox fit beside the curves: one daemon thread at a time, made when needed. */
-  private static final java.util.concurrent.Executor COX_THREAD = task -> {
-    Thread t = new Thread(task, "regsurv-cox");
-    t.setDaemon(true);
-    t.start();
-  };
-
   /** The Cox model's rows for gold.hazard_ratio and gold.cox_fit, its line for ops.job_run, and the fit's wall time on its thread. */
   private record CoxRows(List<Row> terms, Row fit, String summary, double seconds) {}
-
-  /** The future's value; its failure as it was thrown (the fit's own exception, not a CompletionException). */
-  private static <T> T joined(java.util.concurrent.CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
-    }
-  }
 
   /**
    * The default Cox model (survival.cox) on the same subjects as the curves, fitted by
@@ -466,7 +439,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     Map<String, List<Row>> curves = CellEstimates.byGroup(km);
     List<Row> monthly = new ArrayList<>();
     for (Map.Entry<String, List<Row>> c : curves.entrySet()) {
-      String[] dc = c.getKey().split(SEP, 2);
+      String[] dc = name.apply(c.getKey());
       for (CurveGrid.Month m : CurveGrid.monthly(c.getValue())) {
         Row r = m.row();
         monthly.add(RowFactory.create(asOfDate, firmVersion, dc[0], dc[1], m.month(), m.month() * CurveGrid.DAYS_PER_MONTH,
@@ -484,7 +457,7 @@ public final class SurvivalJob implements StageJob<SurvivalJob.SurvivalResult> {
     }
     List<Row> summaries = new ArrayList<>();
     for (String g : all.groups()) {
-      String[] dc = g.split(SEP, 2);
+      String[] dc = name.apply(g);
       long[] size = size(all, g);
       Row st = stats.get(g);
       Object[] v = new Object[17];

@@ -94,4 +94,26 @@ class SideBySideTest {
       assertThat(writes.await()).containsExactly(entry("gold.a", 1L));
     }
   }
+
+  @Test
+  void startedWorkGivesItsValueOrItsOwnFailureAndClosingWaitsForIt() {
+    AtomicInteger ended = new AtomicInteger();
+    try (SideBySide side = new SideBySide()) {
+      assertThat(SideBySide.result(side.start(() -> 42))).isEqualTo(42);
+      java.util.concurrent.Future<Integer> failing = side.start(() -> {
+        throw new IllegalArgumentException("the work's own");
+      });
+      assertThatThrownBy(() -> SideBySide.result(failing)).isInstanceOf(IllegalArgumentException.class).hasMessage("the work's own");
+    }
+    assertThatThrownBy(() -> {
+      try (SideBySide side = new SideBySide()) {
+        side.start(() -> {
+          Thread.sleep(300);
+          return ended.incrementAndGet();
+        });
+        throw new IllegalStateException("the caller failed first");
+      }
+    }).hasMessage("the caller failed first");
+    assertThat(ended.get()).isEqualTo(1);
+  }
 }
