@@ -372,6 +372,22 @@ public final class CellEstimates {
   }
 
   /**
+   * One cause's running sums over a group's cells: weight (n), x, c and their squares and product
+   * over the cells still pending, and αα, αg, gg over those that have left.
+   */
+  private static final class PendingSums {
+    double sn;
+    double sx;
+    double sc;
+    double sxx;
+    double scc;
+    double sxc;
+    double la2;
+    double lag;
+    double lg2;
+  }
+
+  /**
    * One group's rows, by time and then cause (the causes are sorted): each cause's running sums
    * advance time by time exactly as a pass over that cause alone would, so the rows come out in
    * their order without a sort.
@@ -412,7 +428,7 @@ public final class CellEstimates {
     for (int q = 0; q < cells.size(); q++) {
       RiskCells.Cell x = cells.get(q);
       causeOf[q] = x.event() == 1 ? causeIndex.get(x.cause()) : -1;
-      if (x.event() == 1) {
+      if (causeOf[q] >= 0) {
         dk[causeOf[q]][Arrays.binarySearch(r.time(), x.time())] += x.weight();
       }
     }
@@ -462,11 +478,13 @@ public final class CellEstimates {
         p[j][i] = ps;
       }
     }
-    // Each cause's running sums: n, x, c, xx, cc, xc over the pending cells, then αα, αg, gg over those that left.
-    double[][] sums = new double[k][9];
+    PendingSums[] sums = new PendingSums[k];
+    for (int j = 0; j < k; j++) {
+      sums[j] = new PendingSums();
+    }
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < k; j++) {
-        double[] sj = sums[j];
+        PendingSums sj = sums[j];
         double[] fj = f[j];
         double[] pj = p[j];
         // Exits at t_i first (their U(i) already has its jump), then the curve point, then entries at t_i.
@@ -482,21 +500,21 @@ public final class CellEstimates {
           double nm = r.n()[i];
           double g = h[i] < 1 ? bAt[i] - delta / (nm * (1.0 - h[i])) - be : 0.0;
           double alpha = pj[i] - pj[e] - be * (fj[i] - fj[e]) + sBefore[i] * deltaK / nm - g * fj[i];
-          sj[0] -= w;
-          sj[1] -= w * xe;
-          sj[2] -= w * ce;
-          sj[3] -= w * xe * xe;
-          sj[4] -= w * ce * ce;
-          sj[5] -= w * xe * ce;
-          sj[6] += w * alpha * alpha;
-          sj[7] += w * alpha * g;
-          sj[8] += w * g * g;
+          sj.sn -= w;
+          sj.sx -= w * xe;
+          sj.sc -= w * ce;
+          sj.sxx -= w * xe * xe;
+          sj.scc -= w * ce * ce;
+          sj.sxc -= w * xe * ce;
+          sj.la2 += w * alpha * alpha;
+          sj.lag += w * alpha * g;
+          sj.lg2 += w * g * g;
         }
         if (r.time()[i] != RiskSets.START) {
           double fi = fj[i];
           double pi = pj[i];
-          double v = sj[0] * pi * pi + sj[3] * fi * fi + sj[4] + 2.0 * pi * fi * sj[1] + 2.0 * pi * sj[2] + 2.0 * fi * sj[5]
-              + sj[6] + 2.0 * fi * sj[7] + sj[8] * fi * fi;
+          double v = sj.sn * pi * pi + sj.sxx * fi * fi + sj.scc + 2.0 * pi * fi * sj.sx + 2.0 * pi * sj.sc + 2.0 * fi * sj.sxc
+              + sj.la2 + 2.0 * fi * sj.lag + sj.lg2 * fi * fi;
           double se = StrictMath.sqrt(Math.max(v, 0.0));
           Double lower = fi > 0 ? fi * StrictMath.exp(se * -z / fi) : null;
           Double upper = fi > 0 ? Math.min(1.0, fi * StrictMath.exp(se * z / fi)) : null;
@@ -508,12 +526,12 @@ public final class CellEstimates {
           double be = bAt[i];
           double xe = be * -1;
           double ce = be * fj[i] - pj[i];
-          sj[0] += w;
-          sj[1] += w * xe;
-          sj[2] += w * ce;
-          sj[3] += w * xe * xe;
-          sj[4] += w * ce * ce;
-          sj[5] += w * xe * ce;
+          sj.sn += w;
+          sj.sx += w * xe;
+          sj.sc += w * ce;
+          sj.sxx += w * xe * xe;
+          sj.scc += w * ce * ce;
+          sj.sxc += w * xe * ce;
         }
       }
     }

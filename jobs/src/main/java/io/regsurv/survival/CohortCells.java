@@ -272,8 +272,9 @@ final class CohortCells {
       Double entry = firm.isNullAt(0) ? null : firm.getDouble(0);
       Double time = firm.isNullAt(1) ? null : firm.getDouble(1);
       Integer event = firm.isNullAt(2) ? null : firm.getInt(2);
-      UTF8String cause = firm.isNullAt(3) ? null : firm.getUTF8String(3);
-      int causeCode = causeCode(cause);
+      int causeCode = causeCode(firm.isNullAt(3) ? null : firm.getUTF8String(3));
+      // The cause's own copy (the row's bytes belong to the reader's buffer); NULL at code 0.
+      UTF8String cause = causes.get(causeCode);
       boolean days = day(entry) && day(time) && event != null && (event == 0 || event == 1);
       boolean packable = days && causeCode < CAUSES;
       long base = packable ? key(entry, time, causeCode, event) : 0L;
@@ -300,7 +301,7 @@ final class CohortCells {
       if (packable && group < GROUPS) {
         increment(((long) group << 46) | base);
       } else {
-        other.computeIfAbsent(new Key(group, zeroed(entry), zeroed(time), event, cause == null ? null : cause.clone()), k -> new long[1])[0]++;
+        other.computeIfAbsent(new Key(group, zeroed(entry), zeroed(time), event, cause), k -> new long[1])[0]++;
       }
     }
 

@@ -117,35 +117,29 @@ class CohortCellsTest {
       schema = schema.add("c" + i, i == 4 + DIMENSIONS.length ? DataTypes.BooleanType : DataTypes.StringType);
     }
     UnsafeProjection reader = UnsafeProjection.create(schema);
-    Iterator<Row> in = firms.iterator();
-    Iterator<InternalRow> internal = new Iterator<>() {
+    Iterator<InternalRow> out = counter.call(mapped(firms.iterator(), f -> {
+      Object[] v = new Object[f.length()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = f.get(i) instanceof String text ? UTF8String.fromString(text) : f.get(i);
+      }
+      return reader.apply(new GenericInternalRow(v));
+    }));
+    return mapped(out, r -> RowFactory.create(r.getUTF8String(0).toString(), r.isNullAt(1) ? null : r.getDouble(1),
+        r.isNullAt(2) ? null : r.getDouble(2), r.isNullAt(3) ? null : r.getInt(3), r.isNullAt(4) ? null : r.getUTF8String(4).toString(),
+        r.getLong(5)));
+  }
+
+  /** {@code in}, each element passed through {@code f} as it is taken. */
+  private static <A, B> Iterator<B> mapped(Iterator<A> in, java.util.function.Function<A, B> f) {
+    return new Iterator<>() {
       @Override
       public boolean hasNext() {
         return in.hasNext();
       }
 
       @Override
-      public InternalRow next() {
-        Row f = in.next();
-        Object[] v = new Object[f.length()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = f.get(i) instanceof String text ? UTF8String.fromString(text) : f.get(i);
-        }
-        return reader.apply(new GenericInternalRow(v));
-      }
-    };
-    Iterator<InternalRow> out = counter.call(internal);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return out.hasNext();
-      }
-
-      @Override
-      public Row next() {
-        InternalRow r = out.next();
-        return RowFactory.create(r.getUTF8String(0).toString(), r.isNullAt(1) ? null : r.getDouble(1), r.isNullAt(2) ? null : r.getDouble(2),
-            r.isNullAt(3) ? null : r.getInt(3), r.isNullAt(4) ? null : r.getUTF8String(4).toString(), r.getLong(5));
+      public B next() {
+        return f.apply(in.next());
       }
     };
   }
