@@ -48,7 +48,7 @@ import org.apache.spark.storage.StorageLevel;
  * exit definition, silver written by someone else or an interrupted run) recomputes from all of
  * bronze in one windowed pass ({@link FirmTimeline}: a constant number of Spark jobs however many
  * snapshots there are). An increment folds each new snapshot into silver.firm with
- * {@link FirmStatusStep} and MERGEs only what changed; the two give the same rows (ClassifyPinTest,
+ * {@link FirmStatusStep} and writes only what changed; the two give the same rows (ClassifyPinTest,
  * ClassifyJobTest). Last sightings are not stored per firm but derived ({@link SilverFirm}).
  */
 public final class ClassifyJob implements StageJob<ClassifyResult> {
@@ -195,14 +195,17 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       long[] counts = counts(snapshot, List.of(count(lit(1)), unknownCount()));
       read[0] += counts[0];
       read[1] += counts[1];
-      // The stored state reflects `previous`: a firm it lists was last seen then.
-      Dataset<Row> state = SilverFirm.withLastSeen(warehouse.read(Tables.FIRM), previous);
+      // The stored state reflects `previous`: a firm it lists was last seen then. Each table is
+      // read at one version, the one its commit below replaces rows of.
+      long firmVersion = warehouse.version(Tables.FIRM);
+      long historyVersion = warehouse.version(Tables.STATUS_HISTORY);
+      Dataset<Row> state = SilverFirm.withLastSeen(warehouse.readVersion(Tables.FIRM, firmVersion), previous);
       // Every event, history change and firm row an increment writes belongs to a firm whose row
       // changed (appeared, vanished, reappeared or a stored column differs), a few percent of the
       // join. Those rows are kept first, by a cheap test: the cache is also a barrier, so that the
       // transitions (generated code too large for the JIT, interpreted) run over them alone, in a
       // stage of their own, and not over every firm in the join's stage. Then their transitions are
-      // kept, once, for the three MERGEs.
+      // kept, once, for the three writes.
       Dataset<Row> joined =
           FirmStatusStep.mayChange(FirmStatusStep.join(state, snapshot), previous).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> t = FirmStatusStep.changedOnly(
@@ -211,15 +214,15 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       try {
         long changedFirms = t.count();
         LocalDate from = previous;
-        List<Runnable> merges = new ArrayList<>(List.of(
-            () -> writer.mergeEvents(FirmStatusStep.events(t, date, from, settings.intervalImputation()), date),
-            () -> writer.mergeHistory(FirmStatusStep.historyChanges(t, date))));
-        // A snapshot that changes no firm leaves silver.firm alone: a MERGE of nothing would still
+        List<Runnable> writes = new ArrayList<>(List.of(
+            () -> writer.appendEvents(FirmStatusStep.events(t, date, from, settings.intervalImputation())),
+            () -> writer.changeHistory(FirmStatusStep.historyChanges(t, date), historyVersion)));
+        // A snapshot that changes no firm leaves silver.firm alone: a commit of nothing would still
         // leave an empty data file behind.
         if (changedFirms > 0) {
-          merges.add(() -> writer.mergeFirms(FirmStatusStep.firmChanges(t, date)));
+          writes.add(() -> writer.changeFirms(FirmStatusStep.firmChanges(t, date), FirmStatusStep.replacedFirms(t), firmVersion));
         }
-        SideBySide.run(merges);
+        SideBySide.run(writes);
       } finally {
         t.unpersist();
         joined.unpersist();

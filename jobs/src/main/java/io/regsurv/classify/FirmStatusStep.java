@@ -52,7 +52,7 @@ public final class FirmStatusStep {
 
   private FirmStatusStep() {}
 
-  /** The three outputs of a step. {@code historyChanges} carries merge_key (NULL = insert) for the SCD2 MERGE. */
+  /** The three outputs of a step. {@code historyChanges} carries merge_key (NULL = insert) for the SCD2 change. */
   public record Result(Dataset<Row> firms, Dataset<Row> firmChanges, Dataset<Row> events, Dataset<Row> historyChanges) {}
 
   /**
@@ -194,7 +194,7 @@ public final class FirmStatusStep {
    * <p>Computed as columns, to be persisted with the transitions, not as a filter: a filter on the
    * comparison below a projection of the same columns makes Spark's constraint propagation
    * substitute each alias into it (exponential in the number of columns; the driver ran out of
-   * memory planning the MERGE).
+   * memory planning the write of these rows).
    */
   public static Dataset<Row> withFirmRow(Dataset<Row> transitions, LocalDate snapshotDate, long sourceVersion) {
     List<Column> cols = firmColumns(snapshotDate, sourceVersion);
@@ -278,6 +278,11 @@ public final class FirmStatusStep {
    */
   public static Dataset<Row> firmChanges(Dataset<Row> withFirmRow, LocalDate snapshotDate) {
     return SilverFirm.toStored(withFirmRow.where(col("firm_changed")).select(col("firm_row.*")), snapshotDate);
+  }
+
+  /** The keys (one column, uscc) of the stored firm rows {@link #firmChanges} replaces: changed firms the state listed. */
+  public static Dataset<Row> replacedFirms(Dataset<Row> withFirmRow) {
+    return withFirmRow.where(col("firm_changed").and(col("known"))).select(col("f.uscc").as("uscc"));
   }
 
   /** The new state's columns (logical silver.firm), each named after its column. */

@@ -1,14 +1,21 @@
 package io.regsurv.io;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.time.LocalDate;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * Writes classify's silver tables: a full recompute by overwrite, an increment by MERGE of only
- * what changed (deletion vectors on silver.firm and silver.status_history, so that an update marks
- * rows deleted instead of rewriting their files).
+ * Writes classify's silver tables: a full recompute by overwrite, an increment by one commit per
+ * table of only what changed (deletion vectors on silver.firm and silver.status_history, so that a
+ * replaced row is marked deleted instead of its file rewritten).
  */
 public final class SilverStatusWriter {
   private final Warehouse warehouse;
@@ -50,46 +57,45 @@ public final class SilverStatusWriter {
   }
 
   /**
-   * Insert-only MERGE on the event's identity, so that repeating a step cannot duplicate events.
-   * Every event of the step was detected in {@code detectedIn}: said as a condition on the table
-   * alone, it lets Delta skip every file of earlier snapshots (their statistics) instead of reading
-   * all past events.
+   * An increment's new events, appended in one commit. No MERGE on the events' identity is needed
+   * against repeats: an increment runs only when silver is at the versions the watermark recorded
+   * after the last run, so an increment whose events were committed but not its watermark (a
+   * crash) is followed by a full recompute, never by the same increment again.
    */
-  public void mergeEvents(Dataset<Row> events, LocalDate detectedIn) {
-    warehouse
-        .delta(Tables.STATUS_EVENT)
-        .as("t")
-        .merge(
-            events.as("s"),
-            "t.detected_in_snapshot = DATE'" + detectedIn + "' AND t.uscc = s.uscc AND t.detected_in_snapshot = s.detected_in_snapshot"
-                + " AND t.transition_kind = s.transition_kind AND t.to_status = s.to_status")
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+  public void appendEvents(Dataset<Row> events) {
+    warehouse.appendRows(Tables.STATUS_EVENT, fewFiles(Warehouse.typed(Tables.STATUS_EVENT, events)));
   }
 
   /**
-   * SCD2 MERGE: rows with a merge_key close the firm's current period, rows without one open the
-   * new period (the usual staged-update pattern, so both happen in one atomic commit).
+   * The SCD2 changes of an increment in one commit of silver.status_history read at
+   * {@code readVersion}: rows with a merge_key close that firm's current period (its row is
+   * replaced by a copy with valid_to and is_current false), rows without one open a period. What
+   * the staged-update MERGE (target uscc = merge_key and is_current) committed, but the current
+   * periods are found by one read of the table's narrow columns instead of MERGE's two joins.
    */
-  public void mergeHistory(Dataset<Row> changes) {
-    warehouse
-        .delta(Tables.STATUS_HISTORY)
-        .as("t")
-        .merge(changes.as("s"), "t.uscc = s.merge_key AND t.is_current")
-        .whenMatched()
-        .updateExpr(Map.of("valid_to", "s.valid_to", "is_current", "false"))
-        .whenNotMatched("s.merge_key IS NULL")
-        .insertExpr(
-            Map.of(
-                "uscc", "s.uscc",
-                "status", "s.status",
-                "status_raw", "s.status_raw",
-                "valid_from", "s.valid_from",
-                "valid_to", "s.valid_to",
-                "is_current", "s.is_current",
-                "detected_in_snapshot", "s.detected_in_snapshot"))
-        .execute();
+  public void changeHistory(Dataset<Row> changes, long readVersion) {
+    List<String> columns = Tables.get(Tables.STATUS_HISTORY).columnNames();
+    Dataset<Row> closes = changes.where(col("merge_key").isNotNull()).select(col("merge_key"), col("valid_to").as("closed_on"));
+    Dataset<Row> current = warehouse.readLocated(Tables.STATUS_HISTORY, readVersion, columns.stream().map(functions::col).toArray(Column[]::new))
+        .where(col("is_current"));
+    // Read twice (the deletion vectors, the closed copies): kept once.
+    Dataset<Row> closed = current.join(closes, current.col("uscc").equalTo(closes.col("merge_key"))).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Column> copy = new ArrayList<>();
+      for (String c : columns) {
+        copy.add(switch (c) {
+          case "valid_to" -> col("closed_on").as(c);
+          case "is_current" -> lit(false).as(c);
+          default -> col(c);
+        });
+      }
+      Dataset<Row> rows = closed.select(copy.toArray(Column[]::new))
+          .unionByName(changes.where(col("merge_key").isNull()).select(columns.stream().map(functions::col).toArray(Column[]::new)));
+      warehouse.replaceRows(Tables.STATUS_HISTORY, readVersion, closed.select(Warehouse.FILE_PATH, Warehouse.ROW_INDEX),
+          fewFiles(Warehouse.typed(Tables.STATUS_HISTORY, rows)), "SCD2: close the current period of the firms whose status changed, open the new ones");
+    } finally {
+      closed.unpersist();
+    }
   }
 
   /**
@@ -108,20 +114,25 @@ public final class SilverStatusWriter {
   }
 
   /**
-   * An increment's silver.firm rows, as stored: MERGE on uscc, each row replacing the firm's row or
-   * inserted. Only firms that changed, appeared, vanished or reappeared are given, and with deletion
-   * vectors an update rewrites those rows, not the files that hold them.
+   * An increment's silver.firm rows, as stored, in one commit of the table read at
+   * {@code readVersion}: the rows of the firms in {@code replaced} (one column, uscc) are replaced,
+   * the others inserted. What a MERGE on uscc (update all, insert all) committed, but the replaced
+   * rows are found by one read of the key column instead of MERGE's two joins. Only firms that
+   * changed, appeared, vanished or reappeared are given: with deletion vectors only those rows are
+   * written, not the files that hold them.
    */
-  public void mergeFirms(Dataset<Row> changes) {
-    warehouse
-        .delta(Tables.FIRM)
-        .as("t")
-        .merge(changes.as("s"), "t.uscc = s.uscc")
-        .whenMatched()
-        .updateAll()
-        .whenNotMatched()
-        .insertAll()
-        .execute();
+  public void changeFirms(Dataset<Row> changes, Dataset<Row> replaced, long readVersion) {
+    Dataset<Row> located = warehouse.readLocated(Tables.FIRM, readVersion, col("uscc")).join(replaced, "uscc").select(Warehouse.FILE_PATH, Warehouse.ROW_INDEX);
+    warehouse.replaceRows(Tables.FIRM, readVersion, located, fewFiles(Warehouse.typed(Tables.FIRM, changes)),
+        "the firms that changed, appeared, vanished or reappeared");
+  }
+
+  /**
+   * An increment's rows (a few percent of the firms) in one file per core at most, not one per
+   * partition of the plan that found them: each increment would otherwise leave a dozen small files.
+   */
+  private Dataset<Row> fewFiles(Dataset<Row> rows) {
+    return rows.coalesce(Math.max(1, warehouse.spark().sparkContext().defaultParallelism()));
   }
 
   /** Replaces silver.status_event (a full recompute). */

@@ -328,6 +328,75 @@ public final class Warehouse {
     return new long[] {read, txn.commit(writeFiles(txn, rows, List.of()), writeOperation(org.apache.spark.sql.SaveMode.Append, Option.empty()))};
   }
 
+  /** Columns of {@link #replaceRows}'s {@code replaced}: where a row lives, as Delta's {@code _metadata} names it. */
+  public static final String FILE_PATH = "file_path";
+  public static final String ROW_INDEX = "row_index";
+
+  /**
+   * {@code table}'s rows at {@code readVersion} with {@code columns} and where each lives
+   * ({@link #FILE_PATH}, {@link #ROW_INDEX}), for {@link #replaceRows}.
+   */
+  public Dataset<Row> readLocated(String table, long readVersion, Column... columns) {
+    List<Column> all = new ArrayList<>(List.of(columns));
+    all.add(col("_metadata.file_path").as(FILE_PATH));
+    all.add(col("_metadata.row_index").as(ROW_INDEX));
+    return readVersion(table, readVersion).select(all.toArray(Column[]::new));
+  }
+
+  /**
+   * In one commit of {@code table} (deletion vectors on): the rows {@code replaced} locates
+   * ({@link #readLocated} at {@code readVersion}) are marked deleted, and {@code rows} (in the
+   * table's column order and types, checked against its constraints) are added. This is what a
+   * MERGE that updates those rows and inserts the others commits, without its two joins of the
+   * source with the whole table: the caller already knows which rows it replaces. Delta's own
+   * DML code builds the deletion vectors (merged with a file's earlier ones) and the file actions.
+   * The commit records the whole table as read, so a concurrent change of it fails the commit; a
+   * table that moved past {@code readVersion} before it began is refused (nothing is written).
+   * Returns the version committed.
+   */
+  public long replaceRows(String table, long readVersion, Dataset<Row> replaced, Dataset<Row> rows, String description) {
+    org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
+    org.apache.spark.sql.delta.OptimisticTransaction txn = log.startTransaction();
+    if (txn.readVersion() != readVersion) {
+      throw new java.util.ConcurrentModificationException(
+          table + " is at version " + txn.readVersion() + ", not " + readVersion + " as read: written by another run meanwhile");
+    }
+    if (!org.apache.spark.sql.delta.commands.DeletionVectorUtils$.MODULE$.deletionVectorsWritable(txn.protocol(), txn.metadata())) {
+      throw new IllegalStateException(table + " does not have deletion vectors enabled (delta.enableDeletionVectors)");
+    }
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.AddFile> files = txn.filterFiles();
+    boolean hasDeletionVectors = scala.jdk.javaapi.CollectionConverters.asJava(files).stream().anyMatch(f -> f.deletionVector() != null);
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.commands.DeletionVectorResult> vectors =
+        org.apache.spark.sql.delta.commands.DeletionVectorBitmapGenerator$.MODULE$.buildRowIndexSetsForFilesMatchingCondition(
+            spark, txn, hasDeletionVectors, replaced, files, org.apache.spark.sql.catalyst.expressions.Literal.TrueLiteral(),
+            Option.apply(col(FILE_PATH)), Option.apply(col(ROW_INDEX)));
+    org.apache.spark.sql.delta.commands.DMLWithDeletionVectorsHelper$ dml = org.apache.spark.sql.delta.commands.DMLWithDeletionVectorsHelper$.MODULE$;
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.commands.TouchedFileWithDV> touched =
+        dml.findFilesWithMatchingRows(txn, dml.generateCandidateFileMap(log.dataPath(), files), vectors);
+    List<org.apache.spark.sql.delta.actions.Action> actions = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(
+        dml.processUnmodifiedData(spark, touched, txn.snapshot(),
+            org.apache.spark.sql.delta.stats.StatsCollectionUtils$.MODULE$.getDataSkippingStringPrefixLength(spark, txn.metadata()))._1()));
+    List<org.apache.spark.sql.delta.actions.Action> added = scala.jdk.javaapi.CollectionConverters.asJava(writeFiles(txn, rows, List.of()));
+    actions.addAll(added);
+    // DESCRIBE HISTORY's MERGE metrics, as Delta's MERGE reports them: replaced rows count as updated.
+    long replacedRows = scala.jdk.javaapi.CollectionConverters.asJava(vectors).stream().mapToLong(v -> v.matchedRowCount()).sum();
+    long addedRows = added.stream().filter(a -> a instanceof org.apache.spark.sql.delta.actions.AddFile)
+        .mapToLong(a -> (Long) ((org.apache.spark.sql.delta.actions.AddFile) a).numLogicalRecords().getOrElse(() -> 0L)).sum();
+    Map<String, Long> metrics = Map.of("numSourceRows", addedRows, "operationNumSourceRows", addedRows, "numOutputRows", addedRows, "numTargetRowsUpdated", replacedRows,
+        "numTargetRowsInserted", addedRows - replacedRows, "numTargetRowsCopied", 0L, "numTargetRowsDeleted", 0L);
+    Map<String, org.apache.spark.sql.execution.metric.SQLMetric> sqlMetrics = new java.util.HashMap<>();
+    metrics.forEach((name, value) -> {
+      org.apache.spark.sql.execution.metric.SQLMetric m =
+          org.apache.spark.sql.execution.metric.SQLMetrics$.MODULE$.createMetric(spark.sparkContext(), name);
+      m.set(value);
+      sqlMetrics.put(name, m);
+    });
+    txn.registerSQLMetrics(spark, scalaMap(sqlMetrics));
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.DeltaOperations.MergePredicate> none = scala.collection.immutable.List$.MODULE$.empty();
+    return txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(),
+        new org.apache.spark.sql.delta.DeltaOperations.Merge(Option.empty(), Option.apply(description), Option.empty(), Option.empty(), none, none, none));
+  }
+
   /** A WRITE commit's operation (what DESCRIBE HISTORY shows) with {@code predicate} (replaceWhere's), as Delta's own writer records it. */
   private static org.apache.spark.sql.delta.DeltaOperations.Write writeOperation(org.apache.spark.sql.SaveMode mode, Option<String> predicate) {
     return new org.apache.spark.sql.delta.DeltaOperations.Write(mode, Option.empty(), predicate, Option.empty(), Option.empty(),
@@ -404,7 +473,7 @@ public final class Warehouse {
     }
   }
 
-  private static scala.collection.immutable.Map<String, String> scalaMap(Map<String, String> map) {
+  private static <V> scala.collection.immutable.Map<String, V> scalaMap(Map<String, V> map) {
     return scala.collection.immutable.Map$.MODULE$.from(scala.jdk.javaapi.CollectionConverters.asScala(map));
   }
 

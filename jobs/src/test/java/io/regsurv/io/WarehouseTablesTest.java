@@ -171,8 +171,6 @@ class WarehouseTablesTest {
     for (String zOrdered : io.regsurv.ops.Maintenance.ZORDER_BY_USCC) {
       assertThat(Tables.get(zOrdered).properties().get("delta.dataSkippingStatsColumns")).as(zOrdered + ": OPTIMIZE ZORDER BY uscc").contains("uscc");
     }
-    assertThat(Tables.get(Tables.STATUS_EVENT).properties().get("delta.dataSkippingStatsColumns")).as("mergeEvents' condition on the table")
-        .contains("detected_in_snapshot");
   }
 
   @Test
