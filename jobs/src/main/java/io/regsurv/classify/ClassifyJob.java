@@ -212,17 +212,16 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
               FirmStatusStep.withFirmRow(FirmStatusStep.transitions(joined, date, previous, settings), date, bronzeVersion))
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        long changedFirms = t.count();
-        LocalDate from = previous;
-        List<Runnable> writes = new ArrayList<>(List.of(
-            () -> writer.appendEvents(FirmStatusStep.events(t, date, from, settings.intervalImputation())),
-            () -> writer.changeHistory(FirmStatusStep.historyChanges(t, date), historyVersion)));
-        // A snapshot that changes no firm leaves silver.firm alone: a commit of nothing would still
-        // leave an empty data file behind.
-        if (changedFirms > 0) {
-          writes.add(() -> writer.changeFirms(FirmStatusStep.firmChanges(t, date), FirmStatusStep.replacedFirms(t), firmVersion));
+        // A snapshot that changes no firm (every firm listed again as it was) writes nothing: its
+        // events, SCD2 changes and firm rows all belong to changed firms, and a commit of nothing
+        // would still leave empty data files behind.
+        if (t.count() > 0) {
+          LocalDate from = previous;
+          SideBySide.run(List.of(
+              () -> writer.appendEvents(FirmStatusStep.events(t, date, from, settings.intervalImputation())),
+              () -> writer.changeHistory(FirmStatusStep.historyChanges(t, date), historyVersion),
+              () -> writer.changeFirms(FirmStatusStep.firmChanges(t, date), FirmStatusStep.replacedFirms(t), firmVersion)));
         }
-        SideBySide.run(writes);
       } finally {
         t.unpersist();
         joined.unpersist();

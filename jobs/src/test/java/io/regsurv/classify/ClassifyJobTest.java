@@ -445,4 +445,18 @@ class ClassifyJobTest {
     RunConfig d = RunConfig.defaults();
     return Pipeline.on(w, new RunConfig(w.root(), d.ingest(), settings, d.survival(), d.privacy()));
   }
+
+  @Test
+  void aSnapshotThatChangesNoFirmWritesNothingToSilver(@TempDir Path dir) {
+    Warehouse w = warehouse(dir);
+    BronzeFixture bronze = new BronzeFixture(w);
+    bronze.snapshot(S1, Firm.of("A", "存续", "2015-03-01"), Firm.of("B", "吊销", "2016-01-01"));
+    classify(w);
+    Map<String, Long> before = Map.of(Tables.FIRM, w.version(Tables.FIRM), Tables.STATUS_HISTORY, w.version(Tables.STATUS_HISTORY),
+        Tables.STATUS_EVENT, w.version(Tables.STATUS_EVENT));
+    bronze.snapshot(S2, Firm.of("A", "存续", "2015-03-01"), Firm.of("B", "吊销", "2016-01-01"));
+    assertThat(classify(w).mode()).isEqualTo("incremental");
+    before.forEach((table, version) -> assertThat(w.version(table)).as(table).isEqualTo(version));
+    assertThat(firm(w, "A").<Date>getAs("last_seen_snapshot")).as("derived from the watermark").isEqualTo(Date.valueOf(S2));
+  }
 }
