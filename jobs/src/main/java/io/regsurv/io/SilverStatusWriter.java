@@ -75,9 +75,9 @@ public final class SilverStatusWriter {
    */
   public void changeHistory(Dataset<Row> changes, long readVersion) {
     List<String> columns = Tables.get(Tables.STATUS_HISTORY).columnNames();
+    Column[] all = columns.stream().map(functions::col).toArray(Column[]::new);
     Dataset<Row> closes = changes.where(col("merge_key").isNotNull()).select(col("merge_key"), col("valid_to").as("closed_on"));
-    Dataset<Row> current = warehouse.readLocated(Tables.STATUS_HISTORY, readVersion, columns.stream().map(functions::col).toArray(Column[]::new))
-        .where(col("is_current"));
+    Dataset<Row> current = warehouse.readLocated(Tables.STATUS_HISTORY, readVersion, all).where(col("is_current"));
     // Read twice (the deletion vectors, the closed copies): kept once.
     Dataset<Row> closed = current.join(closes, current.col("uscc").equalTo(closes.col("merge_key"))).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -90,7 +90,7 @@ public final class SilverStatusWriter {
         });
       }
       Dataset<Row> rows = closed.select(copy.toArray(Column[]::new))
-          .unionByName(changes.where(col("merge_key").isNull()).select(columns.stream().map(functions::col).toArray(Column[]::new)));
+          .unionByName(changes.where(col("merge_key").isNull()).select(all));
       warehouse.replaceRows(Tables.STATUS_HISTORY, readVersion, closed.select(Warehouse.FILE_PATH, Warehouse.ROW_INDEX),
           fewFiles(Warehouse.typed(Tables.STATUS_HISTORY, rows)), "SCD2: close the current period of the firms whose status changed, open the new ones");
     } finally {
