@@ -302,8 +302,12 @@ public final class IngestJob implements StageJob<IngestResult> {
     // shuffle of every wide row (three full-scale snapshots: 29.5 s -> 22.9 s). Clustering by uscc
     // is left to maintain's OPTIMIZE ZORDER BY uscc.
     Dataset<Row> acceptedRows = rows.filter(accepted);
-    long snapshotVersion = warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates,
-        dates.size() == 1 ? acceptedRows.coalesce((int) filesPerDate) : acceptedRows);
+    Dataset<Row> bronzeRows = dates.size() == 1 ? acceptedRows.coalesce((int) filesPerDate) : acceptedRows;
+    // The writer sorts a task's rows by the partition column unless they arrive sorted; merged
+    // partitions do not, though here every row has the one date. With a concurrent writer per
+    // task it writes them as they come (and would sort only rows of a second date).
+    long snapshotVersion = SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.maxConcurrentOutputFileWriters", "1",
+        () -> warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates, bronzeRows));
 
     Map<LocalDate, Long> written = countByDate(warehouse, Tables.REGISTRY_SNAPSHOT, snapshotVersion, dates);
     Map<LocalDate, Long> quarantined = countByDate(warehouse, Tables.QUARANTINE, quarantineVersion, dates);
