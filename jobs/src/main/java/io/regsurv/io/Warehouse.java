@@ -61,7 +61,9 @@ public final class Warehouse {
 
   /** The table's current contents (its latest version, as {@link #readVersion} reads it). */
   public Dataset<Row> read(String table) {
-    return readVersion(table, version(table));
+    long version = version(table);
+    // A table that does not exist yet: Delta's read says so.
+    return version < 0 ? spark.read().format("delta").load(location(table)) : readVersion(table, version);
   }
 
   /**
