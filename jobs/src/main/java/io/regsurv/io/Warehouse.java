@@ -76,15 +76,17 @@ public final class Warehouse {
    * statistics this way, only by partition. Otherwise, Delta's own time travel.
    */
   public Dataset<Row> readVersion(String table, long version) {
-    java.util.Collection<org.apache.spark.sql.delta.actions.AddFile> files = version > MAX_LISTED_COMMITS ? null
-        : FILES_BY_VERSION.computeIfAbsent(versionIdentity(table, version), () -> filesWithRows(table, version).orElse(null));
-    if (files == null) {
-      return deltaRead(table, version);
+    if (version <= MAX_LISTED_COMMITS) {
+      org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
+      org.apache.spark.sql.delta.Snapshot latest = log.update(false, Option.empty(), Option.empty());
+      java.util.Collection<org.apache.spark.sql.delta.actions.AddFile> files =
+          FILES_BY_VERSION.computeIfAbsent(identity(latest, table, version), () -> filesWithRows(table, version).orElse(null));
+      if (files != null) {
+        org.apache.spark.sql.delta.Snapshot at = latest.version() == version ? latest : log.getSnapshotAt(version, Option.empty(), Option.empty(), false);
+        return log.createDataFrame(at, scala.jdk.javaapi.CollectionConverters.asScala(files).toList(), false, Option.empty());
+      }
     }
-    org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
-    org.apache.spark.sql.delta.Snapshot latest = log.update(false, Option.empty(), Option.empty());
-    org.apache.spark.sql.delta.Snapshot at = latest.version() == version ? latest : log.getSnapshotAt(version, Option.empty(), Option.empty(), false);
-    return log.createDataFrame(at, scala.jdk.javaapi.CollectionConverters.asScala(files).toList(), false, Option.empty());
+    return deltaRead(table, version);
   }
 
   /** Delta's own read of a version: the table's state reconstructed, files skipped by statistics. */
@@ -116,12 +118,18 @@ public final class Warehouse {
    * the log on the driver, no query.
    */
   public String commitIdentity(String table) {
-    return versionIdentity(table, snapshot(table).version());
+    org.apache.spark.sql.delta.Snapshot latest = snapshot(table);
+    return identity(latest, table, latest.version());
   }
 
   /** As {@link #commitIdentity} for one {@code version} of the table (read by time travel). */
   public String versionIdentity(String table, long version) {
-    return snapshot(table).metadata().id() + "@" + location(table) + "@" + version;
+    return identity(snapshot(table), table, version);
+  }
+
+  /** {@code version}'s identity, given the table's latest snapshot (its Delta id), read once by the caller. */
+  private String identity(org.apache.spark.sql.delta.Snapshot latest, String table, long version) {
+    return latest.metadata().id() + "@" + location(table) + "@" + version;
   }
 
   /**
