@@ -31,11 +31,11 @@ class WarehouseReadVersionTest {
     SparkSession spark = SharedSpark.spark();
     Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
     String history = Tables.STATUS_HISTORY;
-    wh.createWithRows(history, historyRows(spark, "A", "B", "C", "D", "E", "F").repartition(2), null);
+    wh.createWithRows(history, WarehouseReplaceRowsTest.rows(spark, "A", "B", "C", "D", "E", "F").repartition(2), null);
     long v0 = wh.version(history);
     // Deletion vectors: a file is removed with its old vector and added again with a new one.
-    long v1 = wh.replaceRows(history, v0, located(wh, history, v0, "A", "E"), historyRows(spark, "A2", "G"), "test");
-    long v2 = wh.replaceRows(history, v1, located(wh, history, v1, "B", "F"), historyRows(spark), "test");
+    long v1 = wh.replaceRows(history, v0, WarehouseReplaceRowsTest.located(wh, v0, "A", "E"), WarehouseReplaceRowsTest.rows(spark, "A2", "G"), "test");
+    long v2 = wh.replaceRows(history, v1, WarehouseReplaceRowsTest.located(wh, v1, "B", "F"), WarehouseReplaceRowsTest.rows(spark), "test");
 
     for (long version = v0; version <= v2; version++) {
       long v = version;
@@ -89,18 +89,6 @@ class WarehouseReadVersionTest {
     }
     assertThat(descriptions).as("the listener saw the read's own job").isNotEmpty();
     return descriptions;
-  }
-
-  private static Dataset<Row> located(Warehouse wh, String table, long version, String... usccs) {
-    return wh.readLocated(table, version, col("uscc")).where(col("uscc").isin((Object[]) usccs)).select(Warehouse.FILE_PATH, Warehouse.ROW_INDEX);
-  }
-
-  private static Dataset<Row> historyRows(SparkSession spark, String... usccs) {
-    List<Row> rows = new ArrayList<>();
-    for (String uscc : usccs) {
-      rows.add(RowFactory.create(uscc, "ACTIVE", "存续", Date.valueOf("2024-01-01"), null, true, Date.valueOf("2024-01-31")));
-    }
-    return spark.createDataFrame(rows, Tables.get(Tables.STATUS_HISTORY).schema());
   }
 
   private static Dataset<Row> quarantineRows(SparkSession spark, String date, long... lines) {

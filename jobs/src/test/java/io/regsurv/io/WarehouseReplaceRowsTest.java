@@ -65,12 +65,13 @@ class WarehouseReplaceRowsTest {
   }
 
   /** Where the current rows of {@code usccs} live at {@code version}. */
-  private static Dataset<Row> located(Warehouse wh, long version, String... usccs) {
+  static Dataset<Row> located(Warehouse wh, long version, String... usccs) {
     return wh.readLocated(TABLE, version, col("uscc")).where(col("uscc").isin((Object[]) usccs))
         .select(Warehouse.FILE_PATH, Warehouse.ROW_INDEX);
   }
 
-  private static Dataset<Row> rows(SparkSession spark, String... usccs) {
+  /** silver.status_history rows, one current ACTIVE period per code. */
+  static Dataset<Row> rows(SparkSession spark, String... usccs) {
     List<Row> rows = new ArrayList<>();
     for (String uscc : usccs) {
       rows.add(RowFactory.create(uscc, "ACTIVE", "存续", Date.valueOf("2024-01-01"), null, true, Date.valueOf("2024-01-31")));
