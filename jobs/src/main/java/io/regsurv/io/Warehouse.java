@@ -76,17 +76,31 @@ public final class Warehouse {
    * statistics this way, only by partition. Otherwise, Delta's own time travel.
    */
   public Dataset<Row> readVersion(String table, long version) {
-    if (version <= MAX_LISTED_COMMITS) {
-      org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
-      org.apache.spark.sql.delta.Snapshot latest = log.update(false, Option.empty(), Option.empty());
-      java.util.Collection<org.apache.spark.sql.delta.actions.AddFile> files =
-          FILES_BY_VERSION.computeIfAbsent(identity(latest, table, version), () -> filesWithRows(table, version).orElse(null));
-      if (files != null) {
-        org.apache.spark.sql.delta.Snapshot at = latest.version() == version ? latest : log.getSnapshotAt(version, Option.empty(), Option.empty(), false);
-        return log.createDataFrame(at, scala.jdk.javaapi.CollectionConverters.asScala(files).toList(), false, Option.empty());
-      }
+    return readListed(table, version).orElseGet(() -> deltaRead(table, version));
+  }
+
+  /** The read of {@link #readVersion} from the files its commit log lists, when it lists them. */
+  private java.util.Optional<Dataset<Row>> readListed(String table, long version) {
+    org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
+    org.apache.spark.sql.delta.Snapshot latest = log.update(false, Option.empty(), Option.empty());
+    return listedFiles(latest, table, version).map(files -> {
+      org.apache.spark.sql.delta.Snapshot at = latest.version() == version ? latest : log.getSnapshotAt(version, Option.empty(), Option.empty(), false);
+      return log.createDataFrame(at, scala.jdk.javaapi.CollectionConverters.asScala(files).toList(), false, Option.empty());
+    });
+  }
+
+  /**
+   * The data files holding {@code table}'s rows at {@code version} ({@link #filesWithRows}),
+   * remembered per version of the table whose latest snapshot is {@code latest}; empty beyond
+   * {@link #MAX_LISTED_COMMITS} or when the log cannot say.
+   */
+  private java.util.Optional<java.util.Collection<org.apache.spark.sql.delta.actions.AddFile>> listedFiles(
+      org.apache.spark.sql.delta.Snapshot latest, String table, long version) {
+    if (version > MAX_LISTED_COMMITS) {
+      return java.util.Optional.empty();
     }
-    return deltaRead(table, version);
+    return java.util.Optional.ofNullable(
+        FILES_BY_VERSION.computeIfAbsent(identity(latest, table, version), () -> filesWithRows(table, version).orElse(null)));
   }
 
   /** Delta's own read of a version: the table's state reconstructed, files skipped by statistics. */
@@ -382,8 +396,9 @@ public final class Warehouse {
     List<Column> all = new ArrayList<>(List.of(columns));
     all.add(col("_metadata.file_path").as(FILE_PATH));
     all.add(col("_metadata.row_index").as(ROW_INDEX));
-    // Delta's own read: replaceRows finds the rows' files in the table's state by these paths.
-    return deltaRead(table, readVersion).select(all.toArray(Column[]::new));
+    // The same files as replaceRows takes as its candidates (both from the commit log, or both
+    // from Delta's state): it finds the rows' files among them by these paths.
+    return readVersion(table, readVersion).select(all.toArray(Column[]::new));
   }
 
   /**
@@ -407,7 +422,19 @@ public final class Warehouse {
     if (!org.apache.spark.sql.delta.commands.DeletionVectorUtils$.MODULE$.deletionVectorsWritable(txn.protocol(), txn.metadata())) {
       throw new IllegalStateException(table + " does not have deletion vectors enabled (delta.enableDeletionVectors)");
     }
-    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.AddFile> files = txn.filterFiles();
+    // The files that hold rows, as readLocated read them: from the commit log when it lists them,
+    // without the Spark jobs that reconstruct the table's state (about 2 s a table in an increment).
+    // Registered as filterFiles() registers Delta's: the whole table read, so a concurrent change of
+    // it fails the commit.
+    java.util.Optional<java.util.Collection<org.apache.spark.sql.delta.actions.AddFile>> listed = listedFiles(txn.snapshot(), table, readVersion);
+    scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.AddFile> files;
+    if (listed.isPresent()) {
+      files = scala.jdk.javaapi.CollectionConverters.asScala(listed.get()).toList();
+      txn.readWholeTable();
+      txn.trackFilesRead(files);
+    } else {
+      files = txn.filterFiles();
+    }
     boolean hasDeletionVectors = scala.jdk.javaapi.CollectionConverters.asJava(files).stream().anyMatch(f -> f.deletionVector() != null);
     scala.collection.immutable.Seq<org.apache.spark.sql.delta.commands.DeletionVectorResult> vectors =
         org.apache.spark.sql.delta.commands.DeletionVectorBitmapGenerator$.MODULE$.buildRowIndexSetsForFilesMatchingCondition(
