@@ -72,7 +72,7 @@ class WarehouseReadVersionTest {
   }
 
   /** The descriptions of the Spark jobs {@code body} ran. */
-  private static List<String> jobsOf(SparkSession spark, Runnable body) throws java.util.concurrent.TimeoutException {
+  static List<String> jobsOf(SparkSession spark, Runnable body) throws java.util.concurrent.TimeoutException {
     List<String> descriptions = new CopyOnWriteArrayList<>();
     SparkListener listener = new SparkListener() {
       @Override

@@ -18,14 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Warehouse#replaceRows}: the located rows are gone and the given ones added, in one commit,
- * with deletion vectors (files are not rewritten), a file's earlier deletions kept, and a table that
- * moved past the version read refused.
+ * with deletion vectors (files are not rewritten), a file's earlier deletions kept, no Spark job
+ * reconstructing the table's state, and a table that moved past the version read refused.
  */
 class WarehouseReplaceRowsTest {
   private static final String TABLE = Tables.STATUS_HISTORY;
 
   @Test
-  void replacesTheLocatedRowsByDeletionVectorsAndKeepsEarlierDeletions(@TempDir Path dir) {
+  void replacesTheLocatedRowsByDeletionVectorsAndKeepsEarlierDeletions(@TempDir Path dir) throws Exception {
     SparkSession spark = SharedSpark.spark();
     Warehouse wh = new Warehouse(spark, dir.resolve("wh").toString());
     // Two files of three rows each.
@@ -33,8 +33,13 @@ class WarehouseReplaceRowsTest {
     long v0 = wh.version(TABLE);
     List<String> filesBefore = dataFiles(wh);
 
-    long v1 = wh.replaceRows(TABLE, v0, located(wh, v0, "A", "E"), rows(spark, "A2", "G"), "test");
+    long[] committed = new long[1];
+    List<String> jobs = WarehouseReadVersionTest.jobsOf(spark,
+        () -> committed[0] = wh.replaceRows(TABLE, v0, located(wh, v0, "A", "E"), rows(spark, "A2", "G"), "test"));
+    long v1 = committed[0];
     assertThat(v1).isEqualTo(v0 + 1);
+    // The rows' files come from the commit log, as readLocated found them: no job rebuilds the table's state.
+    assertThat(jobs).as("Spark jobs of the replacement").noneMatch(d -> d != null && d.startsWith("Delta:"));
     assertThat(usccs(wh)).containsExactlyInAnyOrder("B", "C", "D", "F", "A2", "G");
     assertThat(dataFiles(wh)).as("the old files stay, with deletion vectors").containsAll(filesBefore);
 
