@@ -81,6 +81,9 @@ public final class Warehouse {
 
   /** The read of {@link #readVersion} from the files its commit log lists, when it lists them. */
   private java.util.Optional<Dataset<Row>> readListed(String table, long version) {
+    if (version > MAX_LISTED_COMMITS) {
+      return java.util.Optional.empty(); // no need to update the log
+    }
     org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
     org.apache.spark.sql.delta.Snapshot latest = log.update(false, Option.empty(), Option.empty());
     return listedFiles(latest, table, version).map(files -> {
