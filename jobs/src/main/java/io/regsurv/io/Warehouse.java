@@ -61,9 +61,11 @@ public final class Warehouse {
 
   /** The table's current contents (its latest version, as {@link #readVersion} reads it). */
   public Dataset<Row> read(String table) {
-    long version = version(table);
-    // A table that does not exist yet: Delta's read says so.
-    return version < 0 ? spark.read().format("delta").load(location(table)) : readVersion(table, version);
+    if (!exists(table)) {
+      return spark.read().format("delta").load(location(table)); // Delta's read says it does not exist
+    }
+    org.apache.spark.sql.delta.Snapshot latest = snapshot(table);
+    return readAt(latest, table, latest.version());
   }
 
   /**
@@ -76,20 +78,17 @@ public final class Warehouse {
    * statistics this way, only by partition. Otherwise, Delta's own time travel.
    */
   public Dataset<Row> readVersion(String table, long version) {
-    return readListed(table, version).orElseGet(() -> deltaRead(table, version));
+    // Beyond the commits the driver replays, Delta's read, without updating the log first.
+    return version > MAX_LISTED_COMMITS ? deltaRead(table, version) : readAt(snapshot(table), table, version);
   }
 
-  /** The read of {@link #readVersion} from the files its commit log lists, when it lists them. */
-  private java.util.Optional<Dataset<Row>> readListed(String table, long version) {
-    if (version > MAX_LISTED_COMMITS) {
-      return java.util.Optional.empty(); // no need to update the log
-    }
-    org.apache.spark.sql.delta.DeltaLog log = org.apache.spark.sql.delta.DeltaLog.forTable(spark, location(table));
-    org.apache.spark.sql.delta.Snapshot latest = log.update(false, Option.empty(), Option.empty());
+  /** {@link #readVersion}'s read, given the table's latest snapshot (its log updated once by the caller). */
+  private Dataset<Row> readAt(org.apache.spark.sql.delta.Snapshot latest, String table, long version) {
     return listedFiles(latest, table, version).map(files -> {
+      org.apache.spark.sql.delta.DeltaLog log = latest.deltaLog();
       org.apache.spark.sql.delta.Snapshot at = latest.version() == version ? latest : log.getSnapshotAt(version, Option.empty(), Option.empty(), false);
       return log.createDataFrame(at, scala.jdk.javaapi.CollectionConverters.asScala(files).toList(), false, Option.empty());
-    });
+    }).orElseGet(() -> deltaRead(table, version));
   }
 
   /**
