@@ -89,6 +89,22 @@ class IngestJobTest {
   }
 
   @Test
+  void aSnapshotIsWrittenAsFilesOfAtMostTheTargetRowsAndAtLeastOnePerCoreWhenLargeEnough() {
+    // Small: one file, however many cores (a demo snapshot).
+    assertThat(IngestJob.filesFor(50_000, 2_000_000, 2)).isEqualTo(1);
+    assertThat(IngestJob.filesFor(IngestJob.MIN_ROWS_PER_CORE_FILE * 2 - 1, 2_000_000, 2)).isEqualTo(1);
+    // Large enough for a file per core: one per core, not one for the writer's single task.
+    assertThat(IngestJob.filesFor(1_489_982, 2_000_000, 2)).isEqualTo(2);
+    assertThat(IngestJob.filesFor(1_489_982, 2_000_000, 200)).isEqualTo(5);
+    // The target bounds each file; more files than cores are rounded up to a multiple of them.
+    assertThat(IngestJob.filesFor(2_279_458, 2_000_000, 2)).isEqualTo(2);
+    assertThat(IngestJob.filesFor(5_000_000, 2_000_000, 2)).isEqualTo(4);
+    assertThat(IngestJob.filesFor(4_000, 1_000, 2)).isEqualTo(4);
+    assertThat(IngestJob.filesFor(4_500, 1_000, 2)).isEqualTo(6);
+    assertThat(IngestJob.filesFor(0, 2_000_000, 2)).isEqualTo(1);
+  }
+
+  @Test
   void generatorCsvIsNormalisedQuarantinedAndReconciled(@TempDir Path dir) throws IOException {
     write(dir.resolve("in/dt=2024-07-31"), "part-00000.csv", csv(LINES, StandardCharsets.UTF_8));
     Cli cli = ingest(dir, "--snapshot-date", "2024-07-31", dir.resolve("in").toString());
