@@ -162,9 +162,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);
         processed = cached;
       } else {
-        long[] read = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
-        rowsRead = read[0];
-        unknownRows = read[1];
+        rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
         processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
       }
       return finish(runId, plan, bronzeVersion, rowsRead, unknownRows, processed, cached != null);
@@ -184,17 +182,17 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
    * writing only what changed: new events, the SCD2 changes, and the firms that changed, appeared,
    * vanished or reappeared (a firm merely listed again is not rewritten: its last sighting is derived).
    */
-  private long[] foldEach(Plan plan, Dataset<Row> bronze, SilverStatusWriter writer, long bronzeVersion, String fingerprint, String runId) {
+  private long foldEach(Plan plan, Dataset<Row> bronze, SilverStatusWriter writer, long bronzeVersion, String fingerprint, String runId) {
     LocalDate previous = plan.previous();
-    long[] read = new long[2];
+    long read = 0;
     for (LocalDate date : plan.dates()) {
       // Only the columns silver reads: the join shuffles every column it is given.
       Dataset<Row> snapshot = StatusClassification.withCanonical(
           bronze.where(col("snapshot_date").equalTo(lit(Date.valueOf(date)))).select(FirmStatusStep.observedColumns()), dictionary);
-      // Rows read and unknown statuses in one pass over the snapshot's status column.
-      long[] counts = counts(snapshot, List.of(count(lit(1)), unknownCount()));
-      read[0] += counts[0];
-      read[1] += counts[1];
+      // Rows read from bronze's commit log, else counted; unknown statuses are counted with their
+      // strings after the fold (finish).
+      Long logged = plan.rowsByDate() == null ? null : plan.rowsByDate().get(date.toString());
+      read += logged != null ? logged : snapshot.count();
       // The stored state reflects `previous`: a firm it lists was last seen then. Each table is
       // read at one version, the one its commit below replaces rows of.
       long firmVersion = warehouse.version(Tables.FIRM);
@@ -255,9 +253,14 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       totals = counts(warehouse.read(Tables.FIRM), firmTotals);
     }
     Map<String, Long> unknown = new LinkedHashMap<>();
-    // The strings behind the unknown statuses (a query of its own), when there are any.
-    if (unknownRows > 0) {
-      for (Row r : StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList()) {
+    // The strings behind the unknown statuses, when there are any or they are not counted yet (an
+    // increment): one query gives both.
+    if (unknownRows != 0) {
+      List<Row> top = StatusClassification.unknownCounts(processed, settings.unknownTopN()).collectAsList();
+      if (unknownRows < 0) {
+        unknownRows = top.isEmpty() ? 0 : top.get(0).getLong(2);
+      }
+      for (Row r : top) {
         unknown.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
       }
     }
@@ -281,8 +284,8 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
   }
 
   /**
-   * What to fold in, from which previous snapshot, and why; for a full recompute, the rows of each
-   * of its dates (ISO text) from bronze's log, NULL when the log cannot answer or the plan is not full.
+   * What to fold in, from which previous snapshot, and why; the rows of each of bronze's dates (ISO
+   * text) from its log, NULL when the log cannot answer (or nothing is to be done).
    */
   record Plan(String mode, String reason, List<LocalDate> dates, LocalDate previous, Map<String, Long> rowsByDate) {}
 
@@ -316,12 +319,15 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         } else if (!touched.get().isEmpty() && !touched.get().first().isAfter(maxDone)) {
           fullReason = "snapshot " + touched.get().first() + " changed, not later than classified " + maxDone;
         } else {
-          List<LocalDate> present = snapshotDates(bronze.where(col("snapshot_date").isin(
-              touched.get().stream().map(Date::valueOf).toArray())));
+          // The touched dates that hold rows, and their rows, from bronze's commit log; else a query.
+          Optional<java.util.TreeMap<String, Long>> logged = warehouse.rowsByPartition(Tables.REGISTRY_SNAPSHOT, bronzeVersion, "snapshot_date");
+          List<LocalDate> present = logged
+              .map(rows -> touched.get().stream().filter(d -> rows.getOrDefault(d.toString(), 0L) > 0).toList())
+              .orElseGet(() -> snapshotDates(bronze.where(col("snapshot_date").isin(touched.get().stream().map(Date::valueOf).toArray()))));
           if (present.isEmpty()) {
             return new Plan("unchanged", "no new snapshot in bronze versions " + (seenVersion + 1) + ".." + bronzeVersion, List.of(), null, null);
           }
-          return new Plan("incremental", "new snapshots after " + maxDone, present, maxDone, null);
+          return new Plan("incremental", "new snapshots after " + maxDone, present, maxDone, logged.orElse(null));
         }
       }
     }

@@ -40,14 +40,18 @@ public final class StatusClassification {
   }
 
   /**
-   * Raw strings that classified as UNKNOWN, most frequent first: (status_raw, n). A missing status
-   * appears as a NULL status_raw. Small by construction: limited to {@code topN} rows.
+   * Raw strings that classified as UNKNOWN, most frequent first: (status_raw, n, total), total being
+   * every unknown row, those of strings beyond the first {@code topN} too (the same on each row;
+   * no row when there is none). A missing status appears as a NULL status_raw. Small by
+   * construction: limited to {@code topN} rows; the total is summed over one row per distinct
+   * string, and both sides share the one scan (Spark reuses the grouping's exchange).
    */
   public static Dataset<Row> unknownCounts(Dataset<Row> classified, int topN) {
-    return classified
+    Dataset<Row> byString = classified
         .where(classified.col("status").equalTo(lit(CanonicalStatus.UNKNOWN.name())))
         .groupBy("status_raw")
-        .agg(count(lit(1)).as("n"))
+        .agg(count(lit(1)).as("n"));
+    return byString.crossJoin(byString.agg(functions.sum("n").as("total")))
         .orderBy(functions.col("n").desc(), functions.col("status_raw").asc_nulls_first())
         .limit(topN);
   }

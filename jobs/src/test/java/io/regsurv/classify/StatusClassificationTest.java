@@ -94,8 +94,9 @@ class StatusClassificationTest {
     Dataset<Row> df = StatusClassification.withCanonical(
         SharedSpark.spark().createDataFrame(rows, new StructType().add("status_raw", DataTypes.StringType)), DICTIONARY);
     List<String> top =
-        StatusClassification.unknownCounts(df, 2).collectAsList().stream().map(r -> r.get(0) + ":" + r.get(1)).toList();
-    assertThat(top).containsExactly("甲:2", "null:1");
+        StatusClassification.unknownCounts(df, 2).collectAsList().stream().map(r -> r.get(0) + ":" + r.get(1) + "/" + r.get(2)).toList();
+    // The total counts 乙 too, beyond the first two strings.
+    assertThat(top).containsExactly("甲:2/4", "null:1/4");
   }
 
   @Test
