@@ -14,6 +14,7 @@ import io.regsurv.config.ClassifySettings;
 import io.regsurv.io.Warehouse;
 import io.regsurv.BronzeFixture.Firm;
 import io.regsurv.io.SilverFirm;
+import io.regsurv.io.SparkSessions;
 import io.regsurv.io.Tables;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -273,6 +274,31 @@ class ClassifyJobTest {
     for (String table : List.of(Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT)) {
       assertThat(contents(reverse, table)).as(table).isEqualTo(contents(w, table)).isNotEmpty();
       assertThat(contents(atOnce, table)).as(table).isEqualTo(contents(w, table));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void withoutRecordCountsInTheLogTheIncrementsGiveTheSameTablesAndCounts(@TempDir Path dir) {
+    // Delta statistics off: no file records its rows, so every answer classify takes from the commit
+    // log (the plan's dates and rows, the reads at a version, replaceRows' files) falls back to Spark.
+    Warehouse noCounts = warehouse(dir);
+    List<ClassifyResult> runs = SparkSessions.withSqlConf(SharedSpark.spark(), "spark.databricks.delta.stats.collect", "false", () -> {
+      BronzeFixture bronze = new BronzeFixture(noCounts);
+      List<ClassifyResult> results = new java.util.ArrayList<>();
+      for (Map.Entry<String, Firm[]> snapshot : List.of(Map.entry(S1, SNAP1), Map.entry(S2, SNAP2), Map.entry(S3, SNAP3))) {
+        bronze.snapshot(snapshot.getKey(), snapshot.getValue());
+        results.add(classify(noCounts));
+      }
+      return results;
+    });
+    assertThat(noCounts.rowsByPartition(Tables.REGISTRY_SNAPSHOT, noCounts.version(Tables.REGISTRY_SNAPSHOT), "snapshot_date"))
+        .as("the log cannot answer").isEmpty();
+    assertThat(runs).extracting(ClassifyResult::mode).containsExactly("full", "incremental", "incremental");
+    assertThat(runs).extracting(ClassifyResult::rowsRead).containsExactly((long) SNAP1.length, (long) SNAP2.length, (long) SNAP3.length);
+    assertThat(runs.get(2).unknownRows()).as("H's missing status in S3").isEqualTo(1);
+    for (String table : List.of(Tables.FIRM, Tables.STATUS_HISTORY, Tables.STATUS_EVENT)) {
+      assertThat(contents(noCounts, table)).as(table).isEqualTo(contents(w, table)).isNotEmpty();
     }
   }
 
