@@ -141,8 +141,6 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
     }
     long rowsRead;
-    long unknownRows = -1;
-    Dataset<Row> processed;
     Dataset<Row> cached = null;
     try {
       if (plan.mode().equals("full")) {
@@ -157,15 +155,21 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
         writer.replaceFirms(FirmTimeline.firms(cached, selected, latest, bronzeVersion, earlierRows), latest);
-        writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
-        writer.replaceHistory(FirmTimeline.history(cached));
-        writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);
-        processed = cached;
-      } else {
-        rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
-        processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
+        // The run's counts read only the timeline, cached by now: counted while the other tables are
+        // written (mostly driver work: planning, Delta's commits), on a core those writes leave idle.
+        Dataset<Row> timeline = cached;
+        long read = rowsRead;
+        try (SideBySide side = new SideBySide()) {
+          java.util.concurrent.Future<ClassifyResult> counted = side.start(() -> finish(runId, plan, bronzeVersion, read, -1, timeline, true));
+          writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
+          writer.replaceHistory(FirmTimeline.history(cached));
+          writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);
+          return SideBySide.result(counted);
+        }
       }
-      return finish(runId, plan, bronzeVersion, rowsRead, unknownRows, processed, cached != null);
+      rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
+      Dataset<Row> processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
+      return finish(runId, plan, bronzeVersion, rowsRead, -1, processed, false);
     } finally {
       if (cached != null) {
         cached.unpersist();
