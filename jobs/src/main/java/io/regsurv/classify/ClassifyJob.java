@@ -140,7 +140,6 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     if (plan.mode().equals("unchanged")) {
       return new ClassifyResult(runId, "unchanged", plan.reason(), List.of(), bronzeVersion, 0, 0, 0, 0, 0, 0, Map.of());
     }
-    long rowsRead;
     Dataset<Row> cached = null;
     try {
       if (plan.mode().equals("full")) {
@@ -149,7 +148,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         Dataset<Row> selected = bronze.where(col("snapshot_date").isin(dates(plan.dates())));
         LocalDate latest = plan.dates().get(plan.dates().size() - 1);
         Map<String, Long> rowsByDate = plan.rowsByDate();
-        rowsRead = rowsByDate != null ? rowsByDate.values().stream().mapToLong(Long::longValue).sum() : selected.count();
+        long rowsRead = rowsByDate != null ? rowsByDate.values().stream().mapToLong(Long::longValue).sum() : selected.count();
         long earlierRows = rowsByDate != null ? rowsRead - rowsByDate.get(latest.toString()) : -1;
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
         cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
@@ -158,18 +157,17 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         // The run's counts read only the timeline, cached by now: counted while the other tables are
         // written (mostly driver work: planning, Delta's commits), on a core those writes leave idle.
         Dataset<Row> timeline = cached;
-        long read = rowsRead;
         try (SideBySide side = new SideBySide()) {
-          java.util.concurrent.Future<ClassifyResult> counted = side.start(() -> finish(runId, plan, bronzeVersion, read, -1, timeline, true));
+          java.util.concurrent.Future<ClassifyResult> counted = side.start(() -> finish(runId, plan, bronzeVersion, rowsRead, timeline, true));
           writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
           writer.replaceHistory(FirmTimeline.history(cached));
           writeWatermark(writer, plan.dates(), bronzeVersion, fingerprint, runId, true);
           return SideBySide.result(counted);
         }
       }
-      rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
+      long rowsRead = foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId);
       Dataset<Row> processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
-      return finish(runId, plan, bronzeVersion, rowsRead, -1, processed, false);
+      return finish(runId, plan, bronzeVersion, rowsRead, processed, false);
     } finally {
       if (cached != null) {
         cached.unpersist();
@@ -239,7 +237,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
    * they come from the cached timeline rows (its last sightings are the rows just written to
    * silver.firm; every unknown status is kept) in one aggregation: no read of silver.firm.
    */
-  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, long unknownRows, Dataset<Row> processed,
+  private ClassifyResult finish(String runId, Plan plan, long bronzeVersion, long rowsRead, Dataset<Row> processed,
       boolean timeline) {
     Column mistyped = Uscc.isMistyped(col("uscc"), col("uscc_valid"));
     Column firm = timeline ? col("is_last") : lit(true);
@@ -247,6 +245,8 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     List<Column> firmTotals = List.of(count(when(firm, 1)), count(when(firm.and(exited), 1)), count(when(firm.and(mistyped), 1)),
         count(when(firm.and(not(col("uscc_valid"))).and(not(mistyped)), 1)));
     long[] totals;
+    // Unknown statuses: counted here after a full recompute; after an increment, with their strings below (-1 until then).
+    long unknownRows = -1;
     if (timeline) {
       List<Column> all = new ArrayList<>(List.of(unknownCount()));
       all.addAll(firmTotals);
