@@ -126,6 +126,9 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
     return sb.toString();
   }
 
+  /** Up to this many sightings, a full recompute caches its timeline uncompressed. */
+  static final long UNCOMPRESSED_TIMELINE_ROWS = 1_000_000L;
+
   @Override
   public ClassifyResult run(String runId, Inputs inputs) {
     String fingerprint = inputs.fingerprint();
@@ -154,10 +157,21 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
         Dataset<Row> classified = StatusClassification.withCanonical(selected, dictionary);
         cached = FirmTimeline.timeline(classified, plan.dates(), settings).persist(StorageLevel.MEMORY_AND_DISK());
         writer.prepareRecompute();
-        writer.replaceFirms(FirmTimeline.firms(cached, selected, latest, bronzeVersion, earlierRows), latest);
+        Dataset<Row> timeline = cached;
+        java.util.function.Supplier<Void> writeFirms = () -> {
+          writer.replaceFirms(FirmTimeline.firms(timeline, selected, latest, bronzeVersion, earlierRows), latest);
+          return null;
+        };
+        // silver.firm's write builds the cache; a short series' uncompressed (the demo's window stage
+        // 5.9-6.8 s of task time compressed, 5.7-5.8 s not). A long one's stays compressed: at 18
+        // full-scale snapshots, uncompressed, part of it went to disk with the default heap.
+        if (rowsRead <= UNCOMPRESSED_TIMELINE_ROWS) {
+          SparkSessions.withUncompressedCaches(warehouse.spark(), writeFirms);
+        } else {
+          writeFirms.get();
+        }
         // The run's counts read only the timeline, cached by now: counted while the other tables are
         // written (mostly driver work: planning, Delta's commits), on a core those writes leave idle.
-        Dataset<Row> timeline = cached;
         try (SideBySide side = new SideBySide()) {
           java.util.concurrent.Future<ClassifyResult> counted = side.start(() -> finish(runId, plan, bronzeVersion, rowsRead, timeline, true));
           writer.replaceEvents(FirmTimeline.events(cached, settings.intervalImputation()));
@@ -168,8 +182,7 @@ public final class ClassifyJob implements StageJob<ClassifyResult> {
       }
       // The increment's caches hold the firms that may change (a few percent), uncompressed: on
       // them the compression statistics gathered for every value cost more than the bytes saved.
-      long rowsRead = SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.inMemoryColumnarStorage.compressed", "false",
-          () -> foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId));
+      long rowsRead = SparkSessions.withUncompressedCaches(warehouse.spark(), () -> foldEach(plan, bronze, writer, bronzeVersion, fingerprint, runId));
       Dataset<Row> processed = StatusClassification.withCanonical(bronze.where(col("snapshot_date").isin(dates(plan.dates()))), dictionary);
       return finish(runId, plan, bronzeVersion, rowsRead, processed, false);
     } finally {

@@ -177,7 +177,7 @@ public final class IngestJob implements StageJob<IngestResult> {
     // run-length candidates, per value) cost more than the bytes saved. Full-scale snapshot: the
     // stage that builds the cache 14.1 -> 10.6 s, the whole ingest 57.1 -> 54.1 s, with some of the
     // cache's blocks on disk.
-    return SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.inMemoryColumnarStorage.compressed", "false", () -> {
+    return SparkSessions.withUncompressedCaches(warehouse.spark(), () -> {
       Dataset<Row> flagged = Quarantine.flag(rows)
           .withColumn("raw_text", when(Quarantine.accepted(), lit(null).cast("string")).otherwise(col("raw_text")))
           .persist(StorageLevel.MEMORY_AND_DISK());

@@ -58,6 +58,14 @@ public final class SparkSessions {
   }
 
   /**
+   * {@link #withSqlConf} for caches built uncompressed: for a cache that is small or read once,
+   * the compression statistics Spark gathers for every value cost more than the memory they save.
+   */
+  public static <T> T withUncompressedCaches(SparkSession spark, java.util.function.Supplier<T> body) {
+    return withSqlConf(spark, "spark.sql.inMemoryColumnarStorage.compressed", "false", body);
+  }
+
+  /**
    * Runs {@code body} with one SQL setting changed on the session, restored after (to its value or
    * to unset). For settings read when a plan runs, such as how a cache is built; the session is
    * shared, so this is for a driver thread that runs its job alone.
