@@ -1,7 +1,11 @@
 package io.regsurv.core;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.conv;
 import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.sql.Column;
@@ -91,4 +95,15 @@ public final class Uscc {
 
   private static final UserDefinedFunction IS_VALID_UDF =
       udf((UDF1<String, Boolean>) Uscc::isValid, DataTypes.BooleanType).withName("uscc_is_valid");
+
+  /**
+   * A sort key for codes: their first twelve characters read as a base-36 number, so codes of
+   * twelve or more letters and digits sort by it as they do as text, and -1 when that cannot be
+   * read (never NULL: equal codes have equal keys, so it may join alongside the code). Sorted
+   * first, it gives Spark's sort an 8-byte prefix that tells firms apart, where a code's own first
+   * eight characters are shared by every firm of a region and the comparator decides most pairs.
+   */
+  public static Column sortKey(Column code) {
+    return coalesce(conv(substring(code, 1, 12), 36, 10).try_cast("long"), lit(-1L));
+  }
 }

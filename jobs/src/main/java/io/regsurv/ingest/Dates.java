@@ -25,7 +25,11 @@ public final class Dates {
    * A trailing time of day ("2002-01-10 00:00:00") is dropped.
    */
   public static Column parse(Column text, List<String> formats) {
-    Column t = DATE_TEXT_UDF.apply(text);
+    return parseText(DATE_TEXT_UDF.apply(text), formats);
+  }
+
+  /** {@link #parse} of a text that is already its {@link #dateText}. */
+  public static Column parseText(Column t, List<String> formats) {
     Column[] attempts = new Column[formats.size() + 1];
     for (int i = 0; i < formats.size(); i++) {
       attempts[i] = try_to_date(t, formats.get(i));

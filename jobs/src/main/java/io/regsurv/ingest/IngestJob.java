@@ -207,7 +207,7 @@ public final class IngestJob implements StageJob<IngestResult> {
     }
     IngestJob first = jobs.get(0);
     Source src = first.source();
-    Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), parts, Normalise.SHAPER);
+    Dataset<Row> raw = SnapshotReader.read(warehouse.spark(), src.dialect(), parts, Normalise.shaper(src.dialect()));
     Normalise.Context ctx = new Normalise.Context(src.dialect(), first.request.snapshotDate(), src.salt(), src.keywords().keywords(), runIds.get(0));
     if (jobs.size() == 1) {
       return Normalise.registryColumns(raw, ctx);

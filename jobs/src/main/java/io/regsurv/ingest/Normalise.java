@@ -20,7 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Snapshot rows as {@link #SHAPER} leaves them in the reading task (canonical fields as cleaned
+ * Snapshot rows as {@link #shaper} leaves them in the reading task (canonical fields as cleaned
  * text: half-width, trimmed, whitespace folded; the raw line without the legal representative)
  * to the typed columns of bronze.registry_snapshot: null tokens to NULL, USCC upper-cased and
  * checked, dates parsed, capital split into amount and currency, the legal representative
@@ -46,18 +46,18 @@ public final class Normalise {
     Dialect d = ctx.dialect();
     List<Column> out = new ArrayList<>();
     out.add(snapshotDate.alias("snapshot_date"));
-    Column uscc = Text.identifierKey(field("uscc"), d.nullTokens());
+    Column uscc = field("uscc"); // the identifier key already (the shaper's)
     out.add(uscc.alias("uscc"));
     out.add(Uscc.isValid(uscc).alias("uscc_valid"));
     Column name = text("name", d);
     out.add(name.alias("name"));
     out.add(text("status_raw", d).alias("status_raw"));
-    for (String dateColumn : List.of("established_date", "approval_date", "cancellation_date", "revocation_date")) {
-      out.add(Dates.parse(text(dateColumn, d), d.dateFormats()).alias(dateColumn));
+    for (String dateColumn : DATE_COLUMNS) {
+      out.add(date(dateColumn, d).alias(dateColumn));
     }
     Column[] statusDates = new Column[d.statusDateFrom().size() + 1];
     for (int i = 0; i < d.statusDateFrom().size(); i++) {
-      statusDates[i] = Dates.parse(text(d.statusDateFrom().get(i), d), d.dateFormats());
+      statusDates[i] = date(d.statusDateFrom().get(i), d);
     }
     statusDates[statusDates.length - 1] = lit(null).cast("date");
     out.add(coalesce(statusDates).alias("status_date"));
@@ -96,7 +96,15 @@ public final class Normalise {
     return when(cleaned.isin(d.nullTokens().toArray()), lit(null).cast("string")).otherwise(cleaned);
   }
 
-  /** A field (cleaned by {@link #SHAPER}), NULL for a null token. */
+  /** The canonical columns that hold dates: the shaper leaves them as {@link Dates#dateText}. */
+  static final List<String> DATE_COLUMNS = List.of("established_date", "approval_date", "cancellation_date", "revocation_date");
+
+  /** A canonical column parsed as a date (a dialect's status date may name any column). */
+  private static Column date(String canonical, Dialect d) {
+    return DATE_COLUMNS.contains(canonical) ? Dates.parseText(text(canonical, d), d.dateFormats()) : Dates.parse(text(canonical, d), d.dateFormats());
+  }
+
+  /** A field (as the shaper left it), NULL for a null token. */
   private static Column text(String canonical, Dialect d) {
     return nullIfToken(field(canonical), d);
   }
@@ -112,9 +120,12 @@ public final class Normalise {
 
   /**
    * The reading task's work on each record ({@code io.SnapshotReader.RecordShaper}): the raw text
-   * loses the legal representative, then every field is cleaned ({@link Text#clean(String)}).
-   * Both run on the parser's Java strings: as Spark expressions (a UDF per field, {@code replace}
-   * and {@code regexp_replace} on the line) they were about a quarter of ingest's first stage.
+   * loses the legal representative, then every field is cleaned ({@link Text#clean(String)}), the
+   * code becomes its identifier key ({@link Text#identifierKey(String, java.util.Set)}: NULL for
+   * a null token) and a date its {@link Dates#dateText}. All of it runs on the parser's Java
+   * strings: as Spark expressions (a UDF per field, {@code replace} and {@code regexp_replace} on
+   * the line) each value was converted from UTF-8 and back, about a quarter of ingest's first
+   * stage; the code's and the dates' UDFs, the last of them, 9 % of it (JFR, 2026-12-07).
    *
    * <p>raw_text is kept for diagnosing quarantined rows, without the legal representative, a
    * natural person: the parsed field's value is replaced wherever it occurs. Where the columns may
@@ -122,13 +133,26 @@ public final class Normalise {
    * or its code column holds no identifier: a shifted row), every name-like field is replaced too
    * (status words such as 存续 go as well: the price of not knowing which field is the person).
    */
-  public static final SnapshotReader.RecordShaper SHAPER = new Shaper();
+  public static SnapshotReader.RecordShaper shaper(Dialect dialect) {
+    return new Shaper(new java.util.HashSet<>(dialect.nullTokens()));
+  }
 
   private static final class Shaper implements SnapshotReader.RecordShaper {
     private static final long serialVersionUID = 1L;
     private static final int REP = Dialect.CANONICAL.indexOf("legal_representative");
     private static final int USCC = Dialect.CANONICAL.indexOf("uscc");
+    private static final boolean[] IS_DATE = new boolean[Dialect.CANONICAL.size()];
     private static final Pattern NAME = Pattern.compile(NAME_LIKE);
+
+    static {
+      DATE_COLUMNS.forEach(c -> IS_DATE[Dialect.CANONICAL.indexOf(c)] = true);
+    }
+
+    private final java.util.HashSet<String> nullTokens;
+
+    Shaper(java.util.HashSet<String> nullTokens) {
+      this.nullTokens = nullTokens;
+    }
 
     @Override
     public String shape(String rawText, String[] fields) {
@@ -141,7 +165,7 @@ public final class Normalise {
       }
       if (fields != null) {
         for (int i = 0; i < fields.length; i++) {
-          fields[i] = Text.clean(fields[i]);
+          fields[i] = i == USCC ? Text.identifierKey(fields[i], nullTokens) : IS_DATE[i] ? Dates.dateText(fields[i]) : Text.clean(fields[i]);
         }
       }
       return text;

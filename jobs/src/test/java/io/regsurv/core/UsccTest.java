@@ -93,6 +93,24 @@ class UsccTest {
     assertThat(Uscc.hasIdentifierShape((String) null)).isFalse();
   }
 
+  /** The sort key orders well-formed codes as their text does, and is never NULL, whatever the value. */
+  @Test
+  void sortKeyOrdersCodesAsTheirTextAndIsNeverNull() {
+    List<String> codes = new java.util.ArrayList<>(List.of("92110108L00228139A", "91110108L15418672N", "91330503735242721D", "92330281MA2ENBUA1R",
+        "92330411MA2EUTG328", "91110108L15418671X", "91110108L1541867ZZ", "91110108MA01ABCD3X", "320594400007758", "3201142500883",
+        "ZZZZZZZZZZZZZZZZZZ", "000000000000000000"));
+    List<Row> rows = evaluate(codes, Uscc::sortKey);
+    // Every pair of codes compares by key as its first twelve characters compare as text.
+    for (Row a : rows) {
+      for (Row b : rows) {
+        int text = Integer.signum(a.getString(0).substring(0, 12).compareTo(b.getString(0).substring(0, 12)));
+        assertThat(Integer.signum(Long.compare(a.getLong(1), b.getLong(1)))).as("%s vs %s", a.getString(0), b.getString(0)).isEqualTo(text);
+      }
+    }
+    List<String> odd = java.util.Arrays.asList("-123", "北京睿信网络科技有限公司", "", "9", null);
+    assertThat(evaluate(odd, Uscc::sortKey)).allSatisfy(r -> assertThat(r.isNullAt(1)).as("[%s]", r.getString(0)).isFalse());
+  }
+
   /** Each code beside the Spark column expression's value for it. */
   private static List<Row> evaluate(List<String> codes, java.util.function.UnaryOperator<org.apache.spark.sql.Column> expression) {
     return SharedSpark.spark()
