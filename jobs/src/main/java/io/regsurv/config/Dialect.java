@@ -47,7 +47,8 @@ public record Dialect(
           "business_scope",
           "legal_representative");
 
-  static final List<String> DATE_COLUMNS =
+  /** The canonical columns that hold dates (a status date may come from any of them). */
+  public static final List<String> DATE_COLUMNS =
       List.of("established_date", "approval_date", "cancellation_date", "revocation_date");
 
   public Dialect {

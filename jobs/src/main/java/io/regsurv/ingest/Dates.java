@@ -4,14 +4,10 @@ import io.regsurv.core.Text;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_date;
-import static org.apache.spark.sql.functions.udf;
 
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
 
 /** Date strings of registry dumps (2024-07-31, 2024/7/31, 20240731, 2024年7月31日, full-width digits) to dates. */
 public final class Dates {
@@ -20,19 +16,14 @@ public final class Dates {
   private static final Pattern TIME_OF_DAY = Pattern.compile("[ T]\\d{1,2}:\\d{2}(:\\d{2}(\\.\\d+)?)?$");
 
   /**
-   * The first format that parses wins; impossible dates (2023-02-30) and anything else become
+   * A date column from its {@link #dateText} (made in the reading task, {@code Normalise}'s shaper):
+   * the first format that parses wins; impossible dates (2023-02-30) and anything else become
    * NULL rather than an error, because Spark 4 is ANSI and {@code to_date} would fail the job.
-   * A trailing time of day ("2002-01-10 00:00:00") is dropped.
    */
-  public static Column parse(Column text, List<String> formats) {
-    return parseText(DATE_TEXT_UDF.apply(text), formats);
-  }
-
-  /** {@link #parse} of a text that is already its {@link #dateText}. */
-  public static Column parseText(Column t, List<String> formats) {
+  public static Column parse(Column dateText, List<String> formats) {
     Column[] attempts = new Column[formats.size() + 1];
     for (int i = 0; i < formats.size(); i++) {
-      attempts[i] = try_to_date(t, formats.get(i));
+      attempts[i] = try_to_date(dateText, formats.get(i));
     }
     attempts[formats.size()] = lit(null).cast("date");
     return coalesce(attempts);
@@ -49,8 +40,4 @@ public final class Dates {
     }
     return t.indexOf(' ') >= 0 ? t.replace(" ", "") : t;
   }
-
-  // One UDF pass instead of clean + two regexp_replace over every date field of every row.
-  private static final UserDefinedFunction DATE_TEXT_UDF =
-      udf((UDF1<String, String>) Dates::dateText, DataTypes.StringType).withName("date_text");
 }

@@ -52,7 +52,7 @@ public final class Normalise {
     Column name = text("name", d);
     out.add(name.alias("name"));
     out.add(text("status_raw", d).alias("status_raw"));
-    for (String dateColumn : DATE_COLUMNS) {
+    for (String dateColumn : Dialect.DATE_COLUMNS) {
       out.add(date(dateColumn, d).alias(dateColumn));
     }
     Column[] statusDates = new Column[d.statusDateFrom().size() + 1];
@@ -96,12 +96,9 @@ public final class Normalise {
     return when(cleaned.isin(d.nullTokens().toArray()), lit(null).cast("string")).otherwise(cleaned);
   }
 
-  /** The canonical columns that hold dates: the shaper leaves them as {@link Dates#dateText}. */
-  static final List<String> DATE_COLUMNS = List.of("established_date", "approval_date", "cancellation_date", "revocation_date");
-
-  /** A canonical column parsed as a date (a dialect's status date may name any column). */
+  /** A date column, which the shaper left as its {@link Dates#dateText}. */
   private static Column date(String canonical, Dialect d) {
-    return DATE_COLUMNS.contains(canonical) ? Dates.parseText(text(canonical, d), d.dateFormats()) : Dates.parse(text(canonical, d), d.dateFormats());
+    return Dates.parse(text(canonical, d), d.dateFormats());
   }
 
   /** A field (as the shaper left it), NULL for a null token. */
@@ -145,7 +142,7 @@ public final class Normalise {
     private static final Pattern NAME = Pattern.compile(NAME_LIKE);
 
     static {
-      DATE_COLUMNS.forEach(c -> IS_DATE[Dialect.CANONICAL.indexOf(c)] = true);
+      Dialect.DATE_COLUMNS.forEach(c -> IS_DATE[Dialect.CANONICAL.indexOf(c)] = true);
     }
 
     private final java.util.HashSet<String> nullTokens;

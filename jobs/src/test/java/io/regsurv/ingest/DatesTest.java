@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 class DatesTest {
   private static final List<String> FORMATS = Dialect.load("generator-csv").dateFormats();
 
+  /** As ingest does: each field's date text made in Java (the reading task), parsed by Spark. */
   private static List<String> parse(String... text) {
     return SharedSpark.spark()
-        .createDataset(Arrays.asList(text), Encoders.STRING())
+        .createDataset(Arrays.stream(text).map(Dates::dateText).toList(), Encoders.STRING())
         .toDF("t")
         .select(Dates.parse(col("t"), FORMATS).cast("string"))
         .collectAsList()
