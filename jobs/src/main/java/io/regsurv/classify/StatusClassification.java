@@ -31,7 +31,9 @@ public final class StatusClassification {
       kv.add(lit(e.getValue().name()));
     }
     Column map = functions.map(kv.toArray(Column[]::new));
-    return coalesce(try_element_at(map, Text.key(statusRaw)), lit(CanonicalStatus.UNKNOWN.name()));
+    // A raw string that is a key already (most are) is its own key: looked up as it is, the key's
+    // UDF and its string conversions run only for the others (coalesce stops at the first value).
+    return coalesce(try_element_at(map, statusRaw), try_element_at(map, Text.key(statusRaw)), lit(CanonicalStatus.UNKNOWN.name()));
   }
 
   /** Adds {@code status} (canonical) next to {@code status_raw}. */
