@@ -3,7 +3,6 @@ package io.regsurv.classify;
 import static io.regsurv.classify.FirmStatusStep.INTERVAL;
 import static io.regsurv.classify.FirmStatusStep.STATUS_DATE;
 import static io.regsurv.core.CanonicalStatus.ACTIVE;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
@@ -15,6 +14,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -71,21 +71,25 @@ public final class FirmTimeline {
       FirmStatusStep.OBSERVED_COLUMNS.stream().filter(c -> !TIMELINE_COLUMNS.contains(c)).toList();
 
   /**
-   * The timeline rows silver and the run's counts need, with the fold's columns: {@code prev_seen},
-   * {@code prev_status}, {@code new_firm}, {@code changed}, {@code exit_status}, {@code was_exited},
-   * {@code first_exit}, {@code interval_lower}, {@code dump_date_usable}, {@code event_date},
-   * {@code event_date_source}, {@code since}, {@code transition_kind}, {@code reappeared},
-   * {@code prev_snapshot} / {@code next_snapshot} (of the whole series), {@code vanishes_next},
-   * {@code is_last}, {@code next_start_since}, and the firm-wide {@code first_seen}, {@code ever_exited} and exit facts.
+   * The timeline rows silver and the run's counts need, with only the columns they read (it is
+   * cached): the fold's {@code prev_status}, {@code new_firm}, {@code changed}, {@code exit_status},
+   * {@code interval_lower}, {@code dump_date_usable}, {@code event_date}, {@code event_date_source},
+   * {@code since}, {@code transition_kind}, {@code reappeared}, {@code prev_snapshot} /
+   * {@code next_snapshot} (of the whole series), {@code vanishes_next}, {@code is_last},
+   * {@code next_start_since}, and the firm-wide {@code first_seen}, {@code ever_exited} and exit facts.
    *
    * <p>The rows kept are each firm's last sighting (silver.firm and the firm totals), status changes
    * and first sightings (history, events), gaps (vanish and reappear events) and unknown statuses
    * (their counts). On a long series most sightings repeat the one before and are none of these, so
    * only the first window, three offsets (the sightings before and after, the status before), runs
-   * over every sighting; the rest runs over the kept rows, still partitioned and ordered by the first
-   * window's sort. That gives the same values: every later window function reads only start rows
-   * (first sightings and changes) or values set on them, and a run of an exit status begins at a
-   * start row, so "an earlier sighting had an exit status" is "an earlier start row had one".
+   * over every sighting; the rest is one more window over the kept rows, still partitioned and ordered
+   * by the first window's sort. That gives the same values: every later window function reads only
+   * start rows (first sightings and changes) or values set on them, and a run of an exit status
+   * begins at a start row, so "an earlier sighting had an exit status" is "an earlier start row had
+   * one". No window function reads another's result: the first exit is found as the earliest start
+   * row in an exit status, and the next period's start from this row's running maximum and the next
+   * start row's own start, so one window computes them all (three chained windows over the kept
+   * rows, each copying every row, cost a tenth of a full recompute at full scale).
    *
    * @param classified bronze rows of the snapshots {@code dates} with a canonical {@code status}, one per uscc and snapshot
    * @param dates every snapshot date of the series, ascending (small: one per dump)
@@ -110,7 +114,6 @@ public final class FirmTimeline {
     Column nextSnapshot = nextKv.isEmpty() ? lit(null).cast("date") : try_element_at(functions.map(nextKv.toArray(Column[]::new)), s);
 
     WindowSpec w = Window.partitionBy("uscc").orderBy("snapshot_date");
-    WindowSpec before = w.rowsBetween(Window.unboundedPreceding(), -1);
     WindowSpec upToHere = w.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     WindowSpec after = w.rowsBetween(1, Window.unboundedFollowing());
     WindowSpec whole = w.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
@@ -147,18 +150,9 @@ public final class FirmTimeline {
             .or(status.equalTo(CanonicalStatus.UNKNOWN.name())));
 
     Column isExitStatus = status.isin(settings.exitStatuses().toArray());
-    Dataset<Row> step1 =
-        kept.select(
-            col("*"),
-            isExitStatus.as("exit_status"),
-            coalesce(max(isExitStatus).over(before), lit(false)).as("was_exited"),
-            max(isExitStatus).over(whole).as("ever_exited"),
-            min(s).over(whole).as("first_seen"));
-
     Column isNew = col("new_firm");
     Column isChanged = col("changed");
-    // A status entered while the firm was already exited (REVOKED → CANCELLED) is not a new exit.
-    Column firstExit = col("exit_status").and(not(col("was_exited"))).and(isNew.or(isChanged));
+    Column isStart = isNew.or(isChanged);
     // The earliest day the new status can have begun: the day after the previous sighting, or establishment.
     Column lower = when(isNew, established).otherwise(date_add(col("prev_seen"), 1));
     Column dumpDate =
@@ -167,32 +161,60 @@ public final class FirmTimeline {
     Column dumpDateUsable = dumpDate.isNotNull().and(dumpDate.geq(established)).and(dumpDate.leq(s));
     Column eventDate = when(dumpDateUsable, dumpDate).otherwise(FirmStatusStep.impute(lower, s, imputation));
     Column runStart = when(isNew, when(status.equalTo(ACTIVE.name()), established).otherwise(eventDate)).when(isChanged, eventDate);
-    Dataset<Row> step2 =
-        step1.select(
+    Dataset<Row> dated =
+        kept.select(
             col("*"),
-            firstExit.as("first_exit"),
+            isExitStatus.as("exit_status"),
             lower.as("interval_lower"),
             dumpDateUsable.as("dump_date_usable"),
             eventDate.as("event_date"),
             when(dumpDateUsable, lit(STATUS_DATE)).otherwise(lit(INTERVAL)).as("event_date_source"),
-            runStart.as("run_start"),
-            FirmStatusStep.transitionKind(status, prevStatus, firstExit).as("transition_kind"));
+            runStart.as("run_start"));
 
+    // The firm's first exit is its earliest start row (first sighting or change) in an exit status:
+    // a kept row has the status of its run's start row, an earlier kept row, so "no earlier sighting
+    // had an exit status" holds exactly there. A minimum of structs led by the (unique) snapshot date
+    // picks that row's facts, so every frame below is of this one window, in one pass over the rows.
     Column fromInterval = not(col("dump_date_usable"));
-    Column exitRow = col("first_exit");
-    // Periods never run backwards when a dump date predates the last sighting of the old status
-    // (registries publish with a lag): the start of a run is at least the start of the one before.
-    Dataset<Row> step3 =
-        step2.select(
+    Column exitCandidate = col("exit_status").and(isStart);
+    Column exitFacts =
+        struct(s.as("at"), col("event_date").as("date"), status.as("cause"), col("event_date_source").as("source"),
+            when(fromInterval, col("interval_lower")).as("lower"), when(fromInterval, s).as("upper"));
+    Dataset<Row> windowed =
+        dated.select(
             col("*"),
+            max(col("exit_status")).over(whole).as("ever_exited"),
+            min(s).over(whole).as("first_seen"),
+            min(when(exitCandidate, exitFacts)).over(whole).as("first_exit_facts"),
+            // Periods never run backwards when a dump date predates the last sighting of the old
+            // status (registries publish with a lag): the start of a run is at least the start of the one before.
             max(col("run_start")).over(upToHere).as("since"),
-            max(when(exitRow, col("event_date"))).over(whole).as("exit_date"),
-            max(when(exitRow, status)).over(whole).as("exit_cause"),
-            max(when(exitRow, col("event_date_source"))).over(whole).as("exit_date_source"),
-            max(when(exitRow.and(fromInterval), col("interval_lower"))).over(whole).as("exit_date_lower"),
-            max(when(exitRow.and(fromInterval), s)).over(whole).as("exit_date_upper"));
-    Column isStart = isNew.or(isChanged);
-    return step3.select(col("*"), first(when(isStart, col("since")), true).over(after).as("next_start_since"));
+            first(when(isStart, struct(col("run_start").as("run_start"))), true).over(after).as("next_start"),
+            first(col("run_start"), true).over(after).as("next_run_start"));
+
+    Column firstExit = exitCandidate.and(s.equalTo(col("first_exit_facts.at")));
+    // The next period's start is the since of the next start row: the running maximum up to there,
+    // i.e. this row's since and that row's start (the rows between start nothing). Where this since
+    // is NULL, the first later start that is not.
+    Column since = col("since");
+    Column nextStartSince =
+        when(since.isNotNull(), when(col("next_start").isNotNull(), greatest(since, col("next_start.run_start"))))
+            .otherwise(col("next_run_start"));
+    List<Column> out = new ArrayList<>();
+    for (String c : List.of("uscc", "snapshot_date", "status", "status_raw", "uscc_valid", "established_date", "prev_status",
+        "prev_snapshot", "next_snapshot", "new_firm", "changed", "reappeared", "vanishes_next", "is_last", "exit_status",
+        "interval_lower", "dump_date_usable", "event_date", "event_date_source", "since", "first_seen", "ever_exited")) {
+      out.add(col(c));
+    }
+    out.add(FirmStatusStep.transitionKind(status, prevStatus, firstExit).as("transition_kind"));
+    out.add(nextStartSince.as("next_start_since"));
+    out.add(col("first_exit_facts.date").as("exit_date"));
+    out.add(col("first_exit_facts.cause").as("exit_cause"));
+    out.add(col("first_exit_facts.source").as("exit_date_source"));
+    out.add(col("first_exit_facts.lower").as("exit_date_lower"));
+    out.add(col("first_exit_facts.upper").as("exit_date_upper"));
+    // Only what silver's writes and the run's counts read: the timeline is cached.
+    return windowed.select(out.toArray(Column[]::new));
   }
 
   /**
