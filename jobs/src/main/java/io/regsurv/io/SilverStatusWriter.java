@@ -108,8 +108,9 @@ public final class SilverStatusWriter {
 
   /** Overwrites {@code table} with {@code rows}, or makes it with them when it does not exist. */
   private void replace(String table, Dataset<Row> rows) {
-    if (!warehouse.createWithRows(table, Warehouse.typed(table, rows), null)) {
-      rows.write().format("delta").mode("overwrite").save(warehouse.location(table));
+    Dataset<Row> typed = Warehouse.typed(table, rows);
+    if (!warehouse.createWithRows(table, typed, null)) {
+      warehouse.overwrite(table, typed);
     }
   }
 
