@@ -372,12 +372,23 @@ public final class Warehouse {
         return java.util.OptionalLong.empty();
       }
     }
+    return java.util.OptionalLong.of(commitOverwrite(txn, replaced, rows, rowChecks(condition), Option.apply(condition)));
+  }
+
+  /**
+   * Commits {@code txn} as Delta's WRITE in overwrite mode with {@code predicate}: {@code removed}
+   * removed, {@code rows} written as new files checked against the table's constraints and
+   * {@code checks}. Returns the version committed.
+   */
+  private static long commitOverwrite(org.apache.spark.sql.delta.OptimisticTransaction txn,
+      java.util.Collection<org.apache.spark.sql.delta.actions.AddFile> removed, Dataset<Row> rows,
+      List<org.apache.spark.sql.delta.constraints.Constraint> checks, Option<String> predicate) {
     long now = System.currentTimeMillis();
     List<org.apache.spark.sql.delta.actions.Action> actions = new ArrayList<>();
-    replaced.forEach(f -> actions.add(f.removeWithTimestamp(now, true)));
-    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(writeFiles(txn, rows, rowChecks(condition))));
-    return java.util.OptionalLong.of(txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(),
-        writeOperation(org.apache.spark.sql.SaveMode.Overwrite, Option.apply(condition))));
+    removed.forEach(f -> actions.add(f.removeWithTimestamp(now, true)));
+    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(writeFiles(txn, rows, checks)));
+    return txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(),
+        writeOperation(org.apache.spark.sql.SaveMode.Overwrite, predicate));
   }
 
   /**
@@ -413,12 +424,7 @@ public final class Warehouse {
     }
     txn.readWholeTable();
     txn.trackFilesRead(scala.jdk.javaapi.CollectionConverters.asScala(listed.get()).toList());
-    long now = System.currentTimeMillis();
-    List<org.apache.spark.sql.delta.actions.Action> actions = new ArrayList<>();
-    listed.get().forEach(f -> actions.add(f.removeWithTimestamp(now, true)));
-    actions.addAll(scala.jdk.javaapi.CollectionConverters.asJava(writeFiles(txn, rows, List.of())));
-    return txn.commit(scala.jdk.javaapi.CollectionConverters.asScala(actions).toList(),
-        writeOperation(org.apache.spark.sql.SaveMode.Overwrite, Option.empty()));
+    return commitOverwrite(txn, listed.get(), rows, List.of(), Option.empty());
   }
 
   /** Columns of {@link #replaceRows}'s {@code replaced}: where a row lives, as Delta's {@code _metadata} names it. */
