@@ -171,9 +171,10 @@ public final class FirmTimeline {
             when(dumpDateUsable, lit(STATUS_DATE)).otherwise(lit(INTERVAL)).as("event_date_source"),
             runStart.as("run_start"));
 
-    // The firm's first exit is its earliest start row (first sighting or change) in an exit status:
-    // a kept row has the status of its run's start row, an earlier kept row, so "no earlier sighting
-    // had an exit status" holds exactly there. A minimum of structs led by the (unique) snapshot date
+    // The firm's first exit is its earliest start row (first sighting or change) in an exit status;
+    // a status entered while already exited (REVOKED → CANCELLED) is not a new exit. A kept row has
+    // the status of its run's start row, an earlier kept row, so "no earlier sighting had an exit
+    // status" holds exactly there. A minimum of structs led by the (unique) snapshot date
     // picks that row's facts, so every frame below is of this one window, in one pass over the rows.
     Column fromInterval = not(col("dump_date_usable"));
     Column exitCandidate = col("exit_status").and(isStart);
