@@ -304,9 +304,13 @@ public final class IngestJob implements StageJob<IngestResult> {
     Dataset<Row> acceptedRows = rows.filter(accepted);
     Dataset<Row> bronzeRows = dates.size() == 1 ? acceptedRows.coalesce((int) filesPerDate) : acceptedRows;
     // The writer sorts a task's rows by the partition column unless they arrive sorted; merged
-    // partitions do not, though here every row has the one date. With a concurrent writer per
-    // task it writes them as they come (and would sort only rows of a second date).
-    long snapshotVersion = SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.maxConcurrentOutputFileWriters", "1",
+    // partitions do not, though here every row has the one date. Its concurrent path writes them
+    // as they come until the open writers reach the setting, then sorts the rest: at 1 that is
+    // after the first row, so one date's rows were sorted by a constant (spilled at full scale,
+    // whose merge interleaved the window's sorted runs, which classify's sort then lost). At 2 one
+    // date writes them in the window's order, without a sort; several sort by date, as before.
+    String writers = dates.size() == 1 ? "2" : "1";
+    long snapshotVersion = SparkSessions.withSqlConf(warehouse.spark(), "spark.sql.maxConcurrentOutputFileWriters", writers,
         () -> warehouse.replaceDates(Tables.REGISTRY_SNAPSHOT, "snapshot_date", dates, bronzeRows));
 
     Map<LocalDate, Long> written = countByDate(warehouse, Tables.REGISTRY_SNAPSHOT, snapshotVersion, dates);

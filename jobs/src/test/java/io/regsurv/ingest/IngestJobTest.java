@@ -321,6 +321,51 @@ class IngestJobTest {
     assertThat(warehouse(dir).read(Tables.REGISTRY_SNAPSHOT).filter("NOT uscc RLIKE '^[0-9A-Z]{18}$'").count()).isZero();
   }
 
+  /**
+   * One snapshot's bronze files keep the duplicate window's order: each cached partition is a run
+   * sorted by code, and a file concatenates some, which classify's sort of every sighting then
+   * finds as runs (its whole-scale cost). A writer that sorts the rows by the date (a constant) kept
+   * that order only while its sort fitted in memory: spilled, its merge interleaved the runs. The
+   * spill is forced here (Spark's test-only threshold, read by each sorter as it starts).
+   */
+  @Test
+  void aSnapshotsFilesKeepTheCodeOrderOfTheDuplicateWindowEvenWhenASortWouldSpill(@TempDir Path dir) {
+    Path data = dir.resolve("registry");
+    Cli gen = Cli.run("generate", "--out", data.toString(), "--firms", "3000", "--snapshots", "2024-06-30");
+    assertThat(gen.exitCode()).as(gen.err()).isZero();
+    org.apache.spark.SparkConf conf = org.apache.spark.SparkEnv.get().conf();
+    String forceSpill = "spark.shuffle.spill.numElementsForceSpillThreshold";
+    scala.Option<String> before = conf.getOption(forceSpill);
+    conf.set(forceSpill, "100");
+    Cli cli;
+    try {
+      cli = ingest(dir, "--snapshot-date", "2024-06-30", data.resolve("dt=2024-06-30").toString());
+    } finally {
+      if (before.isDefined()) {
+        conf.set(forceSpill, before.get());
+      } else {
+        conf.remove(forceSpill);
+      }
+    }
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    Warehouse wh = warehouse(dir);
+    List<String> files = Arrays.asList(wh.read(Tables.REGISTRY_SNAPSHOT).inputFiles());
+    assertThat(files).isNotEmpty();
+    int runsPerFile = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+    long rows = 0;
+    for (String file : files) {
+      // A file this small is one task's read, in the file's order.
+      List<String> codes = spark.read().parquet(file).select("uscc").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      long descents = 0;
+      for (int i = 1; i < codes.size(); i++) {
+        descents += codes.get(i).compareTo(codes.get(i - 1)) < 0 ? 1 : 0;
+      }
+      assertThat(descents).as("%s: %d codes in at most %d sorted runs", file, codes.size(), runsPerFile).isLessThan(runsPerFile);
+      rows += codes.size();
+    }
+    assertThat(rows).isGreaterThan(2_000);
+  }
+
   @Test
   void withNoSaltConfiguredEachWarehouseHashesNamesWithItsOwnSaltAndKeepsIt(@TempDir Path dir) throws IOException {
     List<String> lines = List.of(HEADER, LINES.get(1));
