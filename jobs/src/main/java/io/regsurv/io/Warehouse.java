@@ -422,9 +422,19 @@ public final class Warehouse {
       rows.write().format("delta").mode("overwrite").save(location(table));
       return version(table);
     }
-    txn.readWholeTable();
-    txn.trackFilesRead(scala.jdk.javaapi.CollectionConverters.asScala(listed.get()).toList());
+    readWholeTable(txn, listed.get());
     return commitOverwrite(txn, listed.get(), rows, List.of(), Option.empty());
+  }
+
+  /**
+   * Registers {@code files}, every file of the table, as read by {@code txn}, as Delta's
+   * {@code filterFiles()} does when it reads a whole table: a concurrent change of the table then
+   * fails the commit. For files taken from the commit log instead of Delta's state.
+   */
+  private static void readWholeTable(org.apache.spark.sql.delta.OptimisticTransaction txn,
+      java.util.Collection<org.apache.spark.sql.delta.actions.AddFile> files) {
+    txn.readWholeTable();
+    txn.trackFilesRead(scala.jdk.javaapi.CollectionConverters.asScala(files).toList());
   }
 
   /** Columns of {@link #replaceRows}'s {@code replaced}: where a row lives, as Delta's {@code _metadata} names it. */
@@ -467,14 +477,11 @@ public final class Warehouse {
     }
     // The files that hold rows, as readLocated read them: from the commit log when it lists them,
     // without the Spark jobs that reconstruct the table's state (about 2 s a table in an increment).
-    // Registered as filterFiles() registers Delta's: the whole table read, so a concurrent change of
-    // it fails the commit.
     java.util.Optional<java.util.Collection<org.apache.spark.sql.delta.actions.AddFile>> listed = listedFiles(txn.snapshot(), table, readVersion);
     scala.collection.immutable.Seq<org.apache.spark.sql.delta.actions.AddFile> files;
     if (listed.isPresent()) {
       files = scala.jdk.javaapi.CollectionConverters.asScala(listed.get()).toList();
-      txn.readWholeTable();
-      txn.trackFilesRead(files);
+      readWholeTable(txn, listed.get());
     } else {
       files = txn.filterFiles();
     }
